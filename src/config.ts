@@ -1,0 +1,63 @@
+// The one place that reads the environment. Everything else receives a Config.
+import { z } from 'zod';
+import path from 'node:path';
+
+const hostList = z
+  .string()
+  .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+  .refine((hosts) => hosts.length > 0, 'must name at least one host');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  CHAPAR_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  CHAPAR_PLATFORM_HOSTS: hostList.default(['localhost', '127.0.0.1']),
+  CHAPAR_ADMIN_USERNAME: z.string().regex(/^[a-z][a-z0-9_.-]{2,31}$/, 'lowercase letters, digits, _ . - (3–32, starting with a letter)').default('admin'),
+  CHAPAR_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
+  CHAPAR_ADMIN_MOBILE: z.string().default('+989120000000'),
+  CHAPAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  CHAPAR_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  CHAPAR_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  platformHosts: string[];
+  admin: { username: string; password: string | undefined; mobile: string };
+  logLevel: z.infer<typeof schema>['CHAPAR_LOG_LEVEL'];
+  production: boolean;
+  sessionTtlHours: number;
+  trustProxy: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue.message} (got ${JSON.stringify(cleaned[variable] ?? '')})`);
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.CHAPAR_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    platformHosts: e.CHAPAR_PLATFORM_HOSTS,
+    admin: { username: e.CHAPAR_ADMIN_USERNAME, password: e.CHAPAR_ADMIN_PASSWORD, mobile: e.CHAPAR_ADMIN_MOBILE },
+    logLevel: e.CHAPAR_LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    sessionTtlHours: e.CHAPAR_SESSION_TTL_HOURS,
+    trustProxy: e.CHAPAR_TRUST_PROXY,
+  };
+}

@@ -1,0 +1,53 @@
+import pg from 'pg';
+import type { Db, QueryResult, Row } from './driver.ts';
+
+// int8 as bigint: money never passes through a float.
+pg.types.setTypeParser(20, (v: string) => BigInt(v));
+
+type Queryable = { query: (sql: string, params?: unknown[]) => Promise<pg.QueryResult> };
+
+function run<T extends Row>(q: Queryable, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+  return q.query(sql, params as unknown[] | undefined).then((r) => ({ rows: r.rows as T[], rowCount: r.rowCount ?? 0 }));
+}
+
+function clientDb(client: pg.PoolClient): Db {
+  const db: Db = {
+    kind: 'pg',
+    query: (sql, params) => run(client, sql, params),
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    transaction: (fn) => fn(db),
+    close: async () => {},
+  };
+  return db;
+}
+
+export async function openPg(url: string, poolSize = 10): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Fail at start, with the server's own message, rather than on the first request.
+  const probe = await pool.connect();
+  probe.release();
+  return {
+    kind: 'pg',
+    query: (sql, params) => run(pool, sql, params),
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(clientDb(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,110 @@
+// The HTTP application: plugins, per-request context, the public API, the panel's static files.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Services } from '../services.ts';
+import { pendingMigrations } from '../db/migrate.ts';
+import { accountRoutes } from '../modules/accounts/routes.ts';
+import { authRoutes } from '../modules/auth/routes.ts';
+import { notificationRoutes } from '../modules/notifications/routes.ts';
+import { registerContext } from './context.ts';
+import { registerErrorHandler } from './errors-handler.ts';
+import { AppError } from './errors.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { registerMetrics } from './metrics.ts';
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Route plugins other modules add; each receives the services and the app. */
+export type RouteModule = (app: FastifyInstance, services: Services) => void;
+
+export async function buildApp(services: Services, opts: { logger: Logger; routes?: RouteModule[] }): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger,
+    trustProxy: services.config.trustProxy,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
+    bodyLimit: 20 * 1024 * 1024,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: services.config.production,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Chapar API', version: '1', description: 'Chapar public API v1: Persian-first SMS panel. Errors: { error: { code, message, details } }. Money: strings of integer rials.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login or an API key' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  registerErrorHandler(app);
+  registerMetrics(app);
+  registerContext(app, { brands: services.brands, auth: services.auth });
+  registerIdempotency(app, { db: services.db });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      const pending = await pendingMigrations(services.db);
+      if (pending.length) return reply.code(503).send({ status: 'migrations pending', pending });
+      return { status: 'ready', database: services.db.kind };
+    } catch (err) {
+      return reply.code(503).send({ status: 'database unreachable', error: (err as Error).message });
+    }
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  authRoutes(app, { auth: services.auth, secureCookies: services.config.production });
+  accountRoutes(app, { accounts: services.accounts, brands: services.brands });
+  notificationRoutes(app, { notifications: services.notifications });
+  for (const add of opts.routes ?? []) add(app, services);
+
+  registerPanel(app);
+  return app;
+}
+
+/** The built panel (web/dist), with index.html for every non-API path (client-side routing). */
+function registerPanel(app: FastifyInstance) {
+  const indexFile = path.join(webDist, 'index.html');
+  const hasPanel = existsSync(indexFile);
+  if (hasPanel) {
+    app.register(fastifyStatic, { root: webDist, prefix: '/assets-root/', serve: false });
+    app.register(fastifyStatic, { root: path.join(webDist, 'assets'), prefix: '/assets/', decorateReply: false, maxAge: '7d', immutable: true });
+  }
+  const index = hasPanel ? readFileSync(indexFile, 'utf8') : null;
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !index) throw new AppError('NOT_FOUND');
+    const brand = request.brand;
+    if (!brand) throw new AppError('UNKNOWN_HOST');
+    const title = (request.lang === 'en' ? brand.nameEn : brand.nameFa).replace(/[<>&"]/g, '');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index.replace(/<title>[^<]*<\/title>/, `<title>${title}</title>`));
+  });
+}

@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, errorBody } from './errors.ts';
+import { unknownHostPage } from './pages.ts';
+
+function wantsHtml(request: FastifyRequest): boolean {
+  return !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+}
+
+export function registerErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    let appError: AppError;
+    if (err instanceof AppError) {
+      appError = err;
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      const fields = err.validation.map((v) => ({
+        path: [String(err.validationContext ?? ''), ...String(v.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.'),
+        message: v.message,
+      }));
+      appError = new AppError('VALIDATION_FAILED', { fields });
+    } else if (err.validation) {
+      appError = new AppError('VALIDATION_FAILED', { fields: err.validation.map((v) => ({ path: String(v.instancePath ?? ''), message: v.message })) });
+    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, body too large, wrong content type.
+      const status = err.statusCode;
+      reply.code(status);
+      return reply.send({ error: { code: status === 429 ? 'TOO_MANY_REQUESTS' : 'BAD_REQUEST', message: request.lang === 'fa' ? 'درخواست نامعتبر است.' : err.message } });
+    } else {
+      request.log.error({ err, reqId: request.id }, 'unhandled error');
+      appError = new AppError('INTERNAL', undefined, { cause: err });
+    }
+    if (appError.code === 'UNKNOWN_HOST' && wantsHtml(request)) {
+      return reply.code(404).type('text/html; charset=utf-8').send(unknownHostPage());
+    }
+    if (appError.code === 'TOO_MANY_REQUESTS' && appError.details?.retryAfterSeconds) reply.header('retry-after', String(appError.details.retryAfterSeconds));
+    return reply.code(appError.status).send(errorBody(appError, request.lang));
+  });
+}

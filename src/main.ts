@@ -1,0 +1,57 @@
+// Composition root: configuration → database → migrations → services → HTTP and workers.
+import { ConfigError, parseConfig } from './config.ts';
+import { DataDirLockedError } from './db/lock.ts';
+import { startChapar } from './server.ts';
+
+async function main() {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  let chapar;
+  try {
+    chapar = await startChapar(config);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(err.message);
+      process.exit(75);
+    }
+    throw err;
+  }
+  const address = await chapar.app.listen({ port: config.port, host: config.host });
+  const shown = `http://localhost:${config.port}`;
+  const line = '─'.repeat(60);
+  console.log(`\n${line}\n  Chapar is running: ${shown}  (${address})`);
+  console.log(`  Database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}`);
+  if (chapar.adminPassword) {
+    console.log(`  Platform admin created — username: ${config.admin.username}  password: ${chapar.adminPassword}`);
+    console.log('  (shown once; change it in the panel under Profile)');
+  } else {
+    console.log(`  Platform admin: ${config.admin.username}`);
+  }
+  console.log(`${line}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    chapar.app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    await chapar.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

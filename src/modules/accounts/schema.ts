@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { accountView, brandView } from '../auth/schema.ts';
+
+export const createAccountBody = z.object({
+  username: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_.-]{2,31}$/),
+  password: z.string().min(1).max(200),
+  mobile: z.string().trim().min(5).max(30),
+  kind: z.enum(['user', 'agency']),
+  email: z.string().email().max(200).optional().nullable(),
+  displayName: z.string().trim().max(100).optional(),
+  locale: z.enum(['fa', 'en']).optional(),
+});
+
+export const listAccountsQuery = z.object({
+  kind: z.enum(['agency', 'user']).optional(),
+  status: z.enum(['active', 'suspended', 'expired']).optional(),
+  parentId: z.string().optional(),
+  q: z.string().trim().max(100).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const accountPage = z.object({ items: z.array(accountView), total: z.number(), page: z.number(), pageSize: z.number() });
+
+export const meView = z.object({
+  id: z.string(),
+  username: z.string(),
+  kind: z.enum(['platform', 'agency', 'user']),
+  parentId: z.string().nullable(),
+  brand: brandView,
+  displayName: z.string(),
+  mobile: z.string(),
+  email: z.string().nullable(),
+  status: z.enum(['active', 'suspended', 'expired']),
+  locale: z.enum(['fa', 'en']),
+  twoFactorEnabled: z.boolean(),
+  parent: z.object({ id: z.string(), username: z.string(), displayName: z.string(), kind: z.string() }).nullable(),
+  ownBrand: brandView.nullable(),
+  childrenCount: z.number(),
+  csrfToken: z.string().nullable(),
+  impersonatedBy: z.string().nullable(),
+});
+
+export const profileBody = z.object({
+  displayName: z.string().trim().max(100).optional(),
+  email: z.string().email().max(200).nullable().optional(),
+  locale: z.enum(['fa', 'en']).optional(),
+});
+
+export const statusBody = z.object({ status: z.enum(['active', 'suspended']) });

@@ -1,0 +1,152 @@
+import type { Db } from '../../db/driver.ts';
+import { toDate } from '../../db/driver.ts';
+
+export type Session = {
+  tokenHash: string;
+  accountId: string;
+  csrfToken: string;
+  host: string;
+  impersonatorId: string | null;
+  expiresAt: Date;
+  lastSeenAt: Date;
+};
+
+export type ApiKey = {
+  id: string;
+  accountId: string;
+  name: string;
+  keyPrefix: string;
+  allowedIps: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
+
+export type VerificationCode = {
+  id: string;
+  purpose: 'signup' | 'password_reset' | 'mobile_change';
+  mobile: string;
+  codeHash: string;
+  accountId: string | null;
+  brandId: string | null;
+  payload: Record<string, unknown>;
+  attempts: number;
+  expiresAt: Date;
+  consumedAt: Date | null;
+};
+
+const toKey = (r: Record<string, unknown>): ApiKey => ({
+  id: r.id as string,
+  accountId: r.account_id as string,
+  name: r.name as string,
+  keyPrefix: r.key_prefix as string,
+  allowedIps: (r.allowed_ips as string[]) ?? [],
+  createdAt: toDate(r.created_at)!,
+  lastUsedAt: toDate(r.last_used_at),
+  revokedAt: toDate(r.revoked_at),
+});
+
+export function authRepo(db: Db) {
+  return {
+    async insertSession(s: Session & { ip: string | null; userAgent: string | null }): Promise<void> {
+      await db.query(
+        `INSERT INTO sessions (token_hash, account_id, csrf_token, host, ip, user_agent, impersonator_id, expires_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+        [s.tokenHash, s.accountId, s.csrfToken, s.host, s.ip, s.userAgent, s.impersonatorId, s.expiresAt],
+      );
+    },
+    async findLiveSession(tokenHash: string, now: Date): Promise<Session | null> {
+      const { rows } = await db.query(
+        'SELECT * FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2',
+        [tokenHash, now],
+      );
+      const r = rows[0];
+      return r
+        ? {
+            tokenHash: r.token_hash as string,
+            accountId: r.account_id as string,
+            csrfToken: r.csrf_token as string,
+            host: r.host as string,
+            impersonatorId: (r.impersonator_id as string) ?? null,
+            expiresAt: toDate(r.expires_at)!,
+            lastSeenAt: toDate(r.last_seen_at)!,
+          }
+        : null;
+    },
+    async touchSession(tokenHash: string, now: Date): Promise<void> {
+      await db.query('UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1', [tokenHash, now]);
+    },
+    async revokeSession(tokenHash: string, now: Date): Promise<void> {
+      await db.query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash, now]);
+    },
+    /** After a password change or reset: every other session of the account ends. */
+    async revokeOtherSessions(accountId: string, keepTokenHash: string | null, now: Date): Promise<void> {
+      await db.query(
+        'UPDATE sessions SET revoked_at = $3 WHERE account_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2',
+        [accountId, keepTokenHash, now],
+      );
+    },
+
+    async insertApiKey(k: { id: string; accountId: string; name: string; keyHash: string; keyPrefix: string; allowedIps: string[] }): Promise<void> {
+      await db.query(
+        'INSERT INTO api_keys (id, account_id, name, key_hash, key_prefix, allowed_ips) VALUES ($1,$2,$3,$4,$5,$6)',
+        [k.id, k.accountId, k.name, k.keyHash, k.keyPrefix, k.allowedIps],
+      );
+    },
+    async findLiveApiKeyByHash(keyHash: string): Promise<ApiKey | null> {
+      const { rows } = await db.query('SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [keyHash]);
+      return rows[0] ? toKey(rows[0]) : null;
+    },
+    async listApiKeys(accountId: string): Promise<ApiKey[]> {
+      const { rows } = await db.query('SELECT * FROM api_keys WHERE account_id = $1 ORDER BY created_at DESC', [accountId]);
+      return rows.map(toKey);
+    },
+    async revokeApiKey(accountId: string, id: string, now: Date): Promise<boolean> {
+      const r = await db.query('UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL', [id, accountId, now]);
+      return r.rowCount > 0;
+    },
+    async touchApiKey(id: string, now: Date): Promise<void> {
+      await db.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [id, now]);
+    },
+
+    async insertCode(c: Omit<VerificationCode, 'attempts' | 'consumedAt'>): Promise<void> {
+      await db.query(
+        `INSERT INTO verification_codes (id, purpose, mobile, code_hash, account_id, brand_id, payload, expires_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+        [c.id, c.purpose, c.mobile, c.codeHash, c.accountId, c.brandId, JSON.stringify(c.payload), c.expiresAt],
+      );
+    },
+    /** Locks the row: two concurrent attempts with one code cannot both consume it. */
+    async findCodeForUpdate(id: string): Promise<VerificationCode | null> {
+      const { rows } = await db.query('SELECT * FROM verification_codes WHERE id = $1 FOR UPDATE', [id]);
+      const r = rows[0];
+      return r
+        ? {
+            id: r.id as string,
+            purpose: r.purpose as VerificationCode['purpose'],
+            mobile: r.mobile as string,
+            codeHash: r.code_hash as string,
+            accountId: (r.account_id as string) ?? null,
+            brandId: (r.brand_id as string) ?? null,
+            payload: (r.payload as Record<string, unknown>) ?? {},
+            attempts: Number(r.attempts),
+            expiresAt: toDate(r.expires_at)!,
+            consumedAt: toDate(r.consumed_at),
+          }
+        : null;
+    },
+    async countRecentCodes(mobile: string, purpose: string, since: Date): Promise<{ count: number; latest: Date | null }> {
+      const { rows } = await db.query(
+        'SELECT count(*)::int8 AS n, max(created_at) AS latest FROM verification_codes WHERE mobile = $1 AND purpose = $2 AND created_at > $3',
+        [mobile, purpose, since],
+      );
+      return { count: Number(rows[0].n), latest: toDate(rows[0].latest) };
+    },
+    async recordCodeAttempt(id: string): Promise<void> {
+      await db.query('UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1', [id]);
+    },
+    async consumeCode(id: string, now: Date): Promise<void> {
+      await db.query('UPDATE verification_codes SET consumed_at = $2 WHERE id = $1', [id, now]);
+    },
+  };
+}

@@ -1,0 +1,298 @@
+// Sign-in, sessions, sign-up and password reset by SMS code, TOTP two-factor and API keys.
+import { createHash, randomBytes } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
+import * as OTPAuth from 'otpauth';
+import QRCode from 'qrcode';
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { newId, newSecret } from '../../lib/ids.ts';
+import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
+import { AppError } from '../../http/errors.ts';
+import type { AccountService } from '../accounts/service.ts';
+import type { Account } from '../accounts/repo.ts';
+import { accountRepo } from '../accounts/repo.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { BrandService, ResolvedBrand } from '../brands/service.ts';
+import type { NotificationService } from '../notifications/service.ts';
+import { createCodeService } from './codes.ts';
+import { assertStrongPassword, dummyVerify, hashPassword, verifyPassword } from './passwords.ts';
+import { authRepo, type ApiKey } from './repo.ts';
+import { createIpLimiter } from './ip-limiter.ts';
+
+export const LOCK_AFTER_FAILURES = 5;
+export const LOCK_MINUTES = 15;
+
+export type RequestMeta = { ip: string | null; userAgent?: string | null; brand: ResolvedBrand };
+export type Principal = { account: Account; via: 'session' | 'api_key'; tokenHash: string; csrfToken: string | null; impersonatorId: string | null };
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function parseAllowList(cidrs: string[]): BlockList | null {
+  if (!cidrs.length) return null;
+  const list = new BlockList();
+  for (const c of cidrs) {
+    const [addr, bits] = c.split('/');
+    const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(addr, family);
+    else list.addSubnet(addr, Number(bits), family);
+  }
+  return list;
+}
+
+/** Validates an allow-list entry: an IPv4/IPv6 address or CIDR range. */
+export function isValidCidr(c: string): boolean {
+  const [addr, bits, extra] = c.split('/');
+  const v = isIP(addr);
+  if (!v || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n >= 0 && n <= (v === 4 ? 32 : 128);
+}
+
+function ipAllowed(list: BlockList | null, ip: string | null): boolean {
+  if (!list) return true;
+  if (!ip) return false;
+  const mapped = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  const family = isIP(mapped) === 6 ? 'ipv6' : 'ipv4';
+  return list.check(mapped, family);
+}
+
+export function createAuthService(deps: {
+  db: Db;
+  clock: Clock;
+  accounts: AccountService;
+  brands: BrandService;
+  audit: AuditService;
+  notifications: NotificationService;
+  sessionTtlHours: number;
+}) {
+  const repo = authRepo(deps.db);
+  const codes = createCodeService({ db: deps.db, clock: deps.clock });
+  const loginLimiter = createIpLimiter({ clock: deps.clock, max: 30, windowMs: 5 * 60_000 });
+
+  async function openSession(account: Account, meta: RequestMeta, impersonatorId: string | null = null) {
+    const token = newSecret('cps');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(deps.clock.now().getTime() + deps.sessionTtlHours * 3_600_000);
+    const tokenHash = sha256(token);
+    await repo.insertSession({ tokenHash, accountId: account.id, csrfToken, host: meta.brand.id, impersonatorId, expiresAt, lastSeenAt: deps.clock.now(), ip: meta.ip, userAgent: meta.userAgent ?? null });
+    return { token, csrfToken, expiresAt, account };
+  }
+
+  async function login(input: { username: string; password: string; otp?: string }, meta: RequestMeta) {
+    if (!loginLimiter.take(meta.ip ?? 'unknown')) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: loginLimiter.retryAfterSeconds(meta.ip ?? 'unknown') });
+    const account = await deps.accounts.findByUsernameForAuth(input.username.trim());
+    // Unknown user, or a user of another brand: the same answer and the same work as a wrong password.
+    if (!account || !(await deps.brands.maySignInThrough(account, meta.brand))) {
+      await dummyVerify(input.password);
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const now = deps.clock.now();
+    if (account.lockedUntil && account.lockedUntil > now) {
+      const minutes = Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 60_000);
+      throw new AppError('ACCOUNT_LOCKED', { minutes });
+    }
+    const fail = async (code: 'INVALID_CREDENTIALS' | 'INVALID_OTP') => {
+      const r = await accountRepo(deps.db).recordLoginFailure(account.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
+      await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_failed', ip: meta.ip, details: { reason: code, failures: r.failedLogins } });
+      if (r.failedLogins === LOCK_AFTER_FAILURES) {
+        await deps.audit.record({ actorId: null, subject: account, action: 'auth.locked', ip: meta.ip, details: { minutes: LOCK_MINUTES } });
+        throw new AppError('ACCOUNT_LOCKED', { minutes: LOCK_MINUTES });
+      }
+      throw new AppError(code);
+    };
+    if (!(await verifyPassword(account.passwordHash, input.password))) return fail('INVALID_CREDENTIALS');
+    if (account.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED');
+    if (account.totpEnabledAt && account.totpSecret) {
+      if (!input.otp) throw new AppError('OTP_REQUIRED');
+      if (!checkTotp(account.totpSecret, input.otp)) return fail('INVALID_OTP');
+    }
+    await accountRepo(deps.db).recordLoginSuccess(account.id);
+    await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.sign_in', ip: meta.ip, details: { brand: meta.brand.id } });
+    return openSession(account, meta);
+  }
+
+  /** Bearer token or API key or session cookie → the caller, or null. */
+  async function authenticate(token: string, meta: { ip: string | null; brand: ResolvedBrand }): Promise<Principal | null> {
+    const now = deps.clock.now();
+    const tokenHash = sha256(token);
+    let principal: Principal | null = null;
+    if (token.startsWith('chk_')) {
+      const key = await repo.findLiveApiKeyByHash(tokenHash);
+      if (!key) return null;
+      if (!ipAllowed(parseAllowList(key.allowedIps), meta.ip)) throw new AppError('IP_NOT_ALLOWED', { ip: meta.ip });
+      const account = await deps.accounts.findAccountForAuth(key.accountId);
+      if (!account) return null;
+      if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) await repo.touchApiKey(key.id, now);
+      principal = { account, via: 'api_key', tokenHash, csrfToken: null, impersonatorId: null };
+    } else {
+      const session = await repo.findLiveSession(tokenHash, now);
+      if (!session) return null;
+      const account = await deps.accounts.findAccountForAuth(session.accountId);
+      if (!account) return null;
+      if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await repo.touchSession(tokenHash, now);
+      principal = { account, via: 'session', tokenHash, csrfToken: session.csrfToken, impersonatorId: session.impersonatorId };
+    }
+    // A token from another brand's host is as good as no token here.
+    if (!(await deps.brands.maySignInThrough(principal.account, meta.brand))) return null;
+    if (principal.account.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED');
+    return principal;
+  }
+
+  async function logout(p: Principal, ip: string | null) {
+    if (p.via !== 'session') return;
+    await repo.revokeSession(p.tokenHash, deps.clock.now());
+    await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'auth.sign_out', ip });
+  }
+
+  async function signupStart(input: { username: string; password: string; mobile: string; email?: string | null; displayName?: string; locale?: 'fa' | 'en' }, meta: RequestMeta) {
+    const owner = await deps.accounts.findAccountForAuth(meta.brand.accountId);
+    if (!owner) throw new AppError('NOT_FOUND');
+    // Validate everything now so the code is not wasted on a form that will fail later.
+    const username = input.username.trim().toLowerCase();
+    if (await deps.accounts.findByUsernameForAuth(username)) throw new AppError('USERNAME_TAKEN');
+    assertStrongPassword(input.password);
+    const mobile = normaliseIranMobile(input.mobile);
+    if (!mobile) throw new AppError('INVALID_MOBILE', { fields: [{ path: 'mobile' }] });
+    const issued = await codes.issue({
+      purpose: 'signup',
+      mobile,
+      accountId: null,
+      brandId: meta.brand.id,
+      payload: { username, passwordHash: await hashPassword(input.password), email: input.email ?? null, displayName: input.displayName ?? '', locale: input.locale ?? 'fa' },
+    });
+    await sendCode(mobile, issued.code, meta.brand, 'signup', input.locale ?? 'fa', null);
+    return { verificationId: issued.id, expiresAt: issued.expiresAt, mobile: toLocalMobile(mobile) };
+  }
+
+  async function signupComplete(input: { verificationId: string; code: string }, meta: RequestMeta) {
+    const account = await codes.redeem(input.verificationId, input.code, 'signup', async (tx, row) => {
+      if (row.brandId !== meta.brand.id) throw new AppError('CODE_INVALID');
+      // Inside a transaction every query goes through tx: PGlite has one connection.
+      const owner = await accountRepo(tx).findByIdForAuth(meta.brand.accountId);
+      const p = row.payload as { username: string; passwordHash: string; email: string | null; displayName: string; locale: 'fa' | 'en' };
+      const created = await deps.accounts.insertAccount(
+        tx,
+        owner,
+        { username: p.username, passwordHash: p.passwordHash, mobile: row.mobile, kind: 'user', email: p.email, displayName: p.displayName, locale: p.locale },
+        { createdBy: null, mobileVerified: true },
+      );
+      await deps.audit.record({ actorId: created.id, subject: created, action: 'auth.sign_up', ip: meta.ip, details: { brand: meta.brand.id } }, tx);
+      return created;
+    });
+    return openSession(account, meta);
+  }
+
+  async function sendCode(mobile: string, code: string, brand: ResolvedBrand, purpose: 'signup' | 'password_reset', lang: 'fa' | 'en', accountId: string | null) {
+    const name = lang === 'fa' ? brand.nameFa : brand.nameEn;
+    const body =
+      lang === 'fa'
+        ? `${name}\nکد ${purpose === 'signup' ? 'ثبت‌نام' : 'بازیابی رمز'} شما: ${code}\nاین کد را به کسی ندهید.`
+        : `${name}\nYour ${purpose === 'signup' ? 'sign-up' : 'password reset'} code: ${code}\nDo not share it.`;
+    await deps.notifications.send({ channel: 'sms', recipient: mobile, body, kind: `code.${purpose}`, accountId, brandId: brand.id, secret: true });
+  }
+
+  /** Always answers the same way, whether or not the username exists on this brand. */
+  async function forgotPasswordStart(input: { username: string }, meta: RequestMeta) {
+    const account = await deps.accounts.findByUsernameForAuth(input.username.trim());
+    if (!account || !(await deps.brands.maySignInThrough(account, meta.brand))) {
+      return { verificationId: newId('vc'), expiresAt: new Date(deps.clock.now().getTime() + 5 * 60_000) };
+    }
+    const issued = await codes.issue({ purpose: 'password_reset', mobile: account.mobile, accountId: account.id, brandId: meta.brand.id });
+    await sendCode(account.mobile, issued.code, meta.brand, 'password_reset', account.locale, account.id);
+    return { verificationId: issued.id, expiresAt: issued.expiresAt };
+  }
+
+  async function resetPassword(input: { verificationId: string; code: string; newPassword: string }, meta: RequestMeta) {
+    assertStrongPassword(input.newPassword);
+    const hash = await hashPassword(input.newPassword);
+    await codes.redeem(input.verificationId, input.code, 'password_reset', async (tx, row) => {
+      const account = row.accountId ? await accountRepo(tx).findByIdForAuth(row.accountId) : null;
+      if (!account) throw new AppError('CODE_INVALID');
+      await accountRepo(tx).setPassword(account.id, hash);
+      await authRepo(tx).revokeOtherSessions(account.id, null, deps.clock.now());
+      await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.password_reset', ip: meta.ip }, tx);
+    });
+  }
+
+  async function changePassword(p: Principal, input: { currentPassword: string; newPassword: string }, ip: string | null) {
+    if (!(await verifyPassword(p.account.passwordHash, input.currentPassword))) throw new AppError('INVALID_CREDENTIALS');
+    assertStrongPassword(input.newPassword);
+    await accountRepo(deps.db).setPassword(p.account.id, await hashPassword(input.newPassword));
+    await repo.revokeOtherSessions(p.account.id, p.via === 'session' ? p.tokenHash : null, deps.clock.now());
+    await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'auth.password_changed', ip });
+  }
+
+  function totpFor(secret: string, label: string) {
+    return new OTPAuth.TOTP({ issuer: 'Chapar', label, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
+  }
+
+  function checkTotp(secret: string, token: string): boolean {
+    const delta = totpFor(secret, 'x').validate({ token: token.trim(), timestamp: deps.clock.now().getTime(), window: 1 });
+    return delta !== null;
+  }
+
+  /** Step one: a fresh secret, stored but not yet on until a code proves the app has it. */
+  async function twoFactorSetup(p: Principal, brand: ResolvedBrand) {
+    if (p.account.totpEnabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
+    const secret = new OTPAuth.Secret({ size: 20 }).base32;
+    await accountRepo(deps.db).setTotp(p.account.id, secret, null);
+    const totp = new OTPAuth.TOTP({ issuer: brand.nameEn, label: p.account.username, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
+    const uri = totp.toString();
+    return { secret, otpauthUrl: uri, qrDataUrl: await QRCode.toDataURL(uri) };
+  }
+
+  async function twoFactorEnable(p: Principal, code: string, ip: string | null) {
+    const account = await accountRepo(deps.db).findByIdForAuth(p.account.id);
+    if (!account?.totpSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED');
+    if (account.totpEnabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
+    if (!checkTotp(account.totpSecret, code)) throw new AppError('INVALID_OTP');
+    await accountRepo(deps.db).setTotp(account.id, account.totpSecret, deps.clock.now());
+    await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_enabled', ip });
+  }
+
+  async function twoFactorDisable(p: Principal, input: { password: string; code: string }, ip: string | null) {
+    const account = p.account;
+    if (!account.totpEnabledAt || !account.totpSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED');
+    if (!(await verifyPassword(account.passwordHash, input.password))) throw new AppError('INVALID_CREDENTIALS');
+    if (!checkTotp(account.totpSecret, input.code)) throw new AppError('INVALID_OTP');
+    await accountRepo(deps.db).setTotp(account.id, null, null);
+    await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_disabled', ip });
+  }
+
+  async function createApiKey(p: Principal, input: { name: string; allowedIps?: string[] }, ip: string | null) {
+    const allowedIps = (input.allowedIps ?? []).map((s) => s.trim()).filter(Boolean);
+    const bad = allowedIps.filter((c) => !isValidCidr(c));
+    if (bad.length) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'allowedIps', message: `not an IP or CIDR: ${bad.join(', ')}` }] });
+    const id = newId('key');
+    const key = newSecret('chk');
+    await repo.insertApiKey({ id, accountId: p.account.id, name: input.name.trim(), keyHash: sha256(key), keyPrefix: key.slice(0, 10), allowedIps });
+    await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'api_key.created', ip, details: { keyId: id, name: input.name, allowedIps } });
+    return { id, key, name: input.name.trim(), allowedIps };
+  }
+
+  async function revokeApiKey(p: Principal, id: string, ip: string | null) {
+    if (!(await repo.revokeApiKey(p.account.id, id, deps.clock.now()))) throw new AppError('NOT_FOUND');
+    await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'api_key.revoked', ip, details: { keyId: id } });
+  }
+
+  return {
+    login,
+    authenticate,
+    logout,
+    signupStart,
+    signupComplete,
+    forgotPasswordStart,
+    resetPassword,
+    changePassword,
+    twoFactorSetup,
+    twoFactorEnable,
+    twoFactorDisable,
+    createApiKey,
+    revokeApiKey,
+    listApiKeys: (p: Principal): Promise<ApiKey[]> => repo.listApiKeys(p.account.id),
+    openSession,
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,83 @@
+// Which brand a request is for (its Host header) and which brands an account belongs to.
+// Platform hosts come from configuration; an agency's hosts are rows that become active once DNS
+// points at us. A host nobody owns belongs to no brand at all.
+import type { Db } from '../../db/driver.ts';
+import { newId, newSecret } from '../../lib/ids.ts';
+import { brandRepo, type Brand, type BrandHost } from './repo.ts';
+
+export type ResolvedBrand = Brand & { isPlatform: boolean };
+
+const HOST_CACHE_MS = 5_000;
+
+/** "Example.COM:3000" → "example.com"; IPv6 "[::1]:3000" → "::1". */
+export function normaliseHost(hostHeader: string | undefined): string {
+  if (!hostHeader) return '';
+  let h = hostHeader.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']'));
+  const colon = h.lastIndexOf(':');
+  if (colon > -1 && h.indexOf(':') === colon) h = h.slice(0, colon);
+  return h.replace(/\.$/, '');
+}
+
+export function createBrandService(deps: { db: Db; platformHosts: string[] }) {
+  const repo = brandRepo(deps.db);
+  const cache = new Map<string, { brand: ResolvedBrand | null; until: number }>();
+  let platformBrand: ResolvedBrand | null = null;
+
+  async function getPlatformBrand(): Promise<ResolvedBrand> {
+    if (platformBrand) return platformBrand;
+    const { rows } = await deps.db.query("SELECT b.id FROM brands b JOIN accounts a ON a.id = b.account_id WHERE a.kind = 'platform'");
+    if (!rows[0]) throw new Error('the platform has no brand: run migrations and bootstrap first');
+    const brand = await repo.findById(rows[0].id as string);
+    platformBrand = { ...brand!, isPlatform: true };
+    return platformBrand;
+  }
+
+  async function resolveHost(hostHeader: string | undefined): Promise<ResolvedBrand | null> {
+    const host = normaliseHost(hostHeader);
+    if (!host) return null;
+    if (deps.platformHosts.includes(host)) return getPlatformBrand();
+    const hit = cache.get(host);
+    if (hit && hit.until > Date.now()) return hit.brand;
+    const row = await repo.findActiveHost(host);
+    const brand = row ? await repo.findById(row.brandId) : null;
+    const platform = await getPlatformBrand();
+    const resolved = brand ? { ...brand, isPlatform: brand.id === platform.id } : null;
+    cache.set(host, { brand: resolved, until: Date.now() + HOST_CACHE_MS });
+    return resolved;
+  }
+
+  /**
+   * The brand an account is a customer of: the one owned by its nearest ancestor that owns one.
+   * An agency additionally owns a brand of its own.
+   */
+  async function brandsOf(account: { id: string; path: string }): Promise<{ customerOf: Brand | null; owns: Brand | null }> {
+    const ids = account.path.split('/').filter(Boolean);
+    const ancestors = ids.slice(0, -1);
+    return { customerOf: await repo.findNearestOwned(ancestors), owns: await repo.findByAccount(account.id) };
+  }
+
+  /** The same account signs in only through its own brand's hosts or a platform host. */
+  async function maySignInThrough(account: { id: string; path: string; kind: string }, brand: ResolvedBrand): Promise<boolean> {
+    if (brand.isPlatform) return true;
+    const { customerOf, owns } = await brandsOf(account);
+    return customerOf?.id === brand.id || owns?.id === brand.id;
+  }
+
+  async function createBrandFor(account: { id: string; username: string; displayName: string }, db: Db = deps.db): Promise<Brand> {
+    const name = account.displayName || account.username;
+    return brandRepo(db).insert({ id: newId('brd'), accountId: account.id, nameFa: name, nameEn: name, settings: {} });
+  }
+
+  /** Adds a host already active: the agency-domain flow (DNS checks) builds on this. */
+  async function addActiveHost(brandId: string, host: string): Promise<BrandHost> {
+    const h: BrandHost = { host: normaliseHost(host), brandId, status: 'active', verifyToken: newSecret('chapar-verify', 16) };
+    await repo.insertHost(h);
+    cache.delete(h.host);
+    return h;
+  }
+
+  return { resolveHost, brandsOf, maySignInThrough, createBrandFor, addActiveHost, getPlatformBrand, findByAccount: repo.findByAccount, listHosts: repo.listHosts };
+}
+
+export type BrandService = ReturnType<typeof createBrandService>;

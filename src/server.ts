@@ -1,0 +1,59 @@
+// Starting and stopping a whole Chapar: used by main.ts and by tests that need a live server.
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Db } from './db/driver.ts';
+import { openPglite } from './db/pglite.ts';
+import { openPg } from './db/pg.ts';
+import { lockDataDir } from './db/lock.ts';
+import { migrate } from './db/migrate.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { buildApp } from './http/app.ts';
+import { createServices, type Services } from './services.ts';
+import { startJobQueue, type JobQueue } from './jobs/queue.ts';
+import { purgeExpiredJob } from './jobs/purge-expired.ts';
+
+export type Chapar = {
+  app: FastifyInstance;
+  services: Services;
+  jobs: JobQueue | null;
+  adminPassword: string | undefined;
+  stop(): Promise<void>;
+};
+
+export async function openDatabase(config: Config): Promise<{ db: Db; release: () => void }> {
+  if (config.databaseUrl) return { db: await openPg(config.databaseUrl), release: () => {} };
+  const release = lockDataDir(config.dataDir);
+  try {
+    return { db: await openPglite(path.join(config.dataDir, 'pgdata')), release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+export async function startChapar(config: Config, opts: { logger?: Logger; clock?: Clock; db?: Db; jobs?: boolean } = {}): Promise<Chapar> {
+  const log = opts.logger ?? pino({ level: config.logLevel });
+  const opened = opts.db ? { db: opts.db, release: () => {} } : await openDatabase(config);
+  const { db } = opened;
+  const applied = await migrate(db);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  const clock = opts.clock ?? systemClock;
+  const services = createServices({ db, clock, config, log });
+  const boot = await services.accounts.bootstrapPlatform(config.admin);
+  const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never] });
+  const app = await buildApp(services, { logger: log });
+  return {
+    app,
+    services,
+    jobs,
+    adminPassword: boot.password,
+    async stop() {
+      await app.close();
+      await jobs?.stop();
+      if (!opts.db) await db.close();
+      opened.release();
+    },
+  };
+}
