@@ -16,18 +16,25 @@ function alive(pid: number): boolean {
   }
 }
 
+// Folders this process holds: a second open in the same process is refused too. (A lock file
+// naming our own pid is otherwise stale: after a crash, a container restarts us with the same pid.)
+const heldHere = new Set<string>();
+
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'chapar.lock');
+  if (heldHere.has(file)) throw new DataDirLockedError(`The data folder ${dataDir} is already open in this process.`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      heldHere.add(file);
       let released = false;
       return () => {
         if (released) return;
         released = true;
+        heldHere.delete(file);
         try {
           if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);
         } catch {

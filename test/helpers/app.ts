@@ -19,7 +19,7 @@ export type TestChapar = {
   chapar: Chapar;
   close(): Promise<void>;
   /** Real HTTP through Fastify's inject; returns status, parsed JSON body and headers. */
-  api(req: { method?: string; url: string; token?: string; body?: unknown; host?: string; lang?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  api(req: { method?: string; url: string; token?: string; body?: unknown; host?: string; lang?: string; headers?: Record<string, string>; remoteAddress?: string }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   login(username: string, password: string, host?: string, otp?: string): Promise<string>;
   adminToken(): Promise<string>;
 };
@@ -51,6 +51,7 @@ export async function testChapar(opts: { env?: Record<string, string>; jobs?: bo
         ...req.headers,
       },
       payload: req.body === undefined ? undefined : JSON.stringify(req.body),
+      ...(req.remoteAddress ? { remoteAddress: req.remoteAddress } : {}),
     });
     let body: unknown = res.body;
     try {
