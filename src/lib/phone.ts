@@ -9,16 +9,29 @@ function clean(input: string): string {
   return toLatinDigits(input).replace(/[\s\-().\u200c\u200e\u200f\u202a-\u202e]/g, '');
 }
 
-/** An Iranian mobile (09xx…) as E.164, or null when it is not one. */
+// libphonenumber-js is the authority on which 09xx prefixes exist, but a million calls to it would
+// dominate a bulk send. Ask it once per three-digit prefix and keep the answer.
+let validPrefixes: Set<string> | null = null;
+function mobilePrefixes(): Set<string> {
+  if (validPrefixes) return validPrefixes;
+  // DESIGN.md's operator prefixes count even where the library's metadata lags behind.
+  validPrefixes = new Set(['910', '911', '912', '913', '914', '915', '916', '917', '918', '919', '990', '991', '992', '993', '994', '901', '902', '903', '904', '905', '930', '933', '935', '936', '937', '938', '939', '941', '920', '921', '922']);
+  for (let p = 900; p <= 999; p++) {
+    const sample = parsePhoneNumberFromString(`+98${p}1234567`);
+    const alt = parsePhoneNumberFromString(`+98${p}7654321`);
+    if ((sample?.isValid() && sample.getType() === 'MOBILE') || (alt?.isValid() && alt.getType() === 'MOBILE')) validPrefixes.add(String(p));
+  }
+  return validPrefixes;
+}
+
+const mobileForms = /^(?:\+98|0098|98|0)?(9\d{9})$/;
+
+/** An Iranian mobile as E.164 (+989121234567), or null when it is not one. Accepts 09…, 9…,
+ * +98…, 0098…, Persian and Arabic digits, spaces, dashes, dots and brackets. */
 export function normaliseIranMobile(input: string): string | null {
-  let s = clean(input);
-  if (s.startsWith('00')) s = `+${s.slice(2)}`;
-  if (/^9\d{9}$/.test(s)) s = `0${s}`;
-  if (/^98 ?9\d{9}$/.test(s)) s = `+${s}`;
-  const parsed = parsePhoneNumberFromString(s, 'IR');
-  if (!parsed || parsed.country !== 'IR' || !parsed.isValid()) return null;
-  const e164 = parsed.number;
-  return /^\+989\d{9}$/.test(e164) ? e164 : null;
+  const m = mobileForms.exec(clean(input));
+  if (!m || !mobilePrefixes().has(m[1].slice(0, 3))) return null;
+  return `+98${m[1]}`;
 }
 
 // DESIGN.md: operators by prefix (the four digits after +98 → 09xx).
