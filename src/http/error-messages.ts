@@ -46,6 +46,22 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     fa: (d) => (d.level === 'self' || !d.level ? 'اعتبار حساب شما کافی نیست.' : 'اعتبار نمایندگی شما کافی نیست؛ با نمایندهٔ خود تماس بگیرید.'),
     en: (d) => (d.level === 'self' || !d.level ? 'Your credit is not enough.' : 'Your agency is out of credit; contact your agency.'),
   },
+  LINE_NOT_ALLOWED: {
+    fa: (d) => `از خط ${String(d.from ?? '')} نمی‌توانید ارسال کنید.`,
+    en: (d) => `You may not send from line ${String(d.from ?? '')}.`,
+  },
+  TEXT_TOO_LONG: {
+    fa: (d) => `متن پیام ${toPersianDigits(Number(d.parts ?? 0))} بخش می‌شود؛ بیشینه ${toPersianDigits(Number(d.max ?? 10))} بخش است.`,
+    en: (d) => `The text needs ${Number(d.parts ?? 0)} parts; the most is ${Number(d.max ?? 10)}.`,
+  },
+  TOO_MANY_RECIPIENTS: {
+    fa: (d) => `حداکثر ${toPersianDigits(Number(d.max ?? 0).toLocaleString('en'))} گیرنده در یک ارسال مجاز است.`,
+    en: (d) => `At most ${Number(d.max ?? 0).toLocaleString('en')} recipients per send.`,
+  },
+  NO_VALID_RECIPIENTS: { fa: 'هیچ شمارهٔ معتبری در فهرست گیرندگان نیست.', en: 'None of the recipients is a valid number.' },
+  BATCH_NOT_CANCELLABLE: { fa: 'ارسال این پیام آغاز شده و دیگر لغو نمی‌شود.', en: 'This send has started and can no longer be cancelled.' },
+  NO_LINE: { fa: 'هیچ خط ارسالی برای حساب شما تعریف نشده است.', en: 'Your account has no sending line.' },
+  LINE_NUMBER_TAKEN: { fa: 'این شمارهٔ خط قبلاً ثبت شده است.', en: 'That line number already exists.' },
   ACCOUNT_LOCKED: {
     fa: (d) => `به دلیل تلاش‌های ناموفق، ورود تا ${toPersianDigits(Number(d.minutes ?? 15))} دقیقهٔ دیگر ممکن نیست.`,
     en: (d) => `Too many failed attempts; try again in ${Number(d.minutes ?? 15)} minutes.`,

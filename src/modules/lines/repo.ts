@@ -1,0 +1,116 @@
+import type { Db } from '../../db/driver.ts';
+import { toBigInt } from '../../db/driver.ts';
+
+export type LineType = 'public' | '1000' | '2000' | '3000' | '5000' | '9000' | 'fixed';
+export const lineTypes = ['public', '1000', '2000', '3000', '5000', '9000', 'fixed'] as const;
+
+export type Line = {
+  id: string;
+  number: string;
+  lineType: LineType;
+  operators: string[];
+  canSend: boolean;
+  canReceive: boolean;
+  ref16: boolean;
+  refundStatuses: string[];
+  renewalPrice: bigint;
+  isShared: boolean;
+  status: 'active' | 'disabled';
+};
+
+/** A line as one account may use it: through an assignment (or shared with everybody). */
+export type UsableLine = Line & { maySend: boolean; mayReceive: boolean; isDefault: boolean };
+
+const toLine = (r: Record<string, unknown>): Line => ({
+  id: r.id as string,
+  number: r.number as string,
+  lineType: r.line_type as LineType,
+  operators: r.operators as string[],
+  canSend: Boolean(r.can_send),
+  canReceive: Boolean(r.can_receive),
+  ref16: Boolean(r.ref16),
+  refundStatuses: r.refund_statuses as string[],
+  renewalPrice: toBigInt(r.renewal_price),
+  isShared: Boolean(r.is_shared),
+  status: r.status as Line['status'],
+});
+
+const toUsable = (r: Record<string, unknown>): UsableLine => ({
+  ...toLine(r),
+  maySend: Boolean(r.can_send) && Boolean(r.a_send ?? r.is_shared),
+  mayReceive: Boolean(r.can_receive) && Boolean(r.a_receive),
+  isDefault: Boolean(r.is_default),
+});
+
+export function lineRepo(db: Db) {
+  return {
+    async insert(l: Line): Promise<Line> {
+      const { rows } = await db.query(
+        `INSERT INTO lines (id, number, line_type, operators, can_send, can_receive, ref16, refund_statuses, renewal_price, is_shared)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING *`,
+        [l.id, l.number, l.lineType, l.operators, l.canSend, l.canReceive, l.ref16, l.refundStatuses, l.renewalPrice, l.isShared],
+      );
+      return toLine(rows[0]);
+    },
+    async findById(id: string): Promise<Line | null> {
+      const { rows } = await db.query('SELECT * FROM lines WHERE id = $1', [id]);
+      return rows[0] ? toLine(rows[0]) : null;
+    },
+    async findByNumber(number: string): Promise<Line | null> {
+      const { rows } = await db.query('SELECT * FROM lines WHERE number = $1', [number]);
+      return rows[0] ? toLine(rows[0]) : null;
+    },
+    async listAll(): Promise<Line[]> {
+      const { rows } = await db.query('SELECT * FROM lines ORDER BY created_at, number');
+      return rows.map(toLine);
+    },
+    /** Lines assigned to the account, and shared lines. */
+    async listUsable(accountId: string): Promise<UsableLine[]> {
+      const { rows } = await db.query(
+        `SELECT l.*, a.can_send AS a_send, a.can_receive AS a_receive, COALESCE(a.is_default, false) AS is_default
+         FROM lines l LEFT JOIN line_assignments a ON a.line_id = l.id AND a.account_id = $1
+         WHERE l.status = 'active' AND (a.account_id IS NOT NULL OR l.is_shared)
+         ORDER BY COALESCE(a.is_default, false) DESC, l.created_at`,
+        [accountId],
+      );
+      return rows.map(toUsable);
+    },
+    async assign(a: { lineId: string; accountId: string; canSend: boolean; canReceive: boolean; assignedBy: string }): Promise<void> {
+      await db.query(
+        `INSERT INTO line_assignments (line_id, account_id, can_send, can_receive, assigned_by) VALUES ($1,$2,$3,$4,$5)
+         ON CONFLICT (line_id, account_id) DO UPDATE SET can_send = EXCLUDED.can_send, can_receive = EXCLUDED.can_receive`,
+        [a.lineId, a.accountId, a.canSend, a.canReceive, a.assignedBy],
+      );
+    },
+    /** Removing a line from an account removes it from that account's whole subtree. */
+    async unassignFromSubtree(lineId: string, subtreePath: string): Promise<number> {
+      const r = await db.query(
+        'DELETE FROM line_assignments WHERE line_id = $1 AND account_id IN (SELECT id FROM accounts WHERE starts_with(path, $2))',
+        [lineId, subtreePath],
+      );
+      return r.rowCount;
+    },
+    async setDefault(accountId: string, lineId: string): Promise<void> {
+      await db.query('UPDATE line_assignments SET is_default = false WHERE account_id = $1 AND is_default', [accountId]);
+      await db.query('UPDATE line_assignments SET is_default = true WHERE account_id = $1 AND line_id = $2', [accountId, lineId]);
+    },
+    /** Who receives on a line: the deepest account it is assigned to with receive rights. */
+    async findReceiver(lineId: string): Promise<{ accountId: string; path: string } | null> {
+      const { rows } = await db.query(
+        `SELECT ac.id, ac.path FROM line_assignments a JOIN accounts ac ON ac.id = a.account_id
+         WHERE a.line_id = $1 AND a.can_receive ORDER BY ac.depth DESC LIMIT 1`,
+        [lineId],
+      );
+      return rows[0] ? { accountId: rows[0].id as string, path: rows[0].path as string } : null;
+    },
+    async update(id: string, patch: Partial<Pick<Line, 'status' | 'refundStatuses' | 'renewalPrice' | 'operators' | 'canSend' | 'canReceive' | 'ref16' | 'isShared'>>): Promise<void> {
+      await db.query(
+        `UPDATE lines SET status = COALESCE($2, status), refund_statuses = COALESCE($3, refund_statuses),
+           renewal_price = COALESCE($4, renewal_price), operators = COALESCE($5, operators), can_send = COALESCE($6, can_send),
+           can_receive = COALESCE($7, can_receive), ref16 = COALESCE($8, ref16), is_shared = COALESCE($9, is_shared) WHERE id = $1`,
+        [id, patch.status ?? null, patch.refundStatuses ?? null, patch.renewalPrice ?? null, patch.operators ?? null, patch.canSend ?? null,
+          patch.canReceive ?? null, patch.ref16 ?? null, patch.isShared ?? null],
+      );
+    },
+  };
+}

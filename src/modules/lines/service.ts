@@ -1,0 +1,121 @@
+// Sender lines: owned by the platform, assigned down the tree with send/receive rights; shared
+// lines are open to everybody. A send uses a line the account may use, or its default.
+import type { Db } from '../../db/driver.ts';
+import { newId } from '../../lib/ids.ts';
+import { toLatinDigits } from '../../lib/i18n.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Account } from '../accounts/repo.ts';
+import type { AccountService } from '../accounts/service.ts';
+import { scopeOf } from '../accounts/scope.ts';
+import { lineRepo, type Line, type LineType, type UsableLine } from './repo.ts';
+
+export type NewLine = {
+  number: string;
+  lineType: LineType;
+  operators?: string[];
+  canSend?: boolean;
+  canReceive?: boolean;
+  ref16?: boolean;
+  refundStatuses?: string[];
+  renewalPrice?: bigint;
+  isShared?: boolean;
+};
+
+export function createLineService(deps: { db: Db; accounts: AccountService }) {
+  const repo = lineRepo(deps.db);
+
+  async function createLine(caller: Account, input: NewLine): Promise<Line> {
+    if (caller.kind !== 'platform') throw new AppError('FORBIDDEN');
+    const number = toLatinDigits(input.number).replace(/[\s-]/g, '');
+    if (!/^\+?\d{3,20}$/.test(number)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'number' }] });
+    if (await repo.findByNumber(number)) throw new AppError('LINE_NUMBER_TAKEN');
+    return repo.insert({
+      id: newId('lin'),
+      number,
+      lineType: input.lineType,
+      operators: input.operators ?? ['mci', 'irancell', 'rightel', 'other'],
+      canSend: input.canSend ?? true,
+      canReceive: input.canReceive ?? false,
+      ref16: input.ref16 ?? false,
+      refundStatuses: input.refundStatuses ?? ['failed', 'rejected', 'expired'],
+      renewalPrice: input.renewalPrice ?? 0n,
+      isShared: input.isShared ?? input.lineType === 'public',
+      status: 'active',
+    });
+  }
+
+  /** The platform sees every line; others see what they were given plus shared lines. */
+  async function listLines(caller: Account): Promise<UsableLine[]> {
+    if (caller.kind === 'platform') {
+      const mine = new Map((await repo.listUsable(caller.id)).map((l) => [l.id, l]));
+      return (await repo.listAll()).map((l) => mine.get(l.id) ?? { ...l, maySend: l.canSend, mayReceive: l.canReceive, isDefault: false });
+    }
+    return repo.listUsable(caller.id);
+  }
+
+  async function usableLine(account: Account, lineId: string): Promise<UsableLine | null> {
+    if (account.kind === 'platform') {
+      const l = await repo.findById(lineId);
+      return l ? { ...l, maySend: l.canSend, mayReceive: l.canReceive, isDefault: false } : null;
+    }
+    return (await repo.listUsable(account.id)).find((l) => l.id === lineId) ?? null;
+  }
+
+  /** Gives a line the caller may use to one of its direct children. */
+  async function assignLine(caller: Account, lineId: string, childId: string, rights: { canSend: boolean; canReceive: boolean }): Promise<void> {
+    const own = await usableLine(caller, lineId);
+    if (!own || own.isShared) throw new AppError('NOT_FOUND');
+    const child = await deps.accounts.getAccount(scopeOf(caller), childId);
+    if (child.parentId !== caller.id) throw new AppError('FORBIDDEN');
+    await repo.assign({ lineId, accountId: child.id, canSend: rights.canSend && own.maySend, canReceive: rights.canReceive && own.mayReceive, assignedBy: caller.id });
+  }
+
+  async function unassignLine(caller: Account, lineId: string, childId: string): Promise<void> {
+    const child = await deps.accounts.getAccount(scopeOf(caller), childId);
+    if (child.id === caller.id) throw new AppError('FORBIDDEN');
+    if (!(await repo.unassignFromSubtree(lineId, child.path))) throw new AppError('NOT_FOUND');
+  }
+
+  async function setDefaultLine(caller: Account, lineId: string): Promise<void> {
+    const line = await usableLine(caller, lineId);
+    if (!line || !line.maySend) throw new AppError('LINE_NOT_ALLOWED');
+    if (line.isShared && caller.kind !== 'platform') await repo.assign({ lineId, accountId: caller.id, canSend: true, canReceive: false, assignedBy: caller.id });
+    else if (caller.kind === 'platform') await repo.assign({ lineId, accountId: caller.id, canSend: true, canReceive: line.canReceive, assignedBy: caller.id });
+    await repo.setDefault(caller.id, lineId);
+  }
+
+  /** The line a send goes out on: the one named (by id or number) if allowed, else the default. */
+  async function resolveSendLine(account: Account, from: string | undefined): Promise<UsableLine> {
+    const usable = account.kind === 'platform' ? await listLines(account) : await repo.listUsable(account.id);
+    const sendable = usable.filter((l) => l.maySend && l.status === 'active');
+    if (from) {
+      const wanted = toLatinDigits(from).replace(/[\s-]/g, '');
+      const line = sendable.find((l) => l.id === from || l.number === wanted);
+      if (!line) throw new AppError('LINE_NOT_ALLOWED', { from });
+      return line;
+    }
+    const line = sendable.find((l) => l.isDefault) ?? sendable[0];
+    if (!line) throw new AppError('NO_LINE');
+    return line;
+  }
+
+  return {
+    createLine,
+    listLines,
+    assignLine,
+    unassignLine,
+    setDefaultLine,
+    resolveSendLine,
+    findLineById: repo.findById,
+    findLineByNumber: repo.findByNumber,
+    findReceiver: repo.findReceiver,
+    updateLine: async (caller: Account, id: string, patch: Parameters<typeof repo.update>[1]) => {
+      if (caller.kind !== 'platform') throw new AppError('FORBIDDEN');
+      if (!(await repo.findById(id))) throw new AppError('NOT_FOUND');
+      await repo.update(id, patch);
+      return (await repo.findById(id))!;
+    },
+  };
+}
+
+export type LineService = ReturnType<typeof createLineService>;

@@ -1,0 +1,22 @@
+// What the message engine needs from billing. Billing owns every rial of arithmetic; the engine
+// only groups recipients into price cells and passes counts.
+import type { Db } from '../../db/driver.ts';
+import type { MessageClass } from './repo.ts';
+
+export type PriceCell = { operator: string; lineType: string; messageClass: MessageClass; alphabet: 'gsm7' | 'ucs2'; parts: number };
+export type CountedCell = PriceCell & { count: number };
+
+export type LevelAmount = { accountId: string; kind: string; amount: bigint };
+
+export type ChargingPort = {
+  /** The price of one recipient message in each cell for this account, and every level's total. */
+  quote(accountId: string, cells: CountedCell[], db?: Db): Promise<{ unitPrices: bigint[]; total: bigint; levels: LevelAmount[] }>;
+  /** Reserves the whole send at every level up the tree, in tx; throws INSUFFICIENT_CREDIT. */
+  reserve(tx: Db, r: { accountId: string; idempotencyKey: string; cells: CountedCell[] }): Promise<{ reservationId: string; unitPrices: bigint[]; total: bigint }>;
+  /** The operator took these messages: the reserved money is spent. */
+  settle(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
+  /** These messages are refunded (or never went out): the reserved money goes back, at every level. */
+  release(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
+};
+
+export const cellKey = (c: PriceCell) => `${c.operator}|${c.lineType}|${c.messageClass}|${c.alphabet}|${c.parts}`;

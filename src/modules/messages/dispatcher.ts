@@ -1,0 +1,148 @@
+// The outbox worker: claims due messages in batches, routes each to a connector (with failover),
+// submits its parts, and records the outcome in bulk. Any number of dispatchers may run against
+// one database; a crash leaves claimed rows that go back to the outbox after the lease.
+import type { Logger } from 'pino';
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { buildOutboundParts, type SubmitFailure, type Upstream } from '../../upstreams/upstream.ts';
+import { messageRepo, type ClaimedMessage } from './repo.ts';
+import type { Settlement, FinalUpdate } from './settlement.ts';
+
+export type RoutedConnector = { id: string; upstream: Upstream };
+export type ConnectorRouter = { candidates(m: { operator: string; lineType: string; messageClass: string }): RoutedConnector[] };
+
+export type DispatcherOptions = {
+  claimSize: number;
+  idleMs: number;
+  leaseMs: number;
+  maxAttempts: number;
+  validitySeconds: number;
+};
+
+const defaults: DispatcherOptions = { claimSize: 2000, idleMs: 100, leaseMs: 120_000, maxAttempts: 8, validitySeconds: 86_400 };
+
+type Outcome =
+  | { kind: 'sent'; connectorId: string; parts: { upstreamId: string; seq: number }[] }
+  | { kind: 'retry'; code: string }
+  | { kind: 'failed'; code: string }
+  | { kind: 'expired' };
+
+/** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes. */
+export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt, 9));
+
+export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions> }) {
+  const opts = { ...defaults, ...deps.options };
+  const repo = messageRepo(deps.db);
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+  let ref = Math.floor(Math.random() * 0xffff);
+
+  async function submitMessage(m: ClaimedMessage): Promise<Outcome> {
+    if (m.expiresAt <= deps.clock.now()) return { kind: 'expired' };
+    const routes = deps.router.candidates(m);
+    if (!routes.length) return { kind: 'retry', code: 'no_route' };
+    let last: SubmitFailure | null = null;
+    for (const route of routes) {
+      const up = route.upstream;
+      const parts = up.splitsLongText
+        ? [buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod: opts.validitySeconds }, { ref: 0, ref16: m.ref16, maxParts: 1000 })[0]]
+        : buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod: opts.validitySeconds }, { ref: (ref = (ref + 1) & 0xffff), ref16: m.ref16 });
+      if (up.splitsLongText) parts[0] = { ...parts[0], text: m.body, concat: undefined };
+      const results = await Promise.all(parts.map((p) => up.submit(p)));
+      const failure = results.find((r): r is SubmitFailure => !r.ok);
+      if (!failure) return { kind: 'sent', connectorId: route.id, parts: results.map((r, i) => ({ upstreamId: (r as { upstreamId: string }).upstreamId, seq: i + 1 })) };
+      last = failure;
+      const nothingWentOut = results.every((r) => !r.ok && !r.maybeAccepted);
+      // Only a connector that is down is skipped for the next one; a refusal of the message itself is final.
+      const connectorDown = ['bind_lost', 'not_bound', 'stopped', 'auth_failed', 'queue_full', 'throttled', 'timeout'].includes(failure.code);
+      if (!(connectorDown && nothingWentOut)) break;
+    }
+    return last!.retryable ? { kind: 'retry', code: last!.code } : { kind: 'failed', code: last!.code };
+  }
+
+  /** One claim-submit-record round; returns how many messages it handled. */
+  async function tick(): Promise<number> {
+    const now = deps.clock.now();
+    const claimed = await repo.claim(opts.claimSize, now);
+    if (!claimed.length) return 0;
+    const outcomes = await Promise.all(claimed.map((m) => submitMessage(m).catch((err: unknown) => {
+      deps.log.error({ err, messageId: m.id.toString() }, 'submit failed unexpectedly');
+      return { kind: 'retry', code: 'internal' } as Outcome;
+    })));
+    const sent: Parameters<typeof repo.markSent>[0] = [];
+    const retry: { id: bigint; at: Date; errorCode: string }[] = [];
+    const final: FinalUpdate[] = [];
+    const after = deps.clock.now();
+    outcomes.forEach((o, i) => {
+      const m = claimed[i];
+      if (o.kind === 'sent') sent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
+      else if (o.kind === 'expired') final.push({ id: m.id, status: 'expired', errorCode: 'validity_passed', neverSent: true });
+      else if (o.kind === 'failed' || m.attempts >= opts.maxAttempts) final.push({ id: m.id, status: 'failed', errorCode: o.code, neverSent: true });
+      else retry.push({ id: m.id, at: new Date(after.getTime() + backoffMs(m.attempts)), errorCode: o.code });
+    });
+    await deps.db.transaction(async (tx) => {
+      const r = messageRepo(tx);
+      await r.markSent(sent, after);
+      await r.requeue(retry, after);
+      if (final.length) await deps.settlement.finalise(tx, final, after);
+    });
+    return claimed.length;
+  }
+
+  async function housekeeping() {
+    const now = deps.clock.now();
+    await repo.releaseScheduled(now);
+    const stale = await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now);
+    if (stale) deps.log.warn({ stale }, 'reclaimed messages from an expired dispatcher lease');
+    const expired = await repo.findExpired(now, 5000);
+    if (expired.length) {
+      await deps.db.transaction((tx) => deps.settlement.finalise(tx, expired.map((e) => ({ id: e.id, status: 'expired' as const, errorCode: e.sent ? 'no_receipt' : 'validity_passed', neverSent: !e.sent })), now));
+    }
+  }
+
+  async function run() {
+    let lastHousekeeping = 0;
+    while (running) {
+      try {
+        if (Date.now() - lastHousekeeping > 1000) {
+          lastHousekeeping = Date.now();
+          await housekeeping();
+        }
+        const n = await tick();
+        if (n === 0 && running) await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, opts.idleMs);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      } catch (err) {
+        deps.log.error({ err }, 'dispatcher round failed');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    /** Finishes the round in progress, then stops. */
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+    /** Skip the idle wait: new work was just accepted. */
+    nudge() {
+      wake?.();
+    },
+    tick,
+    housekeeping,
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

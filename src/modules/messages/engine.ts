@@ -1,0 +1,89 @@
+// The message engine, assembled: accept → outbox → dispatcher → connectors → receipts → settle,
+// inbound → inbox, and webhooks for both. start() brings the connectors up and the workers on.
+import type { Logger } from 'pino';
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { toLocalMobile } from '../../lib/phone.ts';
+import type { AccountService } from '../accounts/service.ts';
+import { createInboxService } from '../inbox/service.ts';
+import { createLineService } from '../lines/service.ts';
+import { lineRepo } from '../lines/repo.ts';
+import { createRoutingService, type UpstreamFactory } from '../routing/service.ts';
+import { createWebhookService } from '../webhooks/service.ts';
+import { createAcceptService } from './accept.ts';
+import { createBatchService } from './batches.ts';
+import type { ChargingPort } from './charging.ts';
+import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
+import { createReceiptProcessor } from './receipts.ts';
+import { createSettlement } from './settlement.ts';
+
+export type EngineOptions = {
+  dispatcher?: Partial<DispatcherOptions>;
+  /** Settings of the simulator connector a new install starts with. */
+  simulator?: Record<string, unknown>;
+};
+
+export function createMessageEngine(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; charging: ChargingPort; upstreamFactory: UpstreamFactory; options?: EngineOptions }) {
+  const { db, clock, log } = deps;
+  const lines = createLineService({ db, accounts: deps.accounts });
+  const settlement = createSettlement({ charging: deps.charging });
+  const accept = createAcceptService({ db, clock, lines, charging: deps.charging });
+  const batches = createBatchService({ db, clock, settlement });
+  const inbox = createInboxService({ db, clock, log });
+  const webhooks = createWebhookService({ db, clock });
+  const receipts = createReceiptProcessor({ db, clock, log, settlement });
+  const routing = createRoutingService({
+    db,
+    log,
+    factory: deps.upstreamFactory,
+    onReceipt: (connectorId, r) => receipts.push(connectorId, r),
+    onInbound: (_connectorId, part) => {
+      inbox.receive(part).catch((err: unknown) => log.error({ err, from: part.from, to: part.to }, 'inbound message not stored'));
+    },
+  });
+  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher });
+
+  settlement.onFinal(async (tx, finals) => {
+    const byAccount = new Map<string, unknown[]>();
+    for (const m of finals) {
+      const list = byAccount.get(m.accountId) ?? [];
+      list.push({ batchId: m.batchId, to: toLocalMobile(m.recipient), status: m.status, parts: m.parts, cost: m.cost.toString(), error: m.errorCode, at: clock.now().toISOString() });
+      byAccount.set(m.accountId, list);
+    }
+    for (const [accountId, payloads] of byAccount) await webhooks.emit(tx, accountId, 'delivery', payloads);
+  });
+  inbox.onMessage(async (m, tx) => {
+    if (m.accountId) await webhooks.emit(tx, m.accountId, 'inbound', [{ id: m.id, from: m.sender, to: m.recipient, text: m.body, parts: m.parts, receivedAt: m.receivedAt.toISOString() }]);
+  });
+
+  let fragmentTimer: NodeJS.Timeout | null = null;
+
+  /** First start: a simulator connector with a catch-all route, a shared public line, and a receiving line for the platform. */
+  async function ensureDefaults(platformAccountId: string) {
+    await routing.ensureDefaults(deps.options?.simulator ?? { deliveryRatio: 1, latencyMs: [50, 400] });
+    const repo = lineRepo(db);
+    if ((await repo.listAll()).length) return;
+    await repo.insert({ id: 'lin_public', number: '10001000', lineType: 'public', operators: ['mci', 'irancell', 'rightel', 'other'], canSend: true, canReceive: false, ref16: false, refundStatuses: ['failed', 'rejected', 'expired'], renewalPrice: 0n, isShared: true, status: 'active' });
+    await repo.insert({ id: 'lin_platform', number: '30001000', lineType: '3000', operators: ['mci', 'irancell', 'rightel', 'other'], canSend: true, canReceive: true, ref16: false, refundStatuses: ['failed', 'rejected', 'expired', 'undelivered'], renewalPrice: 0n, isShared: false, status: 'active' });
+    await repo.assign({ lineId: 'lin_platform', accountId: platformAccountId, canSend: true, canReceive: true, assignedBy: platformAccountId });
+    await repo.setDefault(platformAccountId, 'lin_platform');
+  }
+
+  return {
+    lines, accept, batches, inbox, webhooks, receipts, routing, dispatcher, settlement, ensureDefaults,
+    async start() {
+      await routing.reload();
+      receipts.start();
+      dispatcher.start();
+      fragmentTimer = setInterval(() => void inbox.flushStaleFragments().catch((err: unknown) => log.error({ err }, 'inbound reassembly sweep failed')), 60_000);
+    },
+    async stop() {
+      if (fragmentTimer) clearInterval(fragmentTimer);
+      await dispatcher.stop();
+      await routing.stop();
+      await receipts.stop();
+    },
+  };
+}
+
+export type MessageEngine = ReturnType<typeof createMessageEngine>;

@@ -1,0 +1,69 @@
+// Delivery receipts arrive one by one from the connectors and are applied in bulk. A receipt can
+// overtake the commit of its own submit (the SMSC answers faster than we write), so receipts that
+// find no part yet are kept and tried again for a while.
+import type { Logger } from 'pino';
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { DeliveryReceipt } from '../../upstreams/upstream.ts';
+import { messageRepo } from './repo.ts';
+import { statusFromParts, type Settlement } from './settlement.ts';
+
+type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number };
+
+const KEEP_UNMATCHED_MS = 60_000;
+
+export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number }) {
+  let buffer: Pending[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> | null = null;
+
+  function push(connectorId: string, r: DeliveryReceipt) {
+    // ENROUTE/ACCEPTD are progress, not an answer: the final receipt is still to come.
+    if (r.status === 'accepted') return;
+    const status = r.status === 'unknown' ? 'undelivered' : r.status;
+    buffer.push({ connectorId, upstreamId: r.upstreamId, status, errorCode: r.errorCode ?? null, firstSeen: Date.now() });
+    if (buffer.length >= 5000) void flush();
+  }
+
+  async function flushOnce() {
+    if (!buffer.length) return;
+    const batch = buffer;
+    buffer = [];
+    const now = deps.clock.now();
+    try {
+      await deps.db.transaction(async (tx) => {
+        const { matched, complete } = await messageRepo(tx).applyPartReceipts(batch, now);
+        const late = batch.filter((p) => !matched.has(`${p.connectorId}\u0000${p.upstreamId}`) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
+        buffer.push(...late);
+        const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
+        await deps.settlement.finalise(tx, updates, now);
+      });
+    } catch (err) {
+      deps.log.error({ err, receipts: batch.length }, 'applying receipts failed; will retry');
+      buffer.push(...batch);
+    }
+  }
+
+  function flush(): Promise<void> {
+    flushing ??= flushOnce().finally(() => {
+      flushing = null;
+    });
+    return flushing;
+  }
+
+  return {
+    push,
+    flush,
+    start() {
+      timer ??= setInterval(() => void flush(), deps.flushMs ?? 50);
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await flush();
+    },
+    pending: () => buffer.length,
+  };
+}
+
+export type ReceiptProcessor = ReturnType<typeof createReceiptProcessor>;

@@ -1,0 +1,324 @@
+// The outbox. Bulk statements everywhere: a send may carry a million recipients and the
+// dispatcher moves thousands of rows a second, so rows travel as arrays through unnest().
+import type { Db } from '../../db/driver.ts';
+import { toBigInt, toDate } from '../../db/driver.ts';
+import type { Scope } from '../accounts/scope.ts';
+
+export type MessageClass = 'service' | 'advertising' | 'otp';
+export type RecipientStatus =
+  | 'queued' | 'scheduled' | 'held' | 'sending' | 'sent' | 'delivered' | 'undelivered'
+  | 'failed' | 'rejected' | 'blacklisted' | 'cancelled' | 'expired';
+export const finalStatuses = ['delivered', 'undelivered', 'failed', 'rejected', 'blacklisted', 'cancelled', 'expired'] as const;
+export type FinalStatus = (typeof finalStatuses)[number];
+
+export type Batch = {
+  id: string;
+  accountId: string;
+  accountPath: string;
+  lineId: string;
+  messageClass: MessageClass;
+  body: string;
+  alphabet: 'gsm7' | 'ucs2';
+  parts: number;
+  status: 'scheduled' | 'queued' | 'sending' | 'done' | 'cancelled' | 'held';
+  sendAt: Date | null;
+  total: number;
+  rejected: number;
+  cost: bigint;
+  reservationId: string | null;
+  idempotencyKey: string | null;
+  source: 'api' | 'panel' | 'smpp' | 'system';
+  priority: number;
+  createdAt: Date;
+};
+
+export type NewMessage = { recipient: string; operator: string; status: RecipientStatus; parts: number; cost: bigint };
+
+export type ClaimedMessage = {
+  id: bigint;
+  batchId: string;
+  accountId: string;
+  recipient: string;
+  operator: string;
+  parts: number;
+  attempts: number;
+  expiresAt: Date;
+  body: string;
+  messageClass: MessageClass;
+  lineNumber: string;
+  lineType: string;
+  ref16: boolean;
+};
+
+const toBatch = (r: Record<string, unknown>): Batch => ({
+  id: r.id as string,
+  accountId: r.account_id as string,
+  accountPath: r.account_path as string,
+  lineId: r.line_id as string,
+  messageClass: r.message_class as MessageClass,
+  body: r.body as string,
+  alphabet: r.alphabet as Batch['alphabet'],
+  parts: Number(r.parts),
+  status: r.status as Batch['status'],
+  sendAt: toDate(r.send_at),
+  total: Number(r.total),
+  rejected: Number(r.rejected),
+  cost: toBigInt(r.cost),
+  reservationId: (r.reservation_id as string) ?? null,
+  idempotencyKey: (r.idempotency_key as string) ?? null,
+  source: r.source as Batch['source'],
+  priority: Number(r.priority),
+  createdAt: toDate(r.created_at)!,
+});
+
+const CHUNK = 20_000;
+
+export function messageRepo(db: Db) {
+  return {
+    async insertBatch(b: Omit<Batch, 'createdAt'>): Promise<void> {
+      await db.query(
+        `INSERT INTO batches (id, account_id, account_path, line_id, message_class, body, alphabet, parts, status, send_at, total,
+           rejected, cost, reservation_id, idempotency_key, source, priority)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+        [b.id, b.accountId, b.accountPath, b.lineId, b.messageClass, b.body, b.alphabet, b.parts, b.status, b.sendAt, b.total,
+          b.rejected, b.cost, b.reservationId, b.idempotencyKey, b.source, b.priority],
+      );
+    },
+
+    async insertMessages(batch: { id: string; accountId: string; priority: number; expiresAt: Date; readyAt: Date }, rows: NewMessage[]): Promise<void> {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const chunk = rows.slice(i, i + CHUNK);
+        await db.query(
+          `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at)
+           SELECT $1, $2, r, o, s, p, c, $3, $4, $5 FROM unnest($6::text[], $7::text[], $8::text[], $9::int2[], $10::int8[]) AS t(r, o, s, p, c)`,
+          [batch.id, batch.accountId, batch.priority, batch.expiresAt, batch.readyAt,
+            chunk.map((m) => m.recipient), chunk.map((m) => m.operator), chunk.map((m) => m.status), chunk.map((m) => m.parts), chunk.map((m) => m.cost.toString())],
+        );
+      }
+    },
+
+    async findBatchByIdempotencyKey(accountId: string, key: string): Promise<Batch | null> {
+      const { rows } = await db.query('SELECT * FROM batches WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
+      return rows[0] ? toBatch(rows[0]) : null;
+    },
+
+    async findBatch(scope: Scope, id: string): Promise<Batch | null> {
+      const { rows } = await db.query('SELECT * FROM batches WHERE id = $1 AND starts_with(account_path, $2)', [id, scope.path]);
+      return rows[0] ? toBatch(rows[0]) : null;
+    },
+
+    async findBatchForUpdate(id: string): Promise<Batch | null> {
+      const { rows } = await db.query('SELECT * FROM batches WHERE id = $1 FOR UPDATE', [id]);
+      return rows[0] ? toBatch(rows[0]) : null;
+    },
+
+    async listBatches(scope: Scope, f: { accountId?: string; limit: number; offset: number }): Promise<Batch[]> {
+      const params: unknown[] = [scope.path];
+      let where = 'starts_with(account_path, $1)';
+      if (f.accountId) {
+        params.push(f.accountId);
+        where += ` AND account_id = $${params.length}`;
+      }
+      const { rows } = await db.query(`SELECT * FROM batches WHERE ${where} ORDER BY created_at DESC, id LIMIT ${f.limit} OFFSET ${f.offset}`, params);
+      return rows.map(toBatch);
+    },
+
+    async countByStatus(batchId: string): Promise<Record<string, number>> {
+      const { rows } = await db.query('SELECT status, count(*)::int8 AS n FROM messages WHERE batch_id = $1 GROUP BY status', [batchId]);
+      return Object.fromEntries(rows.map((r) => [r.status as string, Number(r.n)]));
+    },
+
+    async listRecipients(batchId: string, f: { status?: string; q?: string; limit: number; afterId?: bigint }) {
+      const params: unknown[] = [batchId];
+      let where = 'batch_id = $1';
+      if (f.status) {
+        params.push(f.status);
+        where += ` AND status = $${params.length}`;
+      }
+      if (f.q) {
+        params.push(`%${f.q}%`);
+        where += ` AND recipient LIKE $${params.length}`;
+      }
+      if (f.afterId !== undefined) {
+        params.push(f.afterId.toString());
+        where += ` AND id > $${params.length}`;
+      }
+      const { rows } = await db.query(
+        `SELECT id, recipient, operator, status, parts, cost, error_code, updated_at FROM messages WHERE ${where} ORDER BY id LIMIT ${f.limit}`,
+        params,
+      );
+      return rows.map((r) => ({
+        id: toBigInt(r.id),
+        recipient: r.recipient as string,
+        operator: r.operator as string,
+        status: r.status as RecipientStatus,
+        parts: Number(r.parts),
+        cost: toBigInt(r.cost),
+        errorCode: (r.error_code as string) ?? null,
+        updatedAt: toDate(r.updated_at)!,
+      }));
+    },
+
+    /** Scheduled batches whose time has come move to the outbox. */
+    async releaseScheduled(now: Date): Promise<string[]> {
+      const { rows } = await db.query(
+        "UPDATE batches SET status = 'queued' WHERE status = 'scheduled' AND send_at <= $1 RETURNING id",
+        [now],
+      );
+      const ids = rows.map((r) => r.id as string);
+      if (ids.length) await db.query("UPDATE messages SET status = 'queued', updated_at = $2 WHERE batch_id = ANY($1) AND status = 'scheduled'", [ids, now]);
+      return ids;
+    },
+
+    /**
+     * Claims up to n messages that are due. The ARRAY(SELECT … SKIP LOCKED) form lets several
+     * dispatchers share the outbox without waiting on each other and uses the partial index;
+     * `id IN (SELECT …)` would make the planner scan the table.
+     */
+    async claim(n: number, now: Date): Promise<ClaimedMessage[]> {
+      const { rows } = await db.query(
+        `WITH claimed AS (
+           UPDATE messages SET status = 'sending', claimed_at = $2, attempts = attempts + 1, updated_at = $2
+           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2
+                                ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED))
+           RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at)
+         SELECT c.*, b.body, b.message_class, l.number AS line_number, l.line_type, l.ref16
+         FROM claimed c JOIN batches b ON b.id = c.batch_id JOIN lines l ON l.id = b.line_id
+         ORDER BY c.id`,
+        [n, now],
+      );
+      return rows.map((r) => ({
+        id: toBigInt(r.id),
+        batchId: r.batch_id as string,
+        accountId: r.account_id as string,
+        recipient: r.recipient as string,
+        operator: r.operator as string,
+        parts: Number(r.parts),
+        attempts: Number(r.attempts),
+        expiresAt: toDate(r.expires_at)!,
+        body: r.body as string,
+        messageClass: r.message_class as MessageClass,
+        lineNumber: r.line_number as string,
+        lineType: r.line_type as string,
+        ref16: Boolean(r.ref16),
+      }));
+    },
+
+    /** After a crash: claims older than the lease go back to the outbox. */
+    async reclaimStale(olderThan: Date, now: Date): Promise<number> {
+      const r = await db.query(
+        "UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2 WHERE status = 'sending' AND claimed_at < $1",
+        [olderThan, now],
+      );
+      return r.rowCount;
+    },
+
+    async markSent(rows: { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] }[], now: Date): Promise<void> {
+      if (!rows.length) return;
+      await db.query(
+        `UPDATE messages m SET status = 'sent', parts_sent = t.n, connector_id = t.c, updated_at = $4
+         FROM unnest($1::int8[], $2::int2[], $3::text[]) AS t(id, n, c) WHERE m.id = t.id AND m.status = 'sending'`,
+        [rows.map((r) => r.id.toString()), rows.map((r) => r.parts.length), rows.map((r) => r.connectorId), now],
+      );
+      const parts = rows.flatMap((r) => r.parts.map((p) => ({ id: r.id, c: r.connectorId, u: p.upstreamId, s: p.seq })));
+      await db.query(
+        `INSERT INTO message_parts (connector_id, upstream_id, message_id, seq, updated_at)
+         SELECT c, u, id, s, $5 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[]) AS t(c, u, id, s)
+         ON CONFLICT (connector_id, upstream_id) DO NOTHING`,
+        [parts.map((p) => p.c), parts.map((p) => p.u), parts.map((p) => p.id.toString()), parts.map((p) => p.s), now],
+      );
+    },
+
+    async requeue(rows: { id: bigint; at: Date; errorCode: string }[], now: Date): Promise<void> {
+      if (!rows.length) return;
+      await db.query(
+        `UPDATE messages m SET status = 'queued', next_attempt_at = t.at, error_code = t.e, updated_at = $4
+         FROM unnest($1::int8[], $2::timestamptz[], $3::text[]) AS t(id, at, e) WHERE m.id = t.id AND m.status = 'sending'`,
+        [rows.map((r) => r.id.toString()), rows.map((r) => r.at), rows.map((r) => r.errorCode), now],
+      );
+    },
+
+    /**
+     * Moves messages to a final status, once: only rows not yet final change. Returns what changed,
+     * with what billing needs to settle or refund them.
+     */
+    async finalise(rows: { id: bigint; status: FinalStatus; errorCode: string | null }[], now: Date) {
+      if (!rows.length) return [];
+      const { rows: changed } = await db.query(
+        `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $4
+         FROM unnest($1::int8[], $2::text[], $3::text[]) AS t(id, s, e)
+         WHERE m.id = t.id AND NOT m.settled
+         RETURNING m.id, m.batch_id, m.account_id, m.recipient, m.operator, m.parts, m.cost, m.status, m.error_code`,
+        [rows.map((r) => r.id.toString()), rows.map((r) => r.status), rows.map((r) => r.errorCode), now],
+      );
+      return changed.map((r) => ({
+        id: toBigInt(r.id), batchId: r.batch_id as string, accountId: r.account_id as string, recipient: r.recipient as string,
+        operator: r.operator as string, parts: Number(r.parts), cost: toBigInt(r.cost), status: r.status as FinalStatus, errorCode: (r.error_code as string) ?? null,
+      }));
+    },
+
+    /**
+     * Records part receipts. Returns which receipts found their part (a receipt can overtake the
+     * commit of its submit_sm_resp; the caller retries the others) and the messages whose every
+     * part now has its final answer.
+     */
+    async applyPartReceipts(receipts: { connectorId: string; upstreamId: string; status: string; errorCode: string | null }[], now: Date) {
+      if (!receipts.length) return { matched: new Set<string>(), complete: [] };
+      const { rows } = await db.query(
+        `WITH upd AS (
+           UPDATE message_parts p SET status = t.s, error_code = t.e, updated_at = $5
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
+           WHERE p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent'
+           RETURNING p.message_id, p.connector_id, p.upstream_id),
+         agg AS (
+           UPDATE messages m SET parts_done = m.parts_done + x.n, updated_at = $5
+           FROM (SELECT message_id, count(*) AS n FROM upd GROUP BY message_id) x
+           WHERE m.id = x.message_id
+           RETURNING m.id, m.parts, m.parts_done)
+         SELECT 'm' AS k, id::text AS a, parts::text AS b, parts_done::text AS c FROM agg
+         UNION ALL SELECT 'p', connector_id, upstream_id, NULL FROM upd`,
+        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.status), receipts.map((r) => r.errorCode), now],
+      );
+      const matched = new Set(rows.filter((r) => r.k === 'p').map((r) => `${r.a}\u0000${r.b}`));
+      const done = rows.filter((r) => r.k === 'm' && Number(r.c) >= Number(r.b)).map((r) => BigInt(r.a as string));
+      if (!done.length) return { matched, complete: [] };
+      const { rows: parts } = await db.query(
+        'SELECT message_id, status, error_code FROM message_parts WHERE message_id = ANY($1::int8[])',
+        [done.map(String)],
+      );
+      const byMessage = new Map<string, { statuses: string[]; error: string | null }>();
+      for (const p of parts) {
+        const k = String(p.message_id);
+        const e = byMessage.get(k) ?? { statuses: [], error: null };
+        e.statuses.push(p.status as string);
+        e.error ??= (p.error_code as string) ?? null;
+        byMessage.set(k, e);
+      }
+      return { matched, complete: done.map((id) => ({ id, ...byMessage.get(id.toString())! })) };
+    },
+
+    /** Messages past their validity: those never sent, and those whose receipt never came. */
+    async findExpired(now: Date, limit: number): Promise<{ id: bigint; sent: boolean }[]> {
+      const { rows } = await db.query(
+        "SELECT id, status FROM messages WHERE status IN ('queued', 'sent') AND expires_at < $1 AND NOT settled ORDER BY expires_at LIMIT $2",
+        [now, limit],
+      );
+      return rows.map((r) => ({ id: toBigInt(r.id), sent: r.status === 'sent' }));
+    },
+
+    async markBatchesDone(batchIds: string[], now: Date): Promise<void> {
+      if (!batchIds.length) return;
+      await db.query(
+        `UPDATE batches b SET status = 'done', finished_at = $2 WHERE b.id = ANY($1) AND b.status IN ('queued', 'sending')
+         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = b.id AND NOT m.settled)`,
+        [batchIds, now],
+      );
+    },
+
+    async setBatchStatus(id: string, status: Batch['status'], now: Date): Promise<void> {
+      await db.query('UPDATE batches SET status = $2, started_at = CASE WHEN $2 = \'sending\' THEN COALESCE(started_at, $3) ELSE started_at END WHERE id = $1', [id, status, now]);
+    },
+  };
+}
+
+export type MessageRepo = ReturnType<typeof messageRepo>;

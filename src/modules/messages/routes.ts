@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireCaller } from '../../http/context.ts';
+import type { AcceptService } from './accept.ts';
+import type { BatchService } from './batches.ts';
+import type { Batch } from './repo.ts';
+import * as s from './schema.ts';
+
+function batchView(b: Batch & { counts: Record<string, number> }) {
+  return {
+    id: b.id, accountId: b.accountId, status: b.status, class: b.messageClass, text: b.body, alphabet: b.alphabet, parts: b.parts,
+    total: b.total, rejected: b.rejected, cost: b.cost.toString(), counts: b.counts, lineId: b.lineId,
+    sendAt: b.sendAt?.toISOString() ?? null, createdAt: b.createdAt.toISOString(),
+  };
+}
+
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptService; batches: BatchService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/api/v1/messages/quote', { schema: { tags: ['messages'], summary: 'Parts and cost before sending', body: s.quoteBody, response: { 200: s.quoteResponse } } }, async (req) => {
+    const { account } = requireCaller(req);
+    const q = await deps.accept.quote(account, req.body);
+    return {
+      ...q,
+      cost: q.cost.toString(),
+      perOperator: Object.fromEntries(Object.entries(q.perOperator).map(([k, v]) => [k, { count: v.count, cost: v.cost.toString() }])),
+      levels: q.levels.map((l) => ({ ...l, amount: l.amount.toString() })),
+    };
+  });
+
+  r.post('/api/v1/messages', { schema: { tags: ['messages'], summary: 'Send one text to many numbers (202: accepted and charged)', body: s.sendBody, response: { 202: s.sendResponse } } }, async (req, reply) => {
+    const { account } = requireCaller(req);
+    const key = req.headers['idempotency-key'];
+    const res = await deps.accept.send(account, { ...req.body, sendAt: req.body.sendAt ? new Date(req.body.sendAt) : null }, { idempotencyKey: typeof key === 'string' ? key : undefined, source: 'api' });
+    return reply.code(202).send({ batchId: res.batchId, status: res.status, accepted: res.accepted, rejected: res.rejected, parts: res.parts, cost: res.cost.toString() });
+  });
+
+  r.get('/api/v1/messages', { schema: { tags: ['messages'], summary: 'Your sends (and your subtree’s), newest first', querystring: z.object({ accountId: z.string().optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }) } }, async (req) => {
+    const { scope } = requireCaller(req);
+    const items = await deps.batches.listBatches(scope, { accountId: req.query.accountId, limit: req.query.pageSize, offset: (req.query.page - 1) * req.query.pageSize });
+    return { items: items.map((b) => batchView({ ...b, counts: {} })), page: req.query.page, pageSize: req.query.pageSize };
+  });
+
+  r.get('/api/v1/messages/:batchId', { schema: { tags: ['messages'], summary: 'A send: status, counts per recipient status, cost', params: z.object({ batchId: z.string() }), response: { 200: s.batchView } } }, async (req) => {
+    const { scope } = requireCaller(req);
+    return batchView(await deps.batches.getBatch(scope, req.params.batchId));
+  });
+
+  r.get('/api/v1/messages/:batchId/recipients', { schema: { tags: ['messages'], summary: 'Recipients of a send, filterable, cursor-paginated; ?format=csv exports', params: z.object({ batchId: z.string() }), querystring: s.recipientsQuery } }, async (req, reply) => {
+    const { scope } = requireCaller(req);
+    const page = await deps.batches.listRecipients(scope, req.params.batchId, req.query);
+    const items = page.items.map((m) => ({ to: m.recipient, operator: m.operator, status: m.status, parts: m.parts, cost: m.cost.toString(), error: m.errorCode, updatedAt: m.updatedAt.toISOString() }));
+    if (req.query.format === 'csv') {
+      const lines = ['to,operator,status,parts,cost,error,updatedAt', ...items.map((i) => [i.to, i.operator, i.status, String(i.parts), i.cost, i.error ?? '', i.updatedAt].map(csvCell).join(','))];
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${req.params.batchId}.csv"`).send(`\ufeff${lines.join('\n')}\n`);
+    }
+    return { items, nextCursor: page.nextCursor };
+  });
+
+  // Live progress for the batch page: counts per status as server-sent events, once a second while
+  // they change, until the send is finished. Polling the database keeps it correct with any number
+  // of dispatcher processes.
+  r.get('/api/v1/messages/:batchId/events', { schema: { tags: ['messages'], summary: 'Live counts per status (text/event-stream)', params: z.object({ batchId: z.string() }) } }, async (req, reply) => {
+    const { scope } = requireCaller(req);
+    let batch = await deps.batches.getBatch(scope, req.params.batchId);
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    let last = '';
+    let closed = false;
+    req.raw.on('close', () => {
+      closed = true;
+    });
+    while (!closed) {
+      const data = JSON.stringify({ status: batch.status, counts: batch.counts, total: batch.total });
+      if (data !== last) {
+        reply.raw.write(`event: progress\ndata: ${data}\n\n`);
+        last = data;
+      }
+      if (['done', 'cancelled'].includes(batch.status)) break;
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!closed) batch = await deps.batches.getBatch(scope, req.params.batchId);
+    }
+    reply.raw.end();
+  });
+
+  r.post('/api/v1/messages/:batchId/cancel', { schema: { tags: ['messages'], summary: 'Cancel a scheduled send; its reservation is released', params: z.object({ batchId: z.string() }), response: { 200: s.batchView } } }, async (req) => {
+    const { account, scope } = requireCaller(req);
+    await deps.batches.cancelBatch(account, req.params.batchId);
+    return batchView(await deps.batches.getBatch(scope, req.params.batchId));
+  });
+}

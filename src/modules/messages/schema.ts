@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+export const messageClass = z.enum(['service', 'advertising', 'otp']);
+const rials = z.string().describe('integer rials');
+
+export const sendBody = z.object({
+  to: z.array(z.string().max(40)).min(1).max(2_000_000),
+  text: z.string().min(1).max(5000),
+  class: messageClass.default('service'),
+  from: z.string().max(40).optional(),
+  sendAt: z.iso.datetime({ offset: true }).optional().nullable(),
+});
+export const quoteBody = sendBody.omit({ sendAt: true });
+
+const rejected = z.array(z.object({ to: z.string(), code: z.string() }));
+
+export const sendResponse = z.object({ batchId: z.string(), status: z.string(), accepted: z.number(), rejected, parts: z.number(), cost: rials });
+
+export const quoteResponse = z.object({
+  alphabet: z.enum(['gsm7', 'ucs2']),
+  parts: z.number(),
+  accepted: z.number(),
+  duplicates: z.number(),
+  rejected,
+  cost: rials,
+  perOperator: z.record(z.string(), z.object({ count: z.number(), cost: rials })),
+  levels: z.array(z.object({ accountId: z.string(), kind: z.string(), amount: rials })),
+  line: z.object({ id: z.string(), number: z.string() }),
+});
+
+export const batchView = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  status: z.string(),
+  class: messageClass,
+  text: z.string(),
+  alphabet: z.string(),
+  parts: z.number(),
+  total: z.number(),
+  rejected: z.number(),
+  cost: rials,
+  counts: z.record(z.string(), z.number()),
+  lineId: z.string(),
+  sendAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const recipientsQuery = z.object({
+  status: z.string().max(20).optional(),
+  q: z.string().max(20).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(100),
+  cursor: z.string().regex(/^\d+$/).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+export const recipientView = z.object({ to: z.string(), operator: z.string(), status: z.string(), parts: z.number(), cost: rials, error: z.string().nullable(), updatedAt: z.string() });

@@ -1,0 +1,61 @@
+// A message reaches its final status exactly once, and in the same transaction its reserved money
+// is either spent (settled) or given back (released), at every level, per the line's refund policy.
+import type { Db } from '../../db/driver.ts';
+import { cellKey, type ChargingPort, type CountedCell } from './charging.ts';
+import { messageRepo, type FinalStatus, type MessageClass } from './repo.ts';
+
+export type FinalUpdate = { id: bigint; status: FinalStatus; errorCode: string | null; neverSent?: boolean };
+
+export type FinalisedMessage = Awaited<ReturnType<ReturnType<typeof messageRepo>['finalise']>>[number];
+/** Runs inside the finalising transaction: what it enqueues commits with the status change. */
+export type FinalListener = (tx: Db, finals: FinalisedMessage[]) => Promise<void>;
+
+export function createSettlement(deps: { charging: ChargingPort }) {
+  const listeners: FinalListener[] = [];
+  /** Finalises the rows not yet final (inside tx) and settles or releases their money. */
+  async function finalise(tx: Db, updates: FinalUpdate[], now: Date) {
+    const changed = await messageRepo(tx).finalise(updates, now);
+    if (!changed.length) return changed;
+    const forced = new Set(updates.filter((u) => u.neverSent).map((u) => u.id.toString()));
+    const batchIds = [...new Set(changed.map((c) => c.batchId))];
+    const { rows } = await tx.query(
+      `SELECT b.id, b.reservation_id, b.message_class, b.alphabet, l.line_type, l.refund_statuses
+       FROM batches b JOIN lines l ON l.id = b.line_id WHERE b.id = ANY($1)`,
+      [batchIds],
+    );
+    const info = new Map(rows.map((r) => [r.id as string, r]));
+    const plan = new Map<string, { reservationId: string; settle: Map<string, CountedCell>; release: Map<string, CountedCell> }>();
+    for (const m of changed) {
+      const b = info.get(m.batchId)!;
+      if (!b.reservation_id) continue;
+      const refund = forced.has(m.id.toString()) || m.status === 'cancelled' || m.status === 'blacklisted' || (b.refund_statuses as string[]).includes(m.status);
+      const p = plan.get(m.batchId) ?? { reservationId: b.reservation_id as string, settle: new Map(), release: new Map() };
+      plan.set(m.batchId, p);
+      const cell = { operator: m.operator, lineType: b.line_type as string, messageClass: b.message_class as MessageClass, alphabet: b.alphabet as 'gsm7' | 'ucs2', parts: m.parts };
+      const target = refund ? p.release : p.settle;
+      const key = cellKey(cell);
+      const c = target.get(key);
+      if (c) c.count++;
+      else target.set(key, { ...cell, count: 1 });
+    }
+    for (const p of plan.values()) {
+      if (p.settle.size) await deps.charging.settle(tx, p.reservationId, [...p.settle.values()]);
+      if (p.release.size) await deps.charging.release(tx, p.reservationId, [...p.release.values()]);
+    }
+    await messageRepo(tx).markBatchesDone(batchIds, now);
+    for (const l of listeners) await l(tx, changed);
+    return changed;
+  }
+
+  return { finalise, onFinal: (l: FinalListener) => listeners.push(l) };
+}
+
+export type Settlement = ReturnType<typeof createSettlement>;
+
+/** A message's status from its parts' receipts: delivered only when every part was. */
+export function statusFromParts(statuses: string[]): FinalStatus {
+  if (statuses.every((s) => s === 'delivered')) return 'delivered';
+  if (statuses.includes('rejected')) return 'rejected';
+  if (statuses.includes('expired')) return 'expired';
+  return 'undelivered';
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireCaller } from '../../http/context.ts';
+import type { RoutingService } from './service.ts';
+
+const connectorBody = z.object({ name: z.string().min(1).max(60), kind: z.enum(['smpp', 'http', 'simulator']), settings: z.record(z.string(), z.unknown()).default({}), enabled: z.boolean().default(true) });
+const routeBody = z.object({
+  priority: z.number().int().min(0).max(100_000),
+  operator: z.enum(['mci', 'irancell', 'rightel', 'other']).nullable().default(null),
+  lineType: z.string().max(20).nullable().default(null),
+  messageClass: z.enum(['service', 'advertising', 'otp']).nullable().default(null),
+  connectorId: z.string(),
+});
+const SECRET_KEYS = /password|secret|token|api_?key/i;
+
+/** Connector settings as shown: secrets masked. */
+function masked(settings: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, SECRET_KEYS.test(k) && typeof v === 'string' && v ? '••••' : v]));
+}
+
+export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const show = (c: { id: string; name: string; kind: string; settings: Record<string, unknown>; enabled: boolean }) => ({ ...c, settings: masked(c.settings), stats: deps.routing.stats()[c.id] ?? null });
+
+  r.get('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Upstream connectors with live state (platform)' } }, async (req) => {
+    const { account } = requireCaller(req);
+    return { items: (await deps.routing.listConnectors(account)).map(show) };
+  });
+  r.post('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Add an upstream connector: smpp {host, port, systemId, password, window, tps}, http {…}, simulator {…}', body: connectorBody } }, async (req, reply) => {
+    const { account } = requireCaller(req);
+    return reply.code(201).send(show(await deps.routing.createConnector(account, req.body)));
+  });
+  r.patch('/api/v1/connectors/:id', { schema: { tags: ['routing'], summary: 'Change or disable a connector (reconnects it)', params: z.object({ id: z.string() }), body: connectorBody.partial().omit({ kind: true }) } }, async (req) => {
+    const { account } = requireCaller(req);
+    return show(await deps.routing.updateConnector(account, req.params.id, req.body));
+  });
+  r.delete('/api/v1/connectors/:id', { schema: { tags: ['routing'], summary: 'Remove a connector and its routes', params: z.object({ id: z.string() }) } }, async (req) => {
+    const { account } = requireCaller(req);
+    await deps.routing.deleteConnector(account, req.params.id);
+    return { ok: true };
+  });
+  r.get('/api/v1/routes', { schema: { tags: ['routing'], summary: 'Routes in order: the first match sends, the next ones are failover (platform)' } }, async (req) => {
+    const { account } = requireCaller(req);
+    return { items: await deps.routing.listRoutes(account) };
+  });
+  r.post('/api/v1/routes', { schema: { tags: ['routing'], summary: 'Add a route: operator × line type × class → connector (null = any)', body: routeBody } }, async (req, reply) => {
+    const { account } = requireCaller(req);
+    return reply.code(201).send(await deps.routing.createRoute(account, req.body));
+  });
+  r.delete('/api/v1/routes/:id', { schema: { tags: ['routing'], summary: 'Remove a route', params: z.object({ id: z.string() }) } }, async (req) => {
+    const { account } = requireCaller(req);
+    await deps.routing.deleteRoute(account, req.params.id);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,104 @@
+// Customer webhooks: delivery reports and inbound messages, POSTed as JSON signed with HMAC-SHA256
+// over "<timestamp>.<body>" with a secret per endpoint, retried with backoff through the job
+// queue; every attempt is logged and visible to the owner.
+import { createHmac, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../../db/driver.ts';
+import { toDate } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { newId } from '../../lib/ids.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Account } from '../accounts/repo.ts';
+import type { JobDefinition, JobQueue } from '../../jobs/queue.ts';
+
+export type WebhookEvent = 'delivery' | 'inbound';
+export const SIGNATURE_HEADER = 'x-chapar-signature';
+
+/** `t=<unix seconds>,v1=<hex>`: the receiver recomputes HMAC(secret, `${t}.${rawBody}`) and checks t is recent. */
+export function signPayload(secret: string, body: string, at: Date): string {
+  const t = Math.floor(at.getTime() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+const deliverySchema = z.object({ endpointId: z.string(), eventId: z.string(), event: z.enum(['delivery', 'inbound']), payload: z.unknown() });
+
+export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: number }) {
+  let queue: JobQueue | null = null;
+
+  const job: JobDefinition<typeof deliverySchema> = {
+    name: 'webhook-deliver',
+    schema: deliverySchema,
+    retryLimit: 8,
+    handler: async (data) => {
+      const { rows } = await deps.db.query('SELECT url, secret, enabled FROM webhook_endpoints WHERE id = $1', [data.endpointId]);
+      const ep = rows[0];
+      if (!ep || !ep.enabled) return;
+      const { rows: n } = await deps.db.query('SELECT count(*)::int8 AS n FROM webhook_attempts WHERE endpoint_id = $1 AND event_id = $2', [data.endpointId, data.eventId]);
+      const attempt = Number(n[0].n) + 1;
+      const body = JSON.stringify({ id: data.eventId, event: data.event, data: data.payload });
+      const started = Date.now();
+      let status: number | null = null;
+      let error: string | null = null;
+      try {
+        const res = await fetch(ep.url as string, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'Chapar-Webhooks/1', 'x-chapar-event': data.event, 'x-chapar-delivery': data.eventId, [SIGNATURE_HEADER]: signPayload(ep.secret as string, body, deps.clock.now()) },
+          body,
+          signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+          redirect: 'manual',
+        });
+        status = res.status;
+        await res.arrayBuffer().catch(() => undefined);
+      } catch (err) {
+        error = (err as Error).message;
+      }
+      await deps.db.query('INSERT INTO webhook_attempts (endpoint_id, event_id, event, attempt, status_code, error, duration_ms) VALUES ($1,$2,$3,$4,$5,$6,$7)', [
+        data.endpointId, data.eventId, data.event, attempt, status, error, Date.now() - started,
+      ]);
+      // A failure throws, so the queue retries it later with backoff.
+      if (status === null || status < 200 || status >= 300) throw new Error(`webhook answered ${status ?? error}`);
+    },
+  };
+
+  /** Enqueues one event for every enabled endpoint of the account that wants it, inside tx. */
+  async function emit(tx: Db, accountId: string, event: WebhookEvent, payloads: unknown[]) {
+    if (!queue || !payloads.length) return;
+    const { rows } = await tx.query('SELECT id FROM webhook_endpoints WHERE account_id = $1 AND enabled AND $2 = ANY(events)', [accountId, event]);
+    for (const ep of rows) {
+      for (const payload of payloads) {
+        await queue.send(job, { endpointId: ep.id as string, eventId: newId('evt'), event, payload }, { tx });
+      }
+    }
+  }
+
+  async function create(caller: Account, input: { url: string; events?: WebhookEvent[] }) {
+    const url = new URL(input.url);
+    if (!['http:', 'https:'].includes(url.protocol)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'url' }] });
+    const id = newId('whk');
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const events = input.events?.length ? input.events : ['delivery', 'inbound'];
+    await deps.db.query('INSERT INTO webhook_endpoints (id, account_id, url, secret, events) VALUES ($1,$2,$3,$4,$5)', [id, caller.id, url.toString(), secret, events]);
+    return { id, url: url.toString(), events, secret, enabled: true };
+  }
+
+  async function list(caller: Account) {
+    const { rows } = await deps.db.query('SELECT id, url, events, enabled, created_at FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at', [caller.id]);
+    return rows.map((r) => ({ id: r.id as string, url: r.url as string, events: r.events as string[], enabled: Boolean(r.enabled), createdAt: toDate(r.created_at)!.toISOString() }));
+  }
+
+  async function remove(caller: Account, id: string) {
+    const r = await deps.db.query('DELETE FROM webhook_endpoints WHERE id = $1 AND account_id = $2', [id, caller.id]);
+    if (!r.rowCount) throw new AppError('NOT_FOUND');
+  }
+
+  async function attempts(caller: Account, id: string, limit = 100) {
+    const { rows: own } = await deps.db.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 AND account_id = $2', [id, caller.id]);
+    if (!own.length) throw new AppError('NOT_FOUND');
+    const { rows } = await deps.db.query('SELECT * FROM webhook_attempts WHERE endpoint_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [id, limit]);
+    return rows.map((r) => ({ eventId: r.event_id as string, event: r.event as string, attempt: Number(r.attempt), statusCode: r.status_code === null ? null : Number(r.status_code), error: (r.error as string) ?? null, durationMs: Number(r.duration_ms), at: toDate(r.at)!.toISOString() }));
+  }
+
+  return { job, emit, create, list, remove, attempts, attachQueue: (q: JobQueue) => (queue = q) };
+}
+
+export type WebhookService = ReturnType<typeof createWebhookService>;
