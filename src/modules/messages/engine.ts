@@ -60,7 +60,7 @@ export function createMessageEngine(deps: { db: Db; clock: Clock; log: Logger; a
 
   /** First start: a simulator connector with a catch-all route, a shared public line, and a receiving line for the platform. */
   async function ensureDefaults(platformAccountId: string) {
-    await routing.ensureDefaults(deps.options?.simulator ?? { deliveryRatio: 1, latencyMs: [50, 400] });
+    await routing.ensureDefaults(deps.options?.simulator ?? { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 200, max: 1500 } } });
     const repo = lineRepo(db);
     if ((await repo.listAll()).length) return;
     await repo.insert({ id: 'lin_public', number: '10001000', lineType: 'public', operators: ['mci', 'irancell', 'rightel', 'other'], canSend: true, canReceive: false, ref16: false, refundStatuses: ['failed', 'rejected', 'expired'], renewalPrice: 0n, isShared: true, status: 'active' });

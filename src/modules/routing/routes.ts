@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
+import type { SimulatorUpstream } from '../../upstreams/simulator/adapter.ts';
 import type { RoutingService } from './service.ts';
 
 const connectorBody = z.object({ name: z.string().min(1).max(60), kind: z.enum(['smpp', 'http', 'simulator']), settings: z.record(z.string(), z.unknown()).default({}), enabled: z.boolean().default(true) });
@@ -52,5 +54,19 @@ export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingServ
     const { account } = requireCaller(req);
     await deps.routing.deleteRoute(account, req.params.id);
     return { ok: true };
+  });
+
+  // Demo mode: a handset "replies" through the simulator SMSC, over the same SMPP path as a real
+  // operator's deliver_sm.
+  r.post('/api/v1/system/simulator/inbound', {
+    schema: { tags: ['system'], summary: 'Make the simulator SMSC deliver an inbound SMS (platform, demo mode)', body: z.object({ from: z.string().min(3).max(20), to: z.string().min(3).max(20), text: z.string().min(1).max(2000) }) },
+  }, async (req) => {
+    const { account } = requireCaller(req);
+    const connectors = (await deps.routing.listConnectors(account)).filter((c) => c.kind === 'simulator' && c.enabled);
+    const sim = connectors.map((c) => deps.routing.upstream(c.id) as SimulatorUpstream | null).find((u) => u?.smsc);
+    if (!sim) throw new AppError('NOT_FOUND');
+    const result = await sim.smsc.injectInbound(req.body);
+    if (!result.ok) throw new AppError('CONFLICT', { reason: result.code });
+    return { ok: true, parts: result.parts };
   });
 }

@@ -71,6 +71,8 @@ export function createRoutingService(deps: {
     async stop() {
       for (const id of [...live.keys()]) await stopConnector(id);
     },
+    /** The live upstream of a connector (the simulator's SMSC for demo injections and tests). */
+    upstream: (connectorId: string): Upstream | null => live.get(connectorId)?.upstream ?? null,
     stats(): Record<string, UpstreamStats> {
       return Object.fromEntries([...live.entries()].map(([id, l]) => [id, l.upstream.stats()]));
     },

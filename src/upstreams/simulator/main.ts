@@ -1,0 +1,49 @@
+// Runs the simulator SMSC as its own process:
+//   tsx src/upstreams/simulator/main.ts --port 2775 [--host 127.0.0.1] [--system-id chapar --password secret]
+//     [--delivery-ratio 0.95] [--latency-min 50 --latency-max 2000] [--throttle 500] [--drop-after 0] [--seed 1]
+// Prints "SMSC simulator listening on HOST:PORT" once bound (port 0 picks a free one).
+import { parseArgs } from 'node:util';
+import { createSmsc } from './smsc.ts';
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '2775' },
+    'system-id': { type: 'string' },
+    password: { type: 'string' },
+    'delivery-ratio': { type: 'string', default: '1' },
+    'latency-min': { type: 'string', default: '20' },
+    'latency-max': { type: 'string', default: '200' },
+    throttle: { type: 'string', default: '0' },
+    'drop-after': { type: 'string', default: '0' },
+    seed: { type: 'string' },
+  },
+});
+
+const num = (name: keyof typeof values): number => {
+  const n = Number(values[name]);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
+  return n;
+};
+
+const systemId = values['system-id'];
+const password = values.password;
+const smsc = createSmsc({
+  host: values.host,
+  port: num('port'),
+  ...(systemId && password !== undefined ? { accounts: [{ systemId, password }] } : {}),
+  deliveryRatio: Math.min(1, num('delivery-ratio')),
+  receiptLatencyMs: { min: num('latency-min'), max: Math.max(num('latency-min'), num('latency-max')) },
+  throttlePerSecond: num('throttle'),
+  dropAfterPdus: num('drop-after'),
+  ...(values.seed ? { seed: num('seed') } : {}),
+});
+
+await smsc.start();
+console.log(`SMSC simulator listening on ${values.host}:${smsc.port}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void smsc.stop().then(() => process.exit(0));
+  });
+}
