@@ -20,6 +20,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   CHAPAR_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   CHAPAR_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  CHAPAR_SMTP_URL: z.string().url().refine((u) => /^smtps?:/i.test(u), 'must be smtp://… or smtps://…').optional(),
+  CHAPAR_MAIL_FROM: z.string().min(3).default('Chapar <no-reply@localhost>'),
 });
 
 export type Config = {
@@ -33,6 +35,9 @@ export type Config = {
   production: boolean;
   sessionTtlHours: number;
   trustProxy: boolean;
+  /** unset: e-mail stays in the outbox (notifications table) for the platform admin to read */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 export class ConfigError extends Error {
@@ -59,5 +64,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     production: e.NODE_ENV === 'production',
     sessionTtlHours: e.CHAPAR_SESSION_TTL_HOURS,
     trustProxy: e.CHAPAR_TRUST_PROXY,
+    smtpUrl: e.CHAPAR_SMTP_URL,
+    mailFrom: e.CHAPAR_MAIL_FROM,
   };
 }

@@ -13,6 +13,7 @@ import { buildApp } from './http/app.ts';
 import { createServices, type Services } from './services.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
+import type { EngineOptions } from './modules/messages/engine.ts';
 
 export type Chapar = {
   app: FastifyInstance;
@@ -33,16 +34,31 @@ export async function openDatabase(config: Config): Promise<{ db: Db; release: (
   }
 }
 
-export async function startChapar(config: Config, opts: { logger?: Logger; clock?: Clock; db?: Db; jobs?: boolean } = {}): Promise<Chapar> {
+export type StartOptions = {
+  logger?: Logger;
+  clock?: Clock;
+  db?: Db;
+  /** pg-boss workers (default on) */
+  jobs?: boolean;
+  /** connectors, dispatcher and receipt workers (default on) */
+  engine?: boolean;
+  engineOptions?: EngineOptions;
+};
+
+export async function startChapar(config: Config, opts: StartOptions = {}): Promise<Chapar> {
   const log = opts.logger ?? pino({ level: config.logLevel });
   const opened = opts.db ? { db: opts.db, release: () => {} } : await openDatabase(config);
   const { db } = opened;
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const clock = opts.clock ?? systemClock;
-  const services = createServices({ db, clock, config, log });
+  const services = createServices({ db, clock, config, log, engine: opts.engineOptions });
   const boot = await services.accounts.bootstrapPlatform(config.admin);
-  const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never] });
+  const platform = await services.accounts.findPlatform();
+  if (platform) await services.engine.ensureDefaults(platform.id);
+  const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never, services.engine.webhooks.job as never] });
+  if (jobs) services.engine.webhooks.attachQueue(jobs);
+  if (opts.engine !== false) await services.engine.start();
   const app = await buildApp(services, { logger: log });
   return {
     app,
@@ -51,6 +67,7 @@ export async function startChapar(config: Config, opts: { logger?: Logger; clock
     adminPassword: boot.password,
     async stop() {
       await app.close();
+      if (opts.engine !== false) await services.engine.stop();
       await jobs?.stop();
       if (!opts.db) await db.close();
       opened.release();

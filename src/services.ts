@@ -7,8 +7,17 @@ import type { Clock } from './lib/clock.ts';
 import { createAccountService } from './modules/accounts/service.ts';
 import { createAuditService } from './modules/audit/service.ts';
 import { createAuthService } from './modules/auth/service.ts';
+import { createBillingService } from './modules/billing/service.ts';
+import { createTopupService } from './modules/billing/topups.ts';
 import { createBrandService } from './modules/brands/service.ts';
 import { createNotificationService, type ChannelAdapter, type Channel } from './modules/notifications/service.ts';
+import { createComplianceService } from './modules/compliance/service.ts';
+import { createKycService } from './modules/kyc/service.ts';
+import { createCannedReplyService } from './modules/support/canned.ts';
+import { createSupportService } from './modules/support/service.ts';
+import { mailerFor } from './mail/mailer.ts';
+import { createMessageEngine, type EngineOptions } from './modules/messages/engine.ts';
+import { createUpstream } from './upstreams/registry.ts';
 
 export type ServiceOptions = {
   db: Db;
@@ -16,15 +25,29 @@ export type ServiceOptions = {
   config: Config;
   log: Logger;
   channelAdapters?: Partial<Record<Channel, ChannelAdapter>>;
+  engine?: EngineOptions;
 };
 
 export function createServices(o: ServiceOptions) {
-  const audit = createAuditService({ db: o.db });
+  const audit = createAuditService({ db: o.db, clock: o.clock });
   const brands = createBrandService({ db: o.db, platformHosts: o.config.platformHosts });
-  const notifications = createNotificationService({ db: o.db, log: o.log, production: o.config.production, adapters: o.channelAdapters });
+  // E-mail: SMTP when configured, otherwise the outbox (the notifications row is the message).
+  const mailer = mailerFor(o.config);
+  const email: ChannelAdapter = { send: (n) => mailer.send({ to: n.recipient, subject: n.subject ?? '', text: n.body, fromName: n.fromName }) };
+  const notifications = createNotificationService({ db: o.db, log: o.log, clock: o.clock, production: o.config.production, brands, adapters: { email, ...o.channelAdapters } });
   const accounts = createAccountService({ db: o.db, clock: o.clock, audit, brands });
+  const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications });
+  const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production });
+  const engine = createMessageEngine({
+    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, options: o.engine,
+    upstreamFactory: (c) => createUpstream(c.kind, c.settings as never),
+  });
   const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours });
-  return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, auth };
+  const support = createSupportService({ db: o.db, clock: o.clock, log: o.log, audit, accounts, notifications });
+  const cannedReplies = createCannedReplyService({ db: o.db, clock: o.clock });
+  const kyc = createKycService({ db: o.db, clock: o.clock, audit });
+  const compliance = createComplianceService({ db: o.db, clock: o.clock, audit, kyc, accounts });
+  return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, billing, topups, engine, auth, support, cannedReplies, kyc, compliance, mailer };
 }
 
 export type Services = ReturnType<typeof createServices>;

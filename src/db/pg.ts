@@ -25,6 +25,9 @@ function clientDb(client: pg.PoolClient): Db {
 
 export async function openPg(url: string, poolSize = 10): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's connection can drop (server restart, a dropped test database); without a
+  // listener the pool rethrows that as an uncaught exception. The next checkout reconnects.
+  pool.on('error', () => {});
   // Fail at start, with the server's own message, rather than on the first request.
   const probe = await pool.connect();
   probe.release();

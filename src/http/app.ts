@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -14,8 +15,19 @@ import type { Logger } from 'pino';
 import type { Services } from '../services.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
+import { billingRoutes } from '../modules/billing/routes.ts';
+import { topupRoutes } from '../modules/billing/topup-routes.ts';
+import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
+import { complianceRoutes } from '../modules/compliance/routes.ts';
+import { kycRoutes } from '../modules/kyc/routes.ts';
 import { notificationRoutes } from '../modules/notifications/routes.ts';
+import { supportRoutes } from '../modules/support/routes.ts';
+import { inboxRoutes } from '../modules/inbox/routes.ts';
+import { lineRoutes } from '../modules/lines/routes.ts';
+import { messageRoutes } from '../modules/messages/routes.ts';
+import { routingRoutes } from '../modules/routing/routes.ts';
+import { webhookRoutes } from '../modules/webhooks/routes.ts';
 import { registerContext } from './context.ts';
 import { registerErrorHandler } from './errors-handler.ts';
 import { AppError } from './errors.ts';
@@ -41,6 +53,9 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   });
 
   await app.register(cookie);
+  // Uploads are read by the routes that take them (req.parts with their own, tighter limits);
+  // these are the ceiling for every multipart request.
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50, fieldSize: 256 * 1024, parts: 100 } });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -84,7 +99,18 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
 
   authRoutes(app, { auth: services.auth, secureCookies: services.config.production });
   accountRoutes(app, { accounts: services.accounts, brands: services.brands });
+  billingRoutes(app, { billing: services.billing });
+  topupRoutes(app, { topups: services.topups });
   notificationRoutes(app, { notifications: services.notifications });
+  supportRoutes(app, { support: services.support, cannedReplies: services.cannedReplies });
+  auditRoutes(app, { audit: services.audit });
+  complianceRoutes(app, { compliance: services.compliance });
+  kycRoutes(app, { kyc: services.kyc });
+  lineRoutes(app, { lines: services.engine.lines });
+  messageRoutes(app, { accept: services.engine.accept, batches: services.engine.batches });
+  inboxRoutes(app, { inbox: services.engine.inbox });
+  routingRoutes(app, { routing: services.engine.routing });
+  webhookRoutes(app, { webhooks: services.engine.webhooks });
   for (const add of opts.routes ?? []) add(app, services);
 
   registerPanel(app);

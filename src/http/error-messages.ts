@@ -8,6 +8,8 @@ const fieldList = (d: ErrorDetails) => {
   return fields.length ? fields.join('، ') : '';
 };
 
+const policyFields = (d: ErrorDetails) => (d.violations as { field: string }[] | undefined)?.map((v) => v.field).join(', ') ?? '';
+
 export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   VALIDATION_FAILED: {
     fa: (d) => `اطلاعات ارسالی معتبر نیست${fieldList(d) ? `: ${fieldList(d)}` : '.'}`,
@@ -62,6 +64,33 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   BATCH_NOT_CANCELLABLE: { fa: 'ارسال این پیام آغاز شده و دیگر لغو نمی‌شود.', en: 'This send has started and can no longer be cancelled.' },
   NO_LINE: { fa: 'هیچ خط ارسالی برای حساب شما تعریف نشده است.', en: 'Your account has no sending line.' },
   LINE_NUMBER_TAKEN: { fa: 'این شمارهٔ خط قبلاً ثبت شده است.', en: 'That line number already exists.' },
+  TICKET_CLOSED: { fa: 'این تیکت بسته شده است.', en: 'This ticket is closed.' },
+  TICKET_NOT_FORWARDABLE: {
+    fa: 'این تیکت را نمی‌توانید ارجاع دهید؛ فقط پاسخ‌دهندهٔ فعلی آن را به بالادستی خود ارجاع می‌دهد.',
+    en: 'You cannot forward this ticket; only its current handler forwards it, to its own parent.',
+  },
+  ATTACHMENT_TOO_LARGE: {
+    fa: (d) => `حجم هر پیوست حداکثر ${toPersianDigits(Math.round(Number(d.maxBytes ?? 5242880) / 1048576))} مگابایت است${d.filename ? ` (${String(d.filename)})` : ''}.`,
+    en: (d) => `Each attachment may be at most ${Math.round(Number(d.maxBytes ?? 5242880) / 1048576)} MB${d.filename ? ` (${String(d.filename)})` : ''}.`,
+  },
+  ATTACHMENT_TYPE_NOT_ALLOWED: {
+    fa: (d) => `نوع پیوست${d.filename ? ` ${String(d.filename)}` : ''} مجاز نیست؛ فقط PNG، JPEG، PDF و متن ساده.`,
+    en: (d) => `Attachment${d.filename ? ` ${String(d.filename)}` : ''} is not an allowed type; only PNG, JPEG, PDF and plain text.`,
+  },
+  TOO_MANY_ATTACHMENTS: {
+    fa: (d) => `حداکثر ${toPersianDigits(Number(d.max ?? 5))} پیوست در هر پیام مجاز است.`,
+    en: (d) => `At most ${Number(d.max ?? 5)} attachments per message.`,
+  },
+  AMOUNT_EXCEEDS_BALANCE: { fa: 'این حساب این مقدار اعتبار استفاده‌نشده ندارد.', en: 'The account does not have that much unused credit.' },
+  CREDIT_LIMIT_BELOW_DEBT: { fa: 'بدهی فعلی حساب از این سقف اعتبار بیشتر است.', en: 'The account already owes more than this credit limit.' },
+  GROUP_IN_USE: { fa: 'این گروه پیش‌فرض است یا کاربر دارد و حذف نمی‌شود.', en: 'This group is the default or still has members; it cannot be deleted.' },
+  INVALID_IBAN: { fa: 'شمارهٔ شبا معتبر نیست (IR و ۲۴ رقم).', en: 'Not a valid IBAN (IR followed by 24 digits).' },
+  INVALID_CARD_NUMBER: { fa: 'شمارهٔ کارت معتبر نیست.', en: 'Not a valid card number.' },
+  RECEIPT_NOT_ALLOWED: {
+    fa: (d) => `تصویر فیش باید JPEG، PNG یا PDF و حداکثر ${toPersianDigits(Math.round(Number(d.maxBytes ?? 5242880) / 1048576))} مگابایت باشد.`,
+    en: (d) => `The receipt must be a JPEG, PNG or PDF of at most ${Math.round(Number(d.maxBytes ?? 5242880) / 1048576)} MB.`,
+  },
+  GATEWAY_UNAVAILABLE: { fa: 'درگاه پرداخت در دسترس نیست؛ کمی بعد دوباره تلاش کنید.', en: 'The payment gateway is unavailable; please try again shortly.' },
   ACCOUNT_LOCKED: {
     fa: (d) => `به دلیل تلاش‌های ناموفق، ورود تا ${toPersianDigits(Number(d.minutes ?? 15))} دقیقهٔ دیگر ممکن نیست.`,
     en: (d) => `Too many failed attempts; try again in ${Number(d.minutes ?? 15)} minutes.`,
@@ -70,6 +99,49 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     fa: (d) => `درخواست‌ها زیاد است؛ ${toPersianDigits(Number(d.retryAfterSeconds ?? 60))} ثانیه دیگر دوباره تلاش کنید.`,
     en: (d) => `Too many requests; try again in ${Number(d.retryAfterSeconds ?? 60)} seconds.`,
   },
+  POLICY_LOOSENING: {
+    fa: (d) => `نمی‌توانید قواعد بالادستی را سست‌تر کنید؛ فقط سخت‌گیرانه‌تر کردن مجاز است${policyFields(d) ? ` (${policyFields(d)})` : ''}.`,
+    en: (d) => `You may only tighten the rules set above you, not loosen them${policyFields(d) ? ` (${policyFields(d)})` : ''}.`,
+  },
+  OPT_OUT_FOOTER_MISSING: { fa: 'متن تبلیغاتی باید با «لغو۱۱» تمام شود.', en: 'Advertising text must end with «لغو۱۱» (the opt-out footer).' },
+  OUTSIDE_SENDING_HOURS: {
+    fa: (d) => `ارسال پیامک تبلیغاتی فقط از ساعت ${toPersianDigits(String(d.start ?? '08:00'))} تا ${toPersianDigits(String(d.end ?? '21:00'))} مجاز است.`,
+    en: (d) => `Advertising may only be sent between ${String(d.start ?? '08:00')} and ${String(d.end ?? '21:00')} Tehran time.`,
+  },
+  CONTENT_FORBIDDEN_WORD: {
+    fa: (d) => `متن پیام واژهٔ غیرمجاز «${String(d.word ?? '')}» را دارد.`,
+    en: (d) => `The text contains the forbidden word «${String(d.word ?? '')}».`,
+  },
+  CONTENT_LINK_NOT_ALLOWED: {
+    fa: (d) => `ارسال پیوند در متن پیام برای حساب شما مجاز نیست (${String(d.link ?? '')}).`,
+    en: (d) => `Links are not allowed in your messages (${String(d.link ?? '')}).`,
+  },
+  CONTENT_CARD_NUMBER: {
+    fa: (d) => `متن پیام شمارهٔ کارت بانکی دارد (${toPersianDigits(String(d.card ?? ''))}) و ارسال آن مجاز نیست.`,
+    en: (d) => `The text contains a bank card number (${String(d.card ?? '')}), which is not allowed.`,
+  },
+  RECIPIENTS_BLACKLISTED: {
+    fa: (d) => `${toPersianDigits(Number(d.count ?? 0))} شماره در لیست سیاه هستند یا از دریافت پیامک تبلیغاتی انصراف داده‌اند؛ گیرندهٔ دیگری نمانده است.`,
+    en: (d) => `${Number(d.count ?? 0)} numbers are blacklisted or opted out; no recipient is left.`,
+  },
+  KYC_REQUIRED: {
+    fa: 'تا پیش از تأیید احراز هویت، فقط به شمارهٔ موبایل خودتان می‌توانید پیامک بفرستید.',
+    en: 'Until your identity (KYC) is approved you may only send to your own mobile number.',
+  },
+  INVALID_NATIONAL_CODE: { fa: 'کد ملی معتبر نیست (۱۰ رقم با رقم کنترل درست).', en: 'Not a valid national code (10 digits with a correct check digit).' },
+  INVALID_NATIONAL_ID: { fa: 'شناسهٔ ملی شرکت معتبر نیست (۱۱ رقم با رقم کنترل درست).', en: 'Not a valid company national ID (11 digits with a correct check digit).' },
+  INVALID_BIRTH_DATE: { fa: 'تاریخ تولد معتبر نیست (نمونه: ۱۳۷۰/۰۵/۱۲).', en: 'Not a valid birth date (e.g. 1370/05/12 or 1991-08-03).' },
+  KYC_INCOMPLETE: {
+    fa: (d) => `اطلاعات احراز هویت کامل نیست${Array.isArray(d.missing) && d.missing.length ? `: ${(d.missing as string[]).join('، ')}` : '.'}`,
+    en: (d) => `Your identity details are incomplete${Array.isArray(d.missing) && d.missing.length ? `: ${(d.missing as string[]).join(', ')}` : '.'}`,
+  },
+  KYC_NOT_EDITABLE: { fa: 'مدارک احراز هویت شما در حال بررسی یا تأییدشده است و تغییر نمی‌کند.', en: 'Your identity details are under review or approved and cannot be changed.' },
+  KYC_NOT_SUBMITTED: { fa: 'این درخواست احراز هویت در انتظار بررسی نیست.', en: 'This identity check is not waiting for review.' },
+  KYC_DOCUMENT_NOT_ALLOWED: {
+    fa: (d) => `مدرک باید تصویر JPEG یا PNG یا فایل PDF و حداکثر ${toPersianDigits(Math.round(Number(d.maxBytes ?? 5242880) / 1048576))} مگابایت باشد.`,
+    en: (d) => `A document must be a JPEG, PNG or PDF of at most ${Math.round(Number(d.maxBytes ?? 5242880) / 1048576)} MB.`,
+  },
+  MODERATION_ALREADY_DECIDED: { fa: 'دربارهٔ این ارسال قبلاً تصمیم گرفته شده است.', en: 'This send has already been decided.' },
   NOT_READY: { fa: 'سامانه هنوز آماده نیست.', en: 'The service is not ready.' },
   INTERNAL: { fa: 'خطای داخلی رخ داد؛ دوباره تلاش کنید.', en: 'Something went wrong on our side; please try again.' },
 };

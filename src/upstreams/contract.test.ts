@@ -99,7 +99,9 @@ describe.each(harnesses)('upstream contract: $name', (h) => {
   it('lets a listener unsubscribe', async () => {
     const up = await started(h);
     const seen: DeliveryReceipt[] = [];
-    const off = up.onReceipt((r) => seen.push(r));
+    const off = up.onReceipt((r) => {
+      seen.push(r);
+    });
     off();
     const all = collect<DeliveryReceipt>(up.onReceipt);
     const r = await up.submit(partsFor(up, 'x')[0]);

@@ -93,8 +93,9 @@ export type Upstream = {
   /** Never throws for expected failures; they come back as `{ ok: false }`. */
   submit(part: OutboundPart): Promise<SubmitResult>;
   /** Returns a function that removes the listener. */
-  onReceipt(cb: (r: DeliveryReceipt) => void): () => void;
-  onInbound(cb: (m: InboundPart) => void): () => void;
+  /** A listener may return a promise; the adapter acknowledges the receipt once it resolves. */
+  onReceipt(cb: (r: DeliveryReceipt) => void | Promise<void>): () => void;
+  onInbound(cb: (m: InboundPart) => void | Promise<void>): () => void;
   stats(): UpstreamStats;
 };
 
@@ -120,25 +121,30 @@ export function buildOutboundParts(
   }));
 }
 
-/** A tiny listener list shared by the adapters. */
-export function createListeners<T>(): { add(cb: (v: T) => void): () => void; emit(v: T): void } {
-  const set = new Set<(v: T) => void>();
+/**
+ * A tiny listener list shared by the adapters. A listener may return a promise: emit() resolves
+ * when every listener has finished (so an adapter can acknowledge a PDU only once what it carried
+ * is stored) and rejects if any failed.
+ */
+export function createListeners<T>(): { add(cb: (v: T) => void | Promise<void>): () => void; emit(v: T): Promise<void> } {
+  const set = new Set<(v: T) => void | Promise<void>>();
   return {
     add(cb) {
       set.add(cb);
       return () => set.delete(cb);
     },
     emit(v) {
+      const pending: Promise<void>[] = [];
       for (const cb of set) {
-        // A listener's bug must not stop the others or the protocol answer that follows.
+        // A listener's failure must not stop the others; it is reported through the promise.
         try {
-          cb(v);
+          const r = cb(v);
+          if (r) pending.push(r);
         } catch (err) {
-          queueMicrotask(() => {
-            throw err;
-          });
+          pending.push(Promise.reject(err));
         }
       }
+      return pending.length ? Promise.all(pending).then(() => undefined) : Promise.resolve();
     },
   };
 }

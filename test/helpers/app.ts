@@ -5,6 +5,7 @@ import { parseConfig, type Config } from '../../src/config.ts';
 import { fakeClock, type FakeClock } from '../../src/lib/clock.ts';
 import { startChapar, type Chapar } from '../../src/server.ts';
 import type { Services } from '../../src/services.ts';
+import type { EngineOptions } from '../../src/modules/messages/engine.ts';
 import { freshDb, type TestDb } from './db.ts';
 
 export const PLATFORM_HOST = 'platform.test';
@@ -24,7 +25,7 @@ export type TestChapar = {
   adminToken(): Promise<string>;
 };
 
-export async function testChapar(opts: { env?: Record<string, string>; jobs?: boolean; clockStart?: string } = {}): Promise<TestChapar> {
+export async function testChapar(opts: { env?: Record<string, string>; jobs?: boolean; engine?: boolean; engineOptions?: EngineOptions; clockStart?: string } = {}): Promise<TestChapar> {
   const db = await freshDb({ migrate: false });
   const config = parseConfig({
     NODE_ENV: 'test',
@@ -35,7 +36,7 @@ export async function testChapar(opts: { env?: Record<string, string>; jobs?: bo
     ...opts.env,
   });
   const clock = fakeClock(opts.clockStart ?? new Date().toISOString());
-  const chapar = await startChapar(config, { db, clock, jobs: opts.jobs ?? false, logger: pino({ level: 'silent' }) });
+  const chapar = await startChapar(config, { db, clock, jobs: opts.jobs ?? false, engine: opts.engine ?? false, engineOptions: opts.engineOptions, logger: pino({ level: 'silent' }) });
   const app = chapar.app;
   let adminTok: string | null = null;
 

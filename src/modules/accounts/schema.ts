@@ -9,6 +9,7 @@ export const createAccountBody = z.object({
   email: z.string().email().max(200).optional().nullable(),
   displayName: z.string().trim().max(100).optional(),
   locale: z.enum(['fa', 'en']).optional(),
+  groupId: z.string().optional().describe('one of your user groups; default your default group'),
 });
 
 export const listAccountsQuery = z.object({

@@ -115,6 +115,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditS
     onAccountCreated: (hook: AccountCreatedHook) => hooks.push(hook),
     listAccounts: (scope: Scope, f: AccountFilter) => repo.list(scope, f),
     findAccountForAuth: repo.findByIdForAuth,
+    findPlatform: repo.findPlatform,
     findByUsernameForAuth: repo.findByUsernameForAuth,
     ancestors: repo.ancestors,
     countChildren: repo.countChildren,

@@ -1,7 +1,12 @@
-// Append-only record of security- and money-relevant actions (the table refuses UPDATE/DELETE).
+// Append-only record of security- and money-relevant actions: who (actor), about whom (subject,
+// with its path so ancestors can search their subtree), when, from where (ip) and what changed
+// (details). The table refuses UPDATE/DELETE.
 import type { Db } from '../../db/driver.ts';
-import { toDate } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { Scope } from '../accounts/scope.ts';
+import { auditRepo, type AuditFilter } from './repo.ts';
+
+export type { AuditEvent, AuditFilter } from './repo.ts';
 
 export type AuditAction =
   | 'auth.sign_in'
@@ -17,7 +22,20 @@ export type AuditAction =
   | 'api_key.revoked'
   | 'account.created'
   | 'account.status_changed'
-  | 'account.profile_changed';
+  | 'account.profile_changed'
+  | 'ticket.opened'
+  | 'ticket.replied'
+  | 'ticket.forwarded'
+  | 'ticket.closed'
+  | 'ticket.reopened'
+  | 'compliance.policy_changed'
+  | 'compliance.words_changed'
+  | 'compliance.operator_blacklist_imported'
+  | 'moderation.approved'
+  | 'moderation.rejected'
+  | 'kyc.submitted'
+  | 'kyc.approved'
+  | 'kyc.rejected';
 
 export type AuditEntry = {
   actorId: string | null;
@@ -27,52 +45,27 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-export type AuditEvent = {
-  id: string;
-  at: Date;
-  actorId: string | null;
-  subjectId: string | null;
-  action: string;
-  ip: string | null;
-  details: Record<string, unknown>;
-};
-
-export function createAuditService(deps: { db: Db }) {
+export function createAuditService(deps: { db: Db; clock?: Clock }) {
+  /** Pass the transaction's db when the action is part of one: the entry commits with it. */
   async function record(e: AuditEntry, db: Db = deps.db): Promise<void> {
-    await db.query(
-      'INSERT INTO audit_events (actor_id, subject_id, subject_path, action, ip, details) VALUES ($1,$2,$3,$4,$5,$6)',
-      [e.actorId, e.subject?.id ?? null, e.subject?.path ?? null, e.action, e.ip ?? null, JSON.stringify(e.details ?? {})],
-    );
+    await auditRepo(db).insert({
+      at: deps.clock?.now() ?? new Date(),
+      actorId: e.actorId,
+      subjectId: e.subject?.id ?? null,
+      subjectPath: e.subject?.path ?? null,
+      action: e.action,
+      ip: e.ip ?? null,
+      details: e.details ?? {},
+    });
   }
 
-  /** Events about accounts in the caller's subtree, newest first. */
-  async function list(scope: Scope, f: { action?: string; subjectId?: string; limit: number; offset: number }): Promise<AuditEvent[]> {
-    const params: unknown[] = [scope.path];
-    let where = 'starts_with(subject_path, $1)';
-    if (f.action) {
-      params.push(f.action);
-      where += ` AND action = $${params.length}`;
-    }
-    if (f.subjectId) {
-      params.push(f.subjectId);
-      where += ` AND subject_id = $${params.length}`;
-    }
-    const { rows } = await deps.db.query(
-      `SELECT * FROM audit_events WHERE ${where} ORDER BY at DESC, id DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
-      params,
-    );
-    return rows.map((r) => ({
-      id: String(r.id),
-      at: toDate(r.at)!,
-      actorId: (r.actor_id as string) ?? null,
-      subjectId: (r.subject_id as string) ?? null,
-      action: r.action as string,
-      ip: (r.ip as string) ?? null,
-      details: (r.details as Record<string, unknown>) ?? {},
-    }));
-  }
-
-  return { record, list };
+  const repo = auditRepo(deps.db);
+  return {
+    record,
+    /** Events about accounts in the caller's subtree, newest first. */
+    list: (scope: Scope, f: AuditFilter) => repo.list(scope, f),
+    count: (scope: Scope, f: AuditFilter) => repo.count(scope, f),
+  };
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;

@@ -125,8 +125,18 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
   }
 
   return {
-    start() {
+    /**
+     * On the embedded database the data-folder lock guarantees no other dispatcher exists, so
+     * every claim left by an earlier life of this process goes straight back to the outbox. On
+     * PostgreSQL other dispatchers may hold claims: stale ones return after the lease.
+     */
+    async start() {
       if (running) return;
+      if (deps.db.kind === 'pglite') {
+        const now = deps.clock.now();
+        const back = await repo.reclaimStale(new Date(now.getTime() + 1), now);
+        if (back) deps.log.warn({ back }, 'messages claimed before a restart are back in the outbox');
+      }
       running = true;
       loop = run();
     },

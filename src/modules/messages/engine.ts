@@ -37,8 +37,13 @@ export function createMessageEngine(deps: { db: Db; clock: Clock; log: Logger; a
     log,
     factory: deps.upstreamFactory,
     onReceipt: (connectorId, r) => receipts.push(connectorId, r),
-    onInbound: (_connectorId, part) => {
-      inbox.receive(part).catch((err: unknown) => log.error({ err, from: part.from, to: part.to }, 'inbound message not stored'));
+    onInbound: async (_connectorId, part) => {
+      try {
+        await inbox.receive(part);
+      } catch (err) {
+        log.error({ err, from: part.from, to: part.to }, 'inbound message not stored; the SMSC will send it again');
+        throw err;
+      }
     },
   });
   const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher });
@@ -74,7 +79,7 @@ export function createMessageEngine(deps: { db: Db; clock: Clock; log: Logger; a
     async start() {
       await routing.reload();
       receipts.start();
-      dispatcher.start();
+      await dispatcher.start();
       fragmentTimer = setInterval(() => void inbox.flushStaleFragments().catch((err: unknown) => log.error({ err }, 'inbound reassembly sweep failed')), 60_000);
     },
     async stop() {

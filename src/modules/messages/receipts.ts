@@ -8,7 +8,7 @@ import type { DeliveryReceipt } from '../../upstreams/upstream.ts';
 import { messageRepo } from './repo.ts';
 import { statusFromParts, type Settlement } from './settlement.ts';
 
-type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number };
+type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
 
 const KEEP_UNMATCHED_MS = 60_000;
 
@@ -17,12 +17,15 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
 
-  function push(connectorId: string, r: DeliveryReceipt) {
+  /** Resolves once the receipt is committed (or given up), so the connector can acknowledge it. */
+  function push(connectorId: string, r: DeliveryReceipt): Promise<void> {
     // ENROUTE/ACCEPTD are progress, not an answer: the final receipt is still to come.
-    if (r.status === 'accepted') return;
+    if (r.status === 'accepted') return Promise.resolve();
     const status = r.status === 'unknown' ? 'undelivered' : r.status;
-    buffer.push({ connectorId, upstreamId: r.upstreamId, status, errorCode: r.errorCode ?? null, firstSeen: Date.now() });
-    if (buffer.length >= 5000) void flush();
+    return new Promise((done, fail) => {
+      buffer.push({ connectorId, upstreamId: r.upstreamId, status, errorCode: r.errorCode ?? null, firstSeen: Date.now(), done, fail });
+      if (buffer.length >= 5000) void flush();
+    });
   }
 
   async function flushOnce() {
@@ -30,18 +33,23 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     const batch = buffer;
     buffer = [];
     const now = deps.clock.now();
+    let late: Pending[] = [];
     try {
       await deps.db.transaction(async (tx) => {
         const { matched, complete } = await messageRepo(tx).applyPartReceipts(batch, now);
-        const late = batch.filter((p) => !matched.has(`${p.connectorId}\u0000${p.upstreamId}`) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
-        buffer.push(...late);
+        late = batch.filter((p) => !matched.has(`${p.connectorId}\u0000${p.upstreamId}`) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
         const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
         await deps.settlement.finalise(tx, updates, now);
       });
     } catch (err) {
-      deps.log.error({ err, receipts: batch.length }, 'applying receipts failed; will retry');
-      buffer.push(...batch);
+      // Not stored: the connectors answer the SMSC with a temporary error and it sends them again.
+      deps.log.error({ err, receipts: batch.length }, 'applying receipts failed');
+      for (const p of batch) p.fail(err);
+      return;
     }
+    const waiting = new Set(late);
+    for (const p of batch) if (!waiting.has(p)) p.done();
+    buffer.push(...late);
   }
 
   function flush(): Promise<void> {

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
+import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../http/errors.ts';
+import type { HttpUpstream } from '../../upstreams/http/client.ts';
 import type { SimulatorUpstream } from '../../upstreams/simulator/adapter.ts';
 import type { RoutingService } from './service.ts';
 
@@ -68,5 +70,18 @@ export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingServ
     const result = await sim.smsc.injectInbound(req.body);
     if (!result.ok) throw new AppError('CONFLICT', { reason: result.code });
     return { ok: true, parts: result.parts };
+  });
+
+  // Delivery reports from HTTP providers: they call back this URL (no brand host needed), proving
+  // themselves with the connector's settings.callbackToken.
+  r.post('/internal/upstreams/:connectorId/receipts', {
+    schema: { tags: ['system'], summary: 'Receipt callback for an HTTP connector (?token=<settings.callbackToken>)', params: z.object({ connectorId: z.string() }), querystring: z.object({ token: z.string().min(16).max(200) }) },
+  }, async (req) => {
+    const upstream = deps.routing.upstream(req.params.connectorId) as HttpUpstream | null;
+    const expected = Buffer.from(String(deps.routing.settings(req.params.connectorId)?.callbackToken ?? ''));
+    const given = Buffer.from(req.query.token);
+    if (!upstream || upstream.kind !== 'http' || expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('NOT_FOUND');
+    const receipt = upstream.acceptReceipt(req.body);
+    return { ok: Boolean(receipt) };
   });
 }

@@ -15,8 +15,9 @@ export function createRoutingService(deps: {
   db: Db;
   log: Logger;
   factory: UpstreamFactory;
-  onReceipt: (connectorId: string, r: DeliveryReceipt) => void;
-  onInbound: (connectorId: string, m: InboundPart) => void;
+  /** May return a promise: the connector acknowledges the PDU once it resolves. */
+  onReceipt: (connectorId: string, r: DeliveryReceipt) => void | Promise<void>;
+  onInbound: (connectorId: string, m: InboundPart) => void | Promise<void>;
 }) {
   const repo = routingRepo(deps.db);
   const live = new Map<string, { connector: Connector; upstream: Upstream }>();
@@ -73,6 +74,7 @@ export function createRoutingService(deps: {
     },
     /** The live upstream of a connector (the simulator's SMSC for demo injections and tests). */
     upstream: (connectorId: string): Upstream | null => live.get(connectorId)?.upstream ?? null,
+    settings: (connectorId: string): Record<string, unknown> | null => live.get(connectorId)?.connector.settings ?? null,
     stats(): Record<string, UpstreamStats> {
       return Object.fromEntries([...live.entries()].map(([id, l]) => [id, l.upstream.stats()]));
     },

@@ -69,6 +69,8 @@ type Peer = {
   second: number;
   inSecond: number;
   held: Pdu[];
+  /** Receipts sent on this session and not yet acknowledged. */
+  unacked: Set<Receipt>;
 };
 
 type Receipt = { peer: Peer; id: string; handset: string; sender: string; submitDate: string; delivered: boolean };
@@ -233,9 +235,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
   function sendReceipt(r: Receipt): void {
     const peer = receiverFor(r);
     if (!peer) {
-      const list = pendingReceipts.get(r.peer.systemId);
-      if (list) list.push(r);
-      else pendingReceipts.set(r.peer.systemId, [r]);
+      queueReceipt(r);
       return;
     }
     const textId = settings.receiptTextId === 'decimal' && settings.idFormat === 'hex' ? BigInt(`0x${r.id}`).toString(10) : r.id;
@@ -256,7 +256,13 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
       options.message_state = d ? 2 : 5;
     }
     counters.receiptsSent++;
-    peer.session.deliver_sm(options);
+    const sent = { ...r, peer };
+    peer.unacked.add(sent);
+    peer.session.deliver_sm(options, (resp: Pdu) => {
+      peer.unacked.delete(sent);
+      // A temporary error from the ESME (it could not store the receipt): try again shortly.
+      if (resp.command_status !== status.OK) setTimeout(() => sendReceipt(sent), 1000).unref();
+    });
   }
 
   function onPdu(peer: Peer, pdu: Pdu): void {
@@ -290,13 +296,24 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
   }
 
   function onSession(session: Session): void {
-    const peer: Peer = { session, systemId: '', mode: null, pdus: 0, second: 0, inSecond: 0, held: [] };
+    const peer: Peer = { session, systemId: '', mode: null, pdus: 0, second: 0, inSecond: 0, held: [], unacked: new Set() };
     peers.add(peer);
     session.on('pdu', (pdu: Pdu) => onPdu(peer, pdu));
     // A reset by the client is normal; a PDU the library cannot parse leaves its reader stuck, so
     // the connection is closed either way ('close' follows).
     session.on('error', () => session.destroy());
-    session.on('close', () => peers.delete(peer));
+    session.on('close', () => {
+      peers.delete(peer);
+      // As a real SMSC does: a receipt the ESME never acknowledged is delivered again on its next bind.
+      for (const r of peer.unacked) queueReceipt(r);
+      peer.unacked.clear();
+    });
+  }
+
+  function queueReceipt(r: Receipt): void {
+    const list = pendingReceipts.get(r.peer.systemId);
+    if (list) list.push(r);
+    else pendingReceipts.set(r.peer.systemId, [r]);
   }
 
   function answerHeld(): void {

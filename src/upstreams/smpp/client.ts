@@ -179,20 +179,30 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
   }
 
   function onDeliver(s: Session, pdu: Pdu): void {
+    let stored: Promise<void> = Promise.resolve();
     try {
       const d = readDeliver(pdu, config);
       if (d.kind === 'receipt') {
         counters.receipts++;
-        receipts.emit(d.receipt);
+        stored = receipts.emit(d.receipt);
       } else if (d.kind === 'inbound') {
         counters.inbound++;
-        inbound.emit(d.inbound);
+        stored = inbound.emit(d.inbound);
       }
-    } finally {
-      // Always answer, even for a PDU we could not use: an unanswered deliver_sm is resent, and
-      // once the SMSC's own window fills it stops sending receipts to this bind altogether.
-      s.send(pdu.response());
+    } catch (err) {
+      // A PDU we cannot read is answered OK below: resending it would never make it readable.
+      lastError = `unreadable deliver_sm: ${(err as Error).message}`;
     }
+    // Answer once what the PDU carried is stored: the SMSC resends a deliver_sm we never
+    // acknowledged, so a crash before the commit loses nothing. A failure to store answers
+    // ESME_RX_T_APPN (temporary), and the SMSC tries again later.
+    stored.then(
+      () => s.send(pdu.response()),
+      (err: unknown) => {
+        lastError = `deliver_sm not stored: ${(err as Error).message}`;
+        s.send(pdu.response({ command_status: 0x64 }));
+      },
+    );
   }
 
   function schedulePump(ms: number): void {

@@ -1,0 +1,44 @@
+// The bulk blacklist check at accept time: 10M numbers on the operator blacklist (PGlite, in
+// memory), then evaluateSend's one query for 1M recipients (half of them listed).
+// Run: npx tsx bench/blacklist.ts [listSize=10000000] [recipients=1000000]
+import os from 'node:os';
+import { openPglite } from '../src/db/pglite.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { complianceRepo } from '../src/modules/compliance/repo.ts';
+
+const listSize = Number(process.argv[2] ?? 10_000_000);
+const recipients = Number(process.argv[3] ?? 1_000_000);
+const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
+
+const db = await openPglite(undefined);
+await migrate(db);
+const repo = complianceRepo(db);
+
+let t = performance.now();
+// Numbers 989120000000 + 2k: every even number of a 20M range is listed.
+for (let from = 0; from < listSize; from += 1_000_000) {
+  const n = Math.min(1_000_000, listSize - from);
+  await db.query('INSERT INTO operator_blacklist (number) SELECT 989120000000 + 2 * g FROM generate_series($1::int8, $2::int8) g', [from, from + n - 1]);
+}
+console.log(`load ${listSize.toLocaleString('en')} numbers: ${ms(t)}`);
+t = performance.now();
+await db.exec('VACUUM ANALYZE operator_blacklist');
+console.log(`vacuum analyze: ${ms(t)}`);
+
+// Recipients spread over the whole listed range: every other one is listed.
+const step = Math.max(1, Math.floor((2 * listSize) / recipients));
+const numbers: string[] = new Array(recipients);
+for (let i = 0; i < recipients; i++) numbers[i] = String(989120000000 + i * step + (i % 2));
+const csv = numbers.join(',');
+const expected = numbers.filter((n) => Number(n) % 2 === 0).length;
+
+for (const round of [1, 2, 3]) {
+  t = performance.now();
+  const hits = await db.transaction((tx) => complianceRepo(tx).blockedRecipients(csv, { operatorList: true, blacklistOwners: ['acc_x'], optOutAccount: 'acc_x', lineId: 'lin_x', extra: '' }));
+  const blocked = hits.filter((h) => h.kind === 'blacklisted').length;
+  console.log(`round ${round}: check ${recipients.toLocaleString('en')} recipients → ${blocked.toLocaleString('en')} blacklisted (expected ${expected.toLocaleString('en')}): ${ms(t)}`);
+}
+const plan = await db.query(`EXPLAIN SELECT r.i FROM unnest(string_to_array($1, ',')::int8[]) WITH ORDINALITY AS r(n, i) JOIN operator_blacklist o ON o.number = r.n`, [numbers.slice(0, 1000).join(',')]);
+console.log(plan.rows.map((r) => Object.values(r)[0]).join('\n'));
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}, ${os.platform()} ${os.arch()}`);
+await db.close();

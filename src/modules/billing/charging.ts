@@ -1,0 +1,146 @@
+// Cascading charges for a send. The sender pays its parent's price (its group's list), the parent
+// pays the grandparent's price, and so on up to the platform, all in the caller's transaction.
+// A reservation moves each level's money from available to held; settling moves held money to
+// the level's payee (the parent), releasing moves it back. Lines are kept per price cell and
+// level, so the engine settles or refunds any number of recipient messages by counts.
+import type { Db } from '../../db/driver.ts';
+import { newId } from '../../lib/ids.ts';
+import { AppError } from '../../http/errors.ts';
+import { groupRepo } from './groups-repo.ts';
+import { post, type Leg } from './ledger.ts';
+import { cellKey, priceRecipientMessage, type PriceCell } from './pricing.ts';
+import { ledgerRepo, type ChainLink, type ReservationLine } from './repo.ts';
+
+export type CountedCell = PriceCell & { count: number };
+export type LevelAmount = { accountId: string; kind: string; amount: bigint };
+export type PricedLevel = { payer: ChainLink; payee: ChainLink; unitPrices: bigint[]; amount: bigint };
+export type Reservation = { reservationId: string; unitPrices: bigint[]; total: bigint; levels: LevelAmount[]; replayed: boolean };
+
+/** Each level of the chain above `accountId` priced at its parent's list; empty for the platform. */
+export async function priceChain(db: Db, accountId: string, cells: CountedCell[]): Promise<PricedLevel[]> {
+  const chain = await ledgerRepo(db).chain(accountId);
+  if (!chain.length || chain[0].accountId !== accountId) throw new AppError('NOT_FOUND');
+  const payers = chain.slice(0, -1);
+  const lists = await groupRepo(db).priceLists(payers.map((p) => p.groupId!).filter(Boolean));
+  return payers.map((payer, i) => {
+    const list = payer.groupId ? lists.get(payer.groupId) : undefined;
+    if (!list) throw new Error(`account ${payer.accountId} has no user group`);
+    const unitPrices = cells.map((c) => priceRecipientMessage(list, c));
+    const amount = unitPrices.reduce((s, p, j) => s + p * BigInt(cells[j].count), 0n);
+    return { payer, payee: chain[i + 1], unitPrices, amount };
+  });
+}
+
+const levelAmounts = (levels: PricedLevel[]): LevelAmount[] => levels.map((l) => ({ accountId: l.payer.accountId, kind: l.payer.kind, amount: l.amount }));
+
+export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => void }) {
+  /** The price of one recipient message per cell for this account, and every level's total. */
+  async function quote(accountId: string, cells: CountedCell[], db: Db = deps.db) {
+    const levels = await priceChain(db, accountId, cells);
+    return { unitPrices: levels[0]?.unitPrices ?? cells.map(() => 0n), total: levels[0]?.amount ?? 0n, levels: levelAmounts(levels) };
+  }
+
+  async function replay(tx: Db, reservationId: string, cells: CountedCell[], total: bigint): Promise<Reservation> {
+    const lines = await ledgerRepo(tx).reservationLines(reservationId, false);
+    const own = new Map(lines.filter((l) => l.level === 0).map((l) => [cellKey(l), l.unitPrice]));
+    return { reservationId, unitPrices: cells.map((c) => own.get(cellKey(c)) ?? 0n), total, levels: [], replayed: true };
+  }
+
+  /** Reserves the whole send at every level, in tx; INSUFFICIENT_CREDIT names the first short level. */
+  async function reserve(tx: Db, r: { accountId: string; idempotencyKey: string; cells: CountedCell[] }): Promise<Reservation> {
+    const repo = ledgerRepo(tx);
+    const prior = await repo.findReservationByKey(r.idempotencyKey);
+    if (prior) return replay(tx, prior.id, r.cells, prior.total);
+    const cells = mergeCells(r.cells);
+    const levels = await priceChain(tx, r.accountId, cells);
+    const reservationId = newId('rsv');
+    const legs: Leg[] = levels.flatMap((l) => [
+      { walletId: l.payer.walletId, bucket: 'available' as const, amount: -l.amount },
+      { walletId: l.payer.walletId, bucket: 'held' as const, amount: l.amount },
+    ]);
+    const levelOf = new Map(levels.map((l, i) => [l.payer.walletId, i]));
+    const now = deps.now();
+    const posted = await post(
+      tx,
+      {
+        type: 'send_reserve', idempotencyKey: `reserve:${r.idempotencyKey}`, actorId: r.accountId, reference: reservationId, legs,
+        shortError: (walletId) => new AppError('INSUFFICIENT_CREDIT', { level: levelOf.get(walletId) === 0 ? 'self' : 'ancestor' }),
+      },
+      now,
+    );
+    if (posted.replayed) throw new AppError('CONFLICT', { reason: 'reservation key reused' });
+    const lines: ReservationLine[] = levels.flatMap((l, level) =>
+      cells.map((c, cell) => ({
+        reservationId, cell, level, payerWallet: l.payer.walletId, payeeWallet: l.payee.walletId, operator: c.operator, lineType: c.lineType,
+        messageClass: c.messageClass, alphabet: c.alphabet, parts: c.parts, unitPrice: l.unitPrices[cell], count: c.count, settled: 0, released: 0,
+      })),
+    );
+    const total = levels[0]?.amount ?? 0n;
+    await repo.insertReservation({ id: reservationId, accountId: r.accountId, idempotencyKey: r.idempotencyKey, transactionId: posted.transaction.id, total, at: now }, lines);
+    if (posted.alerts) deps.onAlerts();
+    const own = new Map(cells.map((c, i) => [cellKey(c), levels[0]?.unitPrices[i] ?? 0n]));
+    return { reservationId, unitPrices: r.cells.map((c) => own.get(cellKey(c))!), total, levels: levelAmounts(levels), replayed: false };
+  }
+
+  /** Spends (settle) or gives back (release) the reserved money of `cells` recipient messages. */
+  async function close(tx: Db, reservationId: string, cells: CountedCell[], mode: 'settle' | 'release', idempotencyKey?: string): Promise<{ amount: bigint }> {
+    const repo = ledgerRepo(tx);
+    const lines = await repo.reservationLines(reservationId, true);
+    if (!lines.length) {
+      const exists = await tx.query('SELECT 1 FROM reservations WHERE id = $1', [reservationId]);
+      if (!exists.rowCount) throw new AppError('NOT_FOUND');
+      return { amount: 0n };
+    }
+    const cellByKey = new Map(lines.filter((l) => l.level === 0).map((l) => [cellKey(l), l.cell]));
+    const counts = new Map<number, number>();
+    for (const c of cells) {
+      const cell = cellByKey.get(cellKey(c));
+      if (cell === undefined) throw new Error(`reservation ${reservationId} has no cell ${cellKey(c)}`);
+      counts.set(cell, (counts.get(cell) ?? 0) + c.count);
+    }
+    const legs: Leg[] = [];
+    for (const l of lines) {
+      const n = counts.get(l.cell);
+      if (!n) continue;
+      if (l.settled + l.released + n > l.count) throw new Error(`reservation ${reservationId} cell ${l.cell}: closing ${n} of ${l.count - l.settled - l.released} open`);
+      const amount = l.unitPrice * BigInt(n);
+      legs.push({ walletId: l.payerWallet, bucket: 'held', amount: -amount });
+      legs.push({ walletId: mode === 'settle' ? l.payeeWallet : l.payerWallet, bucket: 'available', amount });
+    }
+    const posted = await post(
+      tx,
+      { type: mode === 'settle' ? 'settle' : 'refund', idempotencyKey: idempotencyKey ?? `${mode}:${reservationId}:${newId('tx')}`, actorId: null, reference: reservationId, legs },
+      deps.now(),
+    );
+    if (posted.replayed) return { amount: 0n };
+    await repo.addLineCounts(reservationId, [...counts].map(([cell, n]) => (mode === 'settle' ? { cell, settled: n, released: 0 } : { cell, settled: 0, released: n })));
+    const own = lines.filter((l) => l.level === 0).reduce((s, l) => s + l.unitPrice * BigInt(counts.get(l.cell) ?? 0), 0n);
+    return { amount: own };
+  }
+
+  return {
+    quote,
+    reserve,
+    /** The operator took these recipient messages: each level's held money goes to its parent. */
+    settle: async (tx: Db, reservationId: string, cells: CountedCell[], idempotencyKey?: string): Promise<void> => {
+      await close(tx, reservationId, cells, 'settle', idempotencyKey);
+    },
+    /** Refunded (per the line's policy) or never sent: each level's held money goes back to it. */
+    release: async (tx: Db, reservationId: string, cells: CountedCell[], idempotencyKey?: string): Promise<void> => {
+      await close(tx, reservationId, cells, 'release', idempotencyKey);
+    },
+  };
+}
+
+/** Cells with the same key counted together, so one reservation line serves them all. */
+function mergeCells(cells: CountedCell[]): CountedCell[] {
+  const byKey = new Map<string, CountedCell>();
+  for (const c of cells) {
+    if (!Number.isInteger(c.count) || c.count <= 0 || !Number.isInteger(c.parts) || c.parts <= 0) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'cells' }] });
+    const k = cellKey(c);
+    const prior = byKey.get(k);
+    if (prior) prior.count += c.count;
+    else byKey.set(k, { ...c });
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,79 @@
+// Posting to the double-entry ledger: the one function that changes a wallet. It locks the wallets
+// in id order, refuses to take one below its floor, writes the entries and the wallet rows in the
+// same transaction, and is idempotent by key (same key → the same transaction, nothing posted twice).
+import type { Db } from '../../db/driver.ts';
+import { newId } from '../../lib/ids.ts';
+import { AppError } from '../../http/errors.ts';
+import { ledgerRepo, type Bucket, type EntryRow, type LedgerTransaction, type TransactionType, type Wallet } from './repo.ts';
+
+export type Leg = { walletId: string; bucket: Bucket; amount: bigint };
+
+export type PostInput = {
+  type: TransactionType;
+  idempotencyKey: string;
+  actorId: string | null;
+  note?: string;
+  reference?: string | null;
+  legs: Leg[];
+  /** The lowest available balance allowed per wallet, instead of −credit limit (e.g. 0 when taking credit back). */
+  floors?: Map<string, bigint>;
+  /** The error when a wallet would go below its floor. */
+  shortError?: (walletId: string) => AppError;
+};
+
+export type Posted = { transaction: LedgerTransaction; entries: EntryRow[]; replayed: boolean; alerts: number };
+
+function floorOf(w: Wallet, floors: Map<string, bigint> | undefined): bigint | null {
+  const custom = floors?.get(w.id);
+  if (custom !== undefined) return custom;
+  return w.kind === 'issuance' ? null : -w.creditLimit;
+}
+
+export async function post(tx: Db, input: PostInput, at: Date): Promise<Posted> {
+  const legs = input.legs.filter((l) => l.amount !== 0n);
+  if (legs.reduce((s, l) => s + l.amount, 0n) !== 0n) throw new Error(`ledger legs of ${input.type} do not sum to zero`);
+  const repo = ledgerRepo(tx);
+  const header = await repo.insertTransaction({
+    id: newId('tx'), type: input.type, idempotencyKey: input.idempotencyKey, actorId: input.actorId, note: input.note ?? '', reference: input.reference ?? null, at,
+  });
+  if (!header) {
+    const prior = await repo.findTransactionByKey(input.idempotencyKey);
+    if (!prior || prior.type !== input.type) throw new AppError('IDEMPOTENCY_CONFLICT');
+    return { transaction: prior, entries: await repo.entriesOf(prior.id), replayed: true, alerts: 0 };
+  }
+  const wallets = await repo.lockWallets([...new Set(legs.map((l) => l.walletId))]);
+  const before = new Map([...wallets].map(([id, w]) => [id, w.balance]));
+  const entries: EntryRow[] = legs.map((l) => {
+    const w = wallets.get(l.walletId);
+    if (!w) throw new Error(`no wallet ${l.walletId}`);
+    if (l.bucket === 'available') w.balance += l.amount;
+    else w.reserved += l.amount;
+    return { ...l, balanceAfter: l.bucket === 'available' ? w.balance : w.reserved };
+  });
+  // In leg order, so a send names the first level (the sender before its agency) that is short.
+  for (const id of new Set(legs.map((l) => l.walletId))) {
+    const w = wallets.get(id)!;
+    if (w.reserved < 0n) throw new Error(`wallet ${w.id} would hold a negative reservation`);
+    const floor = floorOf(w, input.floors);
+    if (w.balance < before.get(w.id)! && floor !== null && w.balance < floor) throw input.shortError?.(w.id) ?? new AppError('INSUFFICIENT_CREDIT', { level: 'self' });
+  }
+  const alerts = lowCreditCrossings([...wallets.values()], before);
+  await repo.insertEntries(header.id, at, entries);
+  await repo.writeWallets([...wallets.values()], at);
+  await repo.insertLowCreditAlerts(alerts, at);
+  return { transaction: header, entries, replayed: false, alerts: alerts.length };
+}
+
+/** Once per crossing: alert when a balance falls below its threshold, re-arm when it climbs back. */
+function lowCreditCrossings(wallets: Wallet[], before: Map<string, bigint>) {
+  const alerts: { accountId: string; balance: bigint; threshold: bigint }[] = [];
+  for (const w of wallets) {
+    const t = w.lowCreditThreshold;
+    if (t === null) continue;
+    if (w.balance < t && !w.lowCreditAlerted && w.balance < before.get(w.id)!) {
+      w.lowCreditAlerted = true;
+      alerts.push({ accountId: w.accountId, balance: w.balance, threshold: t });
+    } else if (w.balance >= t && w.lowCreditAlerted) w.lowCreditAlerted = false;
+  }
+  return alerts;
+}

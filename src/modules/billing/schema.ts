@@ -1,0 +1,118 @@
+// Request and response shapes of the money API. Amounts are strings of integer rials.
+import { z } from 'zod';
+import { alphabets, messageClasses, operators } from './pricing.ts';
+
+export const rials = z.string().trim().regex(/^\d{1,18}$/, 'a whole number of rials, as a string').describe('rials, as a string of digits');
+export const signedRials = z.string().trim().regex(/^-?\d{1,18}$/, 'a whole number of rials, as a string').describe('rials, as a string; negative takes credit back');
+const bp = z.number().int().min(0).max(10_000_000).describe('basis points: 10000 = 1.0');
+const lineType = z.string().trim().min(1).max(20).describe('public, 1000, 2000, 3000, 5000, 9000, fixed, or a type of your own');
+
+export const idParams = z.object({ id: z.string() });
+
+export const balanceView = z.object({
+  balance: z.string().describe('available to spend now'),
+  reserved: z.string().describe('held by sends not yet settled'),
+  creditLimit: z.string().describe('how far below zero the balance may go'),
+  lowCreditThreshold: z.string().nullable(),
+  currency: z.literal('IRR'),
+});
+
+export const walletView = balanceView.extend({ accountId: z.string(), groupId: z.string().nullable() });
+
+export const thresholdBody = z.object({ threshold: rials.nullable() });
+
+export const transactionTypes = ['topup', 'transfer', 'send_reserve', 'settle', 'refund', 'agency_fee', 'renewal', 'adjustment'] as const;
+
+export const statementQuery = z.object({
+  type: z.enum(transactionTypes).optional(),
+  from: z.coerce.date().optional().describe('inclusive, ISO 8601'),
+  to: z.coerce.date().optional().describe('exclusive, ISO 8601'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+export const statementItem = z.object({
+  id: z.string(),
+  type: z.enum(transactionTypes),
+  amount: z.string().describe('change of the available balance'),
+  reservedChange: z.string(),
+  balanceAfter: z.string().nullable(),
+  note: z.string(),
+  reference: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const statementPage = z.object({ items: z.array(statementItem), total: z.number(), page: z.number(), pageSize: z.number() });
+
+export const creditBody = z.object({ amount: signedRials, note: z.string().trim().max(500).default('') });
+export const creditResult = z.object({ transactionId: z.string(), amount: z.string(), balance: z.string(), childBalance: z.string(), replayed: z.boolean() });
+export const creditLimitBody = z.object({ creditLimit: rials });
+export const groupAssignBody = z.object({ groupId: z.string() });
+
+export const coefficients = z
+  .object({
+    alphabet: z.object({ gsm7: bp.optional(), ucs2: bp.optional() }).optional(),
+    operator: z.partialRecord(z.enum(operators), bp).optional(),
+    lineType: z.record(z.string().max(20), bp).optional(),
+    class: z.object({ service: bp.optional(), advertising: bp.optional(), otp: bp.optional() }).optional(),
+  })
+  .describe('coefficients in basis points; a missing one is 10000 (1.0)');
+
+const override = z.object({ operator: z.enum(operators), lineType, messageClass: z.enum(messageClasses), alphabet: z.enum(alphabets), price: rials.describe('rials per part') });
+
+export const groupBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  basePrice: rials.optional().describe('rials per part of a Persian (UCS-2) message before coefficients'),
+  receivePrice: rials.optional().describe('rials per received message'),
+  coefficients: coefficients.optional(),
+  overrides: z.array(override).max(500).optional().describe('explicit prices per part that replace base × coefficients for their cell'),
+});
+export const groupPatch = groupBody.partial();
+
+export const groupView = z.object({
+  id: z.string(),
+  name: z.string(),
+  isDefault: z.boolean(),
+  members: z.number(),
+  basePrice: z.string(),
+  receivePrice: z.string(),
+  coefficients,
+  overrides: z.array(override),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const groupDetail = groupView.extend({
+  prices: z.array(z.object({ operator: z.string(), lineType: z.string(), messageClass: z.string(), alphabet: z.string(), price: z.string(), overridden: z.boolean() })).describe('price of one part per cell'),
+});
+
+const previewCount = z.object({ operator: z.enum(operators), alphabet: z.enum(alphabets), parts: z.number().int().min(1).max(20), count: z.number().int().min(1).max(10_000_000) });
+export const previewBody = z
+  .object({
+    accountId: z.string().optional().describe('an account of your subtree; default you'),
+    lineType,
+    class: z.enum(messageClasses),
+    recipients: z.array(previewCount.omit({ count: true })).max(100_000).optional(),
+    counts: z.array(previewCount).max(1000).optional(),
+  })
+  .refine((b) => Boolean(b.recipients?.length) !== Boolean(b.counts?.length), { message: 'give recipients or counts', path: ['recipients'] });
+
+export const previewView = z.object({
+  accountId: z.string(),
+  total: z.string().describe('what the account pays'),
+  levels: z.array(
+    z.object({
+      level: z.number(),
+      accountId: z.string(),
+      kind: z.string(),
+      paysTo: z.string(),
+      amount: z.string(),
+      perCell: z.array(z.object({ operator: z.string(), alphabet: z.string(), parts: z.number(), count: z.number(), unitPrice: z.string() })),
+    }),
+  ),
+});
+
+export const reconcileView = z.object({
+  ok: z.boolean(),
+  wallets: z.array(z.object({ walletId: z.string(), accountId: z.string(), balance: z.string(), ledgerBalance: z.string(), reserved: z.string(), ledgerReserved: z.string(), openReservations: z.string() })),
+  unbalancedTransactions: z.array(z.object({ transactionId: z.string(), total: z.string() })),
+});

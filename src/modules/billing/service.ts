@@ -1,0 +1,221 @@
+// Billing: wallets, transfers down the tree, credit limits, user groups and price lists, the
+// price preview, and the cascading charges the message engine calls (charging.ts).
+import type { Logger } from 'pino';
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { newId } from '../../lib/ids.ts';
+import { toPersianDigits } from '../../lib/i18n.ts';
+import { groupDigits } from '../../lib/money.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Account } from '../accounts/repo.ts';
+import { scopeOf, type Scope } from '../accounts/scope.ts';
+import type { AccountService } from '../accounts/service.ts';
+import type { NotificationService } from '../notifications/service.ts';
+import { createCharging, priceChain, type CountedCell } from './charging.ts';
+import { groupRepo, type GroupChanges } from './groups-repo.ts';
+import { post, type Leg } from './ledger.ts';
+import { priceMatrix } from './pricing.ts';
+import { ledgerRepo, walletIdOf, type StatementFilter, type TransactionType, type Wallet } from './repo.ts';
+
+export type BillingDeps = { db: Db; clock: Clock; log: Logger; accounts: AccountService; notifications: Pick<NotificationService, 'send'> };
+
+export function createBillingService(deps: BillingDeps) {
+  const ledger = ledgerRepo(deps.db);
+  const groups = groupRepo(deps.db);
+  const now = () => deps.clock.now();
+
+  /** Low-credit alerts are rows first; they are sent after their transaction commits. */
+  async function sendClaimedAlerts(): Promise<number> {
+    const alerts = await ledgerRepo(deps.db).claimLowCreditAlerts(100, now());
+    for (const a of alerts) {
+      const amount = groupDigits(a.balance);
+      const body = a.locale === 'fa' ? `اعتبار حساب شما به ${toPersianDigits(amount)} ریال رسید و از حد هشدار کمتر است؛ لطفاً حساب خود را شارژ کنید.` : `Your credit is down to ${amount} rials, below your alert level; please top up.`;
+      await deps.notifications.send({ channel: 'sms', recipient: a.mobile, body, kind: 'low_credit', accountId: a.accountId });
+    }
+    return alerts.length;
+  }
+  // One delivery at a time in this process: a caller that asks for delivery returns only once
+  // every alert claimed before it (by a background run too) has been handed to the channel.
+  let delivering: Promise<unknown> = Promise.resolve();
+  function deliverLowCreditAlerts(): Promise<number> {
+    const run = delivering.then(sendClaimedAlerts, sendClaimedAlerts);
+    delivering = run.catch(() => 0);
+    return run;
+  }
+  const scheduleAlerts = () => {
+    setTimeout(() => deliverLowCreditAlerts().catch((err: unknown) => deps.log.warn({ err }, 'low-credit alerts not delivered')), 0).unref?.();
+  };
+
+  const charging = createCharging({ db: deps.db, now, onAlerts: scheduleAlerts });
+
+  // Every account is born with a wallet, in its parent's chosen (or default) group; every agency
+  // and the platform with a default group of its own.
+  deps.accounts.onAccountCreated(async (tx, account, input) => {
+    const g = groupRepo(tx);
+    let groupId: string | null = null;
+    if (account.parentId) {
+      const asked = typeof input.groupId === 'string' ? input.groupId : null;
+      if (asked && (await g.ownerOf(asked)) !== account.parentId) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'groupId', message: 'not one of your groups' }] });
+      groupId = asked ?? (await g.findDefaultId(account.parentId));
+    }
+    await ledgerRepo(tx).insertWallet({ accountId: account.id, kind: account.kind === 'platform' ? 'issuance' : 'account', groupId });
+    if (account.kind !== 'user') await g.insert({ id: newId('grp'), ownerId: account.id, name: 'default', isDefault: true });
+  });
+
+  async function getWallet(scope: Scope, accountId: string = scope.accountId): Promise<Wallet> {
+    const w = await ledger.findWallet(scope, accountId);
+    if (!w) throw new AppError('NOT_FOUND');
+    return w;
+  }
+
+  /** Only the direct parent moves a child's money or changes its terms. */
+  async function directChild(caller: Account, childId: string): Promise<Account> {
+    const child = await deps.accounts.getAccount(scopeOf(caller), childId);
+    if (child.parentId !== caller.id) throw new AppError('FORBIDDEN');
+    return child;
+  }
+
+  async function afterCommit<T extends { alerts: number }>(r: T): Promise<T> {
+    if (r.alerts) await deliverLowCreditAlerts().catch((err: unknown) => deps.log.warn({ err }, 'low-credit alerts not delivered'));
+    return r;
+  }
+
+  /** Positive: parent → child. Negative: takes unused credit back, never below the child's zero. */
+  async function transfer(caller: Account, childId: string, amount: bigint, note: string, idempotencyKey?: string) {
+    if (amount === 0n) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'amount' }] });
+    const child = await directChild(caller, childId);
+    const [from, to] = amount > 0n ? [caller, child] : [child, caller];
+    const abs = amount > 0n ? amount : -amount;
+    const legs: Leg[] = [
+      { walletId: walletIdOf(from.id), bucket: 'available', amount: -abs },
+      { walletId: walletIdOf(to.id), bucket: 'available', amount: abs },
+    ];
+    const key = `transfer:${caller.id}:${idempotencyKey ?? newId('tx')}`;
+    const posted = await deps.db.transaction((tx) =>
+      post(tx, {
+        type: 'transfer', idempotencyKey: key, actorId: caller.id, note, reference: child.id, legs,
+        floors: amount < 0n ? new Map([[walletIdOf(child.id), 0n]]) : undefined,
+        shortError: () => (amount > 0n ? new AppError('INSUFFICIENT_CREDIT', { level: 'self' }) : new AppError('AMOUNT_EXCEEDS_BALANCE')),
+      }, now()),
+    );
+    await afterCommit(posted);
+    return { transactionId: posted.transaction.id, replayed: posted.replayed, amount, balance: (await getWallet(scopeOf(caller))).balance, childBalance: (await getWallet(scopeOf(caller), child.id)).balance };
+  }
+
+  async function setCreditLimit(caller: Account, childId: string, limit: bigint): Promise<Wallet> {
+    const child = await directChild(caller, childId);
+    await deps.db.transaction(async (tx) => {
+      const r = ledgerRepo(tx);
+      const w = (await r.lockWallets([walletIdOf(child.id)])).get(walletIdOf(child.id))!;
+      if (w.balance < -limit) throw new AppError('CREDIT_LIMIT_BELOW_DEBT', { balance: w.balance.toString() });
+      await r.setCreditLimit(w.id, limit);
+    });
+    return getWallet(scopeOf(caller), child.id);
+  }
+
+  async function setGroup(caller: Account, childId: string, groupId: string): Promise<Wallet> {
+    const child = await directChild(caller, childId);
+    if (!(await groups.find(scopeOf(caller), groupId))) throw new AppError('NOT_FOUND');
+    await ledger.setGroup(walletIdOf(child.id), groupId);
+    return getWallet(scopeOf(caller), child.id);
+  }
+
+  /** The caller's own alert level; already below it counts as alerted (the next crossing alerts). */
+  async function setLowCreditThreshold(caller: Account, threshold: bigint | null): Promise<Wallet> {
+    await deps.db.transaction(async (tx) => {
+      const r = ledgerRepo(tx);
+      const w = (await r.lockWallets([walletIdOf(caller.id)])).get(walletIdOf(caller.id))!;
+      await r.setLowCreditThreshold(w.id, threshold, threshold !== null && w.balance < threshold);
+    });
+    return getWallet(scopeOf(caller));
+  }
+
+  function requireGroupOwner(caller: Account) {
+    if (caller.kind === 'user') throw new AppError('FORBIDDEN');
+  }
+
+  async function getGroup(scope: Scope, id: string) {
+    const g = await groups.find(scope, id);
+    if (!g) throw new AppError('NOT_FOUND');
+    return g;
+  }
+
+  async function createGroup(caller: Account, input: GroupChanges & { name: string }) {
+    requireGroupOwner(caller);
+    const id = newId('grp');
+    await deps.db.transaction((tx) => groupRepo(tx).insert({ ...input, id, ownerId: caller.id, isDefault: false })).catch(uniqueName);
+    return getGroup(scopeOf(caller), id);
+  }
+
+  async function updateGroup(caller: Account, id: string, changes: GroupChanges) {
+    requireGroupOwner(caller);
+    await getGroup(scopeOf(caller), id);
+    await deps.db.transaction((tx) => groupRepo(tx).update(id, changes)).catch(uniqueName);
+    return getGroup(scopeOf(caller), id);
+  }
+
+  async function deleteGroup(caller: Account, id: string): Promise<void> {
+    const g = await getGroup(scopeOf(caller), id);
+    if (g.isDefault || g.members > 0) throw new AppError('GROUP_IN_USE', { members: g.members });
+    await groups.delete(id);
+  }
+
+  /**
+   * What a send by `accountId` (the caller or one of its subtree) costs at each level, each at its
+   * parent's list. Levels above the caller are its parent's business and are not shown.
+   */
+  async function preview(caller: Account, input: { accountId?: string; lineType: string; messageClass: string; counts: Omit<CountedCell, 'lineType' | 'messageClass'>[] }) {
+    const target = input.accountId ? await deps.accounts.getAccount(scopeOf(caller), input.accountId) : caller;
+    const cells = input.counts.map((c) => ({ ...c, lineType: input.lineType, messageClass: input.messageClass }));
+    const levels = await priceChain(deps.db, target.id, cells);
+    const visible = levels.filter((l) => l.payer.depth >= caller.depth);
+    return {
+      accountId: target.id,
+      total: levels[0]?.amount ?? 0n,
+      levels: visible.map((l, i) => ({
+        level: i, accountId: l.payer.accountId, kind: l.payer.kind, paysTo: l.payee.accountId, amount: l.amount,
+        perCell: cells.map((c, j) => ({ operator: c.operator, alphabet: c.alphabet, parts: c.parts, count: c.count, unitPrice: l.unitPrices[j] })),
+      })),
+    };
+  }
+
+  /** Operators' tool: an out-of-band adjustment between two wallets, e.g. a correction. */
+  async function postAdjustment(actorId: string | null, r: { type: TransactionType; fromAccountId: string; toAccountId: string; amount: bigint; note: string; idempotencyKey: string; reference?: string }, tx?: Db) {
+    const run = (db: Db) =>
+      post(db, {
+        type: r.type, idempotencyKey: r.idempotencyKey, actorId, note: r.note, reference: r.reference ?? null,
+        legs: [
+          { walletId: walletIdOf(r.fromAccountId), bucket: 'available', amount: -r.amount },
+          { walletId: walletIdOf(r.toAccountId), bucket: 'available', amount: r.amount },
+        ],
+      }, now());
+    return tx ? run(tx) : deps.db.transaction(run).then(afterCommit);
+  }
+
+  return {
+    ...charging,
+    getWallet,
+    transfer,
+    setCreditLimit,
+    setGroup,
+    setLowCreditThreshold,
+    statement: (scope: Scope, f: StatementFilter) => ledger.statement(scope, f),
+    listGroups: (scope: Scope) => groups.list(scope),
+    getGroup,
+    createGroup,
+    updateGroup,
+    deleteGroup,
+    priceMatrix,
+    preview,
+    postAdjustment,
+    deliverLowCreditAlerts,
+    reconcile: () => ledger.reconcile(),
+  };
+}
+
+function uniqueName(err: unknown): never {
+  if ((err as { code?: string }).code === '23505') throw new AppError('CONFLICT', { fields: [{ path: 'name' }] });
+  throw err;
+}
+
+export type BillingService = ReturnType<typeof createBillingService>;

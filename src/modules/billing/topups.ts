@@ -1,0 +1,228 @@
+// Top-ups: a payer pays its own parent (a user its agency, an agency its parent) online through
+// one of the parent's gateways, or by bank deposit the parent approves. Either way the credit
+// posts through the ledger from the parent's wallet, since the parent received the real money.
+// The payer pays amount + VAT and is credited amount.
+import type { Logger } from 'pino';
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { newId } from '../../lib/ids.ts';
+import { AppError } from '../../http/errors.ts';
+import { gatewayFor, type GatewayKind, type GatewaySettings } from '../../payments/gateway.ts';
+import type { Account } from '../accounts/repo.ts';
+import { scopeOf, type Scope } from '../accounts/scope.ts';
+import type { AccountService } from '../accounts/service.ts';
+import { normaliseCardNumber, normaliseIban, sniffReceipt } from './bank-numbers.ts';
+import { addVat, splitVat } from './pricing.ts';
+import { ledgerRepo, walletIdOf } from './repo.ts';
+import type { BillingService } from './service.ts';
+import { topupRepo, type Direction, type Payment } from './topups-repo.ts';
+
+export const MAX_RECEIPT_BYTES = 5 * 1024 * 1024;
+const MAX_TOPUP = 10n ** 14n;
+
+export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; billing: BillingService; production: boolean }) {
+  const repo = topupRepo(deps.db);
+  const now = () => deps.clock.now();
+
+  // The platform starts with the sandbox gateway, so a fresh installation can be tried end to
+  // end; in production it starts switched off.
+  deps.accounts.onAccountCreated(async (tx, account) => {
+    if (account.kind !== 'platform') return;
+    await topupRepo(tx).insertGateway({ id: newId('gtw'), ownerId: account.id, kind: 'sandbox', name: 'Sandbox', settings: {}, enabled: !deps.production });
+  });
+
+  function payeeOf(caller: Account): string {
+    if (!caller.parentId) throw new AppError('FORBIDDEN');
+    return caller.parentId;
+  }
+  function requireOwner(caller: Account) {
+    if (caller.kind === 'user') throw new AppError('FORBIDDEN');
+  }
+
+  /** The parent must be able to give the credit it is being paid for. */
+  async function assertPayeeCanCredit(payeeId: string, amount: bigint, tx: Db = deps.db) {
+    const w = (await ledgerRepo(tx).lockWallets([walletIdOf(payeeId)])).get(walletIdOf(payeeId))!;
+    if (w.kind !== 'issuance' && w.balance - amount < -w.creditLimit) throw new AppError('INSUFFICIENT_CREDIT', { level: 'ancestor' });
+  }
+
+  async function creditPayer(tx: Db, r: { payerId: string; payeeId: string; amount: bigint; key: string; actorId: string | null; note: string; reference: string }) {
+    return deps.billing.postAdjustment(
+      r.actorId,
+      { type: 'topup', fromAccountId: r.payeeId, toAccountId: r.payerId, amount: r.amount, note: r.note, idempotencyKey: r.key, reference: r.reference },
+      tx,
+    );
+  }
+
+  async function topupOptions(caller: Account) {
+    const payeeId = payeeOf(caller);
+    const gateways = await repo.listGateways(payeeId, true);
+    return { vatBp: await repo.vatBp(), gateways: gateways.map((g) => ({ id: g.id, kind: g.kind, name: g.name })), bankAccounts: await repo.listBankAccounts(payeeId, true) };
+  }
+
+  /** Creates a pending payment and asks the gateway for an authority; the payer is sent to redirectUrl. */
+  async function startPayment(caller: Account, input: { gatewayId: string; amount: bigint }, publicBaseUrl: string) {
+    const payeeId = payeeOf(caller);
+    if (input.amount <= 0n || input.amount > MAX_TOPUP) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'amount' }] });
+    const gw = await repo.findGateway(input.gatewayId);
+    if (!gw || gw.ownerId !== payeeId || !gw.enabled) throw new AppError('NOT_FOUND');
+    await assertPayeeCanCredit(payeeId, input.amount);
+    const money = addVat(input.amount, await repo.vatBp());
+    const id = newId('pay');
+    await repo.insertPayment({ id, payerId: caller.id, payeeId, payerPath: caller.path, gatewayId: gw.id, ...money, at: now() });
+    const gateway = gatewayFor(gw.kind, gw.settings, { publicBaseUrl });
+    const r = await gateway.request({ paymentId: id, amount: money.total, callbackUrl: `${publicBaseUrl}/pay/callback/${id}`, description: `Chapar top-up ${id}`, mobile: caller.mobile });
+    if (!r.ok) {
+      await deps.db.transaction(async (tx) => {
+        await tx.query("UPDATE payments SET status = 'failed', error_code = $2 WHERE id = $1", [id, r.code]);
+      });
+      throw new AppError('GATEWAY_UNAVAILABLE', { code: r.code });
+    }
+    await repo.setPaymentAuthority(id, r.authority);
+    return { payment: (await repo.findPaymentForCallback(id))!, redirectUrl: r.redirectUrl };
+  }
+
+  /**
+   * The gateway's callback. pending → verifying happens once and only with the authority the
+   * gateway issued for this payment, so a replayed or forged callback changes nothing. The
+   * gateway is asked outside any transaction; the credit posts once (ledger key per payment).
+   */
+  async function completePayment(paymentId: string, cb: { authority: string; status: 'OK' | 'NOK' }, publicBaseUrl: string): Promise<Payment | null> {
+    const claimed = await repo.claimPayment(paymentId, cb.authority);
+    if (!claimed) return repo.findPaymentForCallback(paymentId);
+    const gw = (await repo.findGateway(claimed.gatewayId))!;
+    const result = cb.status === 'OK' ? await gatewayFor(gw.kind, gw.settings, { publicBaseUrl }).verify({ amount: claimed.total, authority: cb.authority }) : ({ ok: false, retryable: false, code: 'cancelled_by_payer' } as const);
+    if (!result.ok) {
+      // Unreachable gateway: back to pending, so the payer's retry (or the gateway's) verifies later.
+      await repo.finishPayment(paymentId, { status: result.retryable ? 'pending' : 'failed', errorCode: result.code, at: now() });
+      return repo.findPaymentForCallback(paymentId);
+    }
+    await repo.finishPayment(paymentId, { status: 'verified', refId: result.refId, cardPan: result.cardPan, at: now() });
+    await postPaymentCredit(paymentId).catch((err: unknown) => {
+      if (!(err instanceof AppError)) throw err;
+      deps.log.warn({ paymentId, code: err.code }, 'payment verified but not credited: the payee lacks credit');
+    });
+    return repo.findPaymentForCallback(paymentId);
+  }
+
+  /** Posts a verified payment's credit (again safe: once per payment). The payee may retry it. */
+  async function postPaymentCredit(paymentId: string, caller?: Account) {
+    await deps.db.transaction(async (tx) => {
+      const t = topupRepo(tx);
+      const p = await t.lockPayment(paymentId);
+      if (!p || (caller && p.payeeId !== caller.id)) throw new AppError('NOT_FOUND');
+      if (p.status !== 'verified') throw new AppError('CONFLICT', { status: p.status });
+      if (p.transactionId) return;
+      const posted = await creditPayer(tx, { payerId: p.payerId, payeeId: p.payeeId, amount: p.amount, key: `payment:${p.id}`, actorId: null, note: `online ${p.refId ?? ''}`.trim(), reference: p.id });
+      await t.setPaymentTransaction(p.id, posted.transaction.id);
+    });
+    await deps.billing.deliverLowCreditAlerts().catch(() => 0);
+    return repo.findPaymentForCallback(paymentId);
+  }
+
+  async function getPayment(scope: Scope, id: string) {
+    const p = await repo.findPayment(scope, id);
+    if (!p) throw new AppError('NOT_FOUND');
+    return p;
+  }
+
+  async function createGateway(caller: Account, g: { kind: GatewayKind; name: string; settings: GatewaySettings; enabled: boolean }) {
+    requireOwner(caller);
+    if (g.kind === 'zarinpal' && !g.settings.merchantId) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'settings.merchantId' }] });
+    const id = newId('gtw');
+    await repo.insertGateway({ id, ownerId: caller.id, ...g });
+    return (await repo.findGateway(id))!;
+  }
+
+  async function ownGateway(caller: Account, id: string) {
+    const g = await repo.findGateway(id);
+    if (!g || g.ownerId !== caller.id) throw new AppError('NOT_FOUND');
+    return g;
+  }
+
+  async function updateGateway(caller: Account, id: string, c: { name?: string; settings?: GatewaySettings; enabled?: boolean }) {
+    const g = await ownGateway(caller, id);
+    await repo.updateGateway(id, { ...c, settings: c.settings ? { ...g.settings, ...c.settings } : undefined });
+    return (await repo.findGateway(id))!;
+  }
+
+  async function deleteGateway(caller: Account, id: string) {
+    await ownGateway(caller, id);
+    if (!(await repo.deleteGateway(id))) throw new AppError('CONFLICT', { reason: 'gateway has payments; disable it instead' });
+  }
+
+  async function addBankAccount(caller: Account, b: { bankName: string; holderName: string; iban: string; cardNumber?: string | null; accountNo?: string | null }) {
+    requireOwner(caller);
+    const iban = normaliseIban(b.iban);
+    if (!iban) throw new AppError('INVALID_IBAN', { fields: [{ path: 'iban' }] });
+    const cardNumber = b.cardNumber ? normaliseCardNumber(b.cardNumber) : null;
+    if (b.cardNumber && !cardNumber) throw new AppError('INVALID_CARD_NUMBER', { fields: [{ path: 'cardNumber' }] });
+    const account = { id: newId('bnk'), ownerId: caller.id, bankName: b.bankName, holderName: b.holderName, iban, cardNumber, accountNo: b.accountNo ?? null, enabled: true };
+    await repo.insertBankAccount(account);
+    return account;
+  }
+
+  async function declareDeposit(caller: Account, d: { total: bigint; paidOn: string; trackingNumber: string; bankAccountId?: string | null; receipt: Uint8Array }) {
+    const payeeId = payeeOf(caller);
+    if (d.total <= 0n || d.total > MAX_TOPUP) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'amount' }] });
+    const receiptType = sniffReceipt(d.receipt);
+    if (!receiptType || d.receipt.byteLength > MAX_RECEIPT_BYTES) throw new AppError('RECEIPT_NOT_ALLOWED', { maxBytes: MAX_RECEIPT_BYTES });
+    if (d.bankAccountId && !(await repo.listBankAccounts(payeeId, false)).some((b) => b.id === d.bankAccountId)) throw new AppError('NOT_FOUND');
+    const id = newId('dep');
+    const money = splitVat(d.total, await repo.vatBp());
+    await repo.insertDeposit({
+      id, payerId: caller.id, payeeId, payerPath: caller.path, bankAccountId: d.bankAccountId ?? null, ...money, paidOn: d.paidOn, trackingNumber: d.trackingNumber,
+      receipt: d.receipt, receiptType, at: now(),
+    });
+    return (await repo.findDeposit(scopeOf(caller), id))!;
+  }
+
+  /** The parent decides once: approve posts the credit from its wallet, reject records why. */
+  async function decideDeposit(caller: Account, id: string, decision: { approve: true } | { approve: false; reason: string }) {
+    await deps.db.transaction(async (tx) => {
+      const t = topupRepo(tx);
+      const d = await t.lockPendingDeposit(caller.id, id);
+      if (!d) throw new AppError('NOT_FOUND');
+      if (d.status !== 'pending') throw new AppError('CONFLICT', { status: d.status });
+      let transactionId: string | null = null;
+      if (decision.approve) {
+        await assertPayeeCanCredit(caller.id, d.amount, tx);
+        const posted = await creditPayer(tx, { payerId: d.payerId, payeeId: caller.id, amount: d.amount, key: `deposit:${d.id}`, actorId: caller.id, note: `deposit ${d.trackingNumber}`, reference: d.id });
+        transactionId = posted.transaction.id;
+      }
+      await t.decideDeposit(id, { status: decision.approve ? 'approved' : 'rejected', reason: decision.approve ? null : decision.reason, by: caller.id, at: now(), transactionId });
+    });
+    await deps.billing.deliverLowCreditAlerts().catch(() => 0);
+    return (await repo.findDeposit(scopeOf(caller), id))!;
+  }
+
+  return {
+    topupOptions,
+    startPayment,
+    completePayment,
+    postPaymentCredit: (caller: Account, id: string) => postPaymentCredit(id, caller),
+    getPayment,
+    findPaymentForPage: repo.findPaymentForCallback,
+    listPayments: (scope: Scope, direction: Direction, limit: number, offset: number) => repo.listPayments(scope, direction, limit, offset),
+    listGateways: (caller: Account) => repo.listGateways(caller.id, false),
+    createGateway,
+    updateGateway,
+    deleteGateway,
+    listBankAccounts: (caller: Account) => repo.listBankAccounts(caller.id, false),
+    addBankAccount,
+    setBankAccountEnabled: async (caller: Account, id: string, enabled: boolean) => {
+      if (!(await repo.setBankAccountEnabled(scopeOf(caller), id, enabled))) throw new AppError('NOT_FOUND');
+    },
+    declareDeposit,
+    decideDeposit,
+    getDeposit: async (scope: Scope, id: string) => (await repo.findDeposit(scope, id)) ?? Promise.reject(new AppError('NOT_FOUND')),
+    depositReceipt: async (scope: Scope, id: string) => (await repo.receipt(scope, id)) ?? Promise.reject(new AppError('NOT_FOUND')),
+    listDeposits: (scope: Scope, direction: Direction, limit: number, offset: number) => repo.listDeposits(scope, direction, limit, offset),
+    vatBp: () => repo.vatBp(),
+    setVatBp: async (caller: Account, bp: number) => {
+      if (caller.kind !== 'platform') throw new AppError('FORBIDDEN');
+      await repo.setVatBp(bp);
+    },
+  };
+}
+
+export type TopupService = ReturnType<typeof createTopupService>;

@@ -1,0 +1,96 @@
+// What a message says: the «لغو۱۱» footer, forbidden words, links and card numbers. Pure
+// functions over the text; the policy decides what a match means (reject, moderate, allow).
+import { toLatinDigits } from '../../lib/i18n.ts';
+
+export const OPT_OUT_FOOTER = 'لغو۱۱';
+
+// «لغو» then 11 in any digit set, with or without a space, ZWNJ or bidi mark between, then only
+// punctuation and whitespace to the end: «لغو11», «لغو ۱۱», «لغو‌۱۱.», «لغو۱۱!».
+const footerPattern = /لغو[\s\u200c\u200e\u200f\u202a-\u202e]*(?:11|۱۱|١١)[\s\u200c\u200e\u200f\u202a-\u202e.!؟?،,؛;:)»"'\-ـ]*$/u;
+
+export function hasOptOutFooter(text: string): boolean {
+  return footerPattern.test(text);
+}
+
+export function appendOptOutFooter(text: string): string {
+  return `${text.replace(/\s+$/u, '')}\n${OPT_OUT_FOOTER}`;
+}
+
+/** Arabic letter variants to Persian, no ZWNJ, tatweel, diacritics or bidi marks, Latin digits,
+ * lower case, single spaces: forbidden words and texts meet in this form. */
+export function normaliseForMatch(text: string): string {
+  return toLatinDigits(text)
+    .replace(/[يىئ]/g, 'ی')
+    .replace(/ك/g, 'ک')
+    .replace(/[ۀة]/g, 'ه')
+    .replace(/[أإٱ]/g, 'ا')
+    .replace(/ؤ/g, 'و')
+    .replace(/[\u200c\u200d\u200e\u200f\u202a-\u202e\u0640\u064b-\u065f\u0670]/g, '')
+    .toLowerCase()
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/** The forbidden words (already normalised) that occur in the text, in list order. */
+export function findForbiddenWords(text: string, words: readonly string[]): string[] {
+  if (!words.length) return [];
+  const t = normaliseForMatch(text);
+  return words.filter((w) => w && t.includes(w));
+}
+
+// Common generic and Iranian-relevant TLDs: a bare «example.ir» or «bit.ly/x» is a link; «ver.2»
+// or «Mr.Smith» are not. URLs with a scheme or www. are links whatever their TLD.
+const tlds = 'com|ir|net|org|info|biz|io|me|co|app|xyz|site|online|shop|store|link|ly|gl|to|ai|dev|tv|cc|us|uk|de|ws|top|club|live|pro|tech|click|website|space|fun|icu|vip|work|news|blog|cloud|page|in|ru|tk|ml|ga|cf|gq|ایران';
+const linkPattern = new RegExp(
+  `(?:https?:\\/\\/|www\\.)[^\\s<>«»"']+|(?<![\\p{L}\\p{N}@.-])(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+(?:${tlds})(?![\\p{L}\\p{N}-])(?:[/:?#][^\\s<>«»"']*)?`,
+  'giu',
+);
+
+/** Links in the text: URLs with a scheme, www.…, and bare domains with a known TLD. */
+export function findLinks(text: string): string[] {
+  return [...toLatinDigits(text).matchAll(linkPattern)].map((m) => m[0].replace(/[.,،;؛:!?؟)»]+$/u, ''));
+}
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+// Sixteen digits, optionally grouped by single spaces or dashes, not part of a longer number.
+const cardPattern = /(?<![\d])\d(?:[ \-\u200c]?\d){15}(?![\d])/g;
+
+/** Card numbers (16 digits passing Luhn), masked for display: 603799******1234. */
+export function findCardNumbers(text: string): string[] {
+  const found: string[] = [];
+  for (const m of toLatinDigits(text).matchAll(cardPattern)) {
+    const digits = m[0].replace(/\D/g, '');
+    if (digits.length === 16 && !/^(\d)\1{15}$/.test(digits) && luhnValid(digits)) found.push(maskCard(digits));
+  }
+  return found;
+}
+
+export function maskCard(digits: string): string {
+  return `${digits.slice(0, 6)}******${digits.slice(-4)}`;
+}
+
+export type ContentMatches = { words: string[]; links: string[]; cards: string[] };
+
+export function scanContent(text: string, words: readonly string[]): ContentMatches {
+  return { words: findForbiddenWords(text, words), links: findLinks(text), cards: findCardNumbers(text) };
+}
+
+/** The inbound keywords: «11» opts out, «12» opts back in (either digit set, trimmed). */
+export function parseKeyword(text: string): 'opt_out' | 'opt_in' | null {
+  const t = toLatinDigits(text).replace(/[\s\u200c\u200e\u200f\u202a-\u202e]/g, '');
+  if (t === '11') return 'opt_out';
+  if (t === '12') return 'opt_in';
+  return null;
+}

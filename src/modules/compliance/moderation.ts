@@ -1,0 +1,83 @@
+// The moderation queue: batches the engine holds until an ancestor of the sender (its parent
+// agency, any agency above, or the platform) approves or rejects them with a comment.
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { newId } from '../../lib/ids.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Account } from '../accounts/repo.ts';
+import { scopeOf } from '../accounts/scope.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { ContentMatches } from './content.ts';
+import type { EffectivePolicy } from './policy.ts';
+import { complianceRepo, type ModerationItem, type ModerationStatus } from './repo.ts';
+
+export type ModerationContext = {
+  policy: Pick<EffectivePolicy, 'moderationThreshold' | 'moderateWithoutKyc' | 'wordAction' | 'linkAction' | 'cardAction'>;
+  accountKind: 'platform' | 'agency' | 'user';
+  messageClass: 'service' | 'advertising' | 'otp';
+  /** recipients that will actually be sent to (after blacklists) */
+  recipientCount: number;
+  kycApproved: boolean;
+  content: ContentMatches;
+};
+
+/** Why a send must wait for a person, or [] when it need not. The platform has nobody above it;
+ * OTP is never held. Reasons: advertising_over_threshold, kyc_not_approved, content_word:<word>,
+ * content_link:<link>, content_card:<masked card>. */
+export function requireModeration(ctx: ModerationContext): string[] {
+  if (ctx.accountKind === 'platform' || ctx.messageClass === 'otp') return [];
+  const reasons: string[] = [];
+  if (ctx.messageClass === 'advertising' && ctx.recipientCount > ctx.policy.moderationThreshold) reasons.push('advertising_over_threshold');
+  if (ctx.policy.moderateWithoutKyc && !ctx.kycApproved) reasons.push('kyc_not_approved');
+  if (ctx.policy.wordAction === 'moderate') for (const w of ctx.content.words) reasons.push(`content_word:${w}`);
+  if (ctx.policy.linkAction === 'moderate') for (const l of ctx.content.links) reasons.push(`content_link:${l}`);
+  if (ctx.policy.cardAction === 'moderate') for (const c of ctx.content.cards) reasons.push(`content_card:${c}`);
+  return reasons;
+}
+
+export type DecisionListener = (tx: Db, item: ModerationItem) => Promise<void>;
+
+export function createModerationQueue(deps: { db: Db; clock: Clock; audit: AuditService }) {
+  const listeners: DecisionListener[] = [];
+  const repo = complianceRepo(deps.db);
+
+  /** The engine queues a held batch inside its accept transaction. */
+  async function enqueue(tx: Db, i: { batchId: string; account: { id: string; path: string }; reasons: string[]; messageClass: string; body: string; recipients: number }): Promise<ModerationItem> {
+    return complianceRepo(tx).insertModeration({
+      id: newId('mod'), batchId: i.batchId, accountId: i.account.id, accountPath: i.account.path, reasons: i.reasons,
+      messageClass: i.messageClass, body: i.body, recipients: i.recipients, at: deps.clock.now(),
+    });
+  }
+
+  async function decide(caller: Account, id: string, d: { decision: 'approve' | 'reject'; comment?: string | null }, ip: string | null): Promise<ModerationItem> {
+    if (caller.kind === 'user') throw new AppError('FORBIDDEN');
+    const comment = d.comment?.trim() || null;
+    if (d.decision === 'reject' && !comment) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'comment', message: 'required when rejecting' }] });
+    return deps.db.transaction(async (tx) => {
+      const r = complianceRepo(tx);
+      const item = await r.findModerationForUpdate(scopeOf(caller), id);
+      if (!item) throw new AppError('NOT_FOUND');
+      if (item.status !== 'pending') throw new AppError('MODERATION_ALREADY_DECIDED', { status: item.status });
+      const decided = await r.decideModeration(id, { status: d.decision === 'approve' ? 'approved' : 'rejected', by: caller.id, at: deps.clock.now(), comment });
+      await deps.audit.record({
+        actorId: caller.id, subject: { id: item.accountId, path: item.accountPath }, action: d.decision === 'approve' ? 'moderation.approved' : 'moderation.rejected', ip,
+        details: { batchId: item.batchId, reasons: item.reasons, ...(comment ? { comment } : {}) },
+      }, tx);
+      // The engine releases or cancels the batch in the same transaction as the decision.
+      for (const l of listeners) await l(tx, decided);
+      return decided;
+    });
+  }
+
+  return {
+    enqueue,
+    decide,
+    /** Items of the caller's subtree (not its own sends), oldest first. */
+    listModeration: (caller: Account, f: { status?: ModerationStatus; limit: number; offset: number }) =>
+      caller.kind === 'user' ? Promise.resolve({ items: [] as ModerationItem[], total: 0 }) : repo.listModeration(scopeOf(caller), f),
+    /** cb runs inside the decision's transaction: use its tx for every query. */
+    onDecision: (cb: DecisionListener) => {
+      listeners.push(cb);
+    },
+  };
+}

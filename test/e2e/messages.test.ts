@@ -1,0 +1,167 @@
+import { createServer, type Server } from 'node:http';
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
+import type { SimulatorUpstream } from '../../src/upstreams/simulator/adapter.ts';
+
+/** Polls the API until `done` holds; bounded, so a broken engine fails instead of hanging. */
+async function until<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (done(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function setDefaultGroupPrice(t: TestChapar, token: string, basePrice: string) {
+  const groups = await t.api({ url: '/api/v1/billing/groups', token });
+  const group = groups.body.items.find((g: { isDefault: boolean }) => g.isDefault);
+  const res = await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${group.id}`, token, body: { basePrice } });
+  expect(res.status).toBe(200);
+}
+
+const persian = 'سلام، سفارش شما ارسال شد.';
+const three = ['09121234567', '09351234567', '09201234567'];
+
+describe('sending through the engine to the simulator SMSC', () => {
+  let t: TestChapar;
+  let admin: string;
+  let agency: Awaited<ReturnType<typeof createChild>>;
+  let user: Awaited<ReturnType<typeof createChild>>;
+  let hook: Server;
+  const hookBodies: { headers: Record<string, unknown>; body: string }[] = [];
+
+  beforeAll(async () => {
+    t = await testChapar({ engine: true, jobs: true, engineOptions: { simulator: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 1, max: 10 }, record: true } } } });
+    admin = await t.adminToken();
+    await setDefaultGroupPrice(t, admin, '1000');
+    agency = await createChild(t, admin, { username: 'agency', kind: 'agency' });
+    await setDefaultGroupPrice(t, agency.token, '1500');
+    user = await createChild(t, agency.token, { username: 'shop', kind: 'user' });
+    expect((await t.api({ url: `/api/v1/accounts/${agency.id}/credit`, token: admin, body: { amount: '1000000', note: 'test' } })).status).toBe(200);
+    expect((await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: agency.token, body: { amount: '100000', note: 'test' } })).status).toBe(200);
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        hookBodies.push({ headers: req.headers, body });
+        res.writeHead(hookBodies.length === 1 ? 500 : 200).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  });
+  afterAll(async () => {
+    await t.close();
+    hook.close();
+  });
+
+  it('quotes the exact parts and cost that the send then charges', async () => {
+    const quote = await t.api({ url: '/api/v1/messages/quote', token: user.token, body: { to: [...three, '0912 123 4567', 'not a number'], text: persian, class: 'service' } });
+    expect(quote.status).toBe(200);
+    expect(quote.body).toMatchObject({ alphabet: 'ucs2', parts: 1, accepted: 3, duplicates: 1, cost: '4500' });
+    expect(quote.body.rejected).toEqual([{ to: 'not a number', code: 'INVALID_NUMBER' }]);
+    expect(quote.body.levels.map((l: { amount: string }) => l.amount)).toEqual(['4500', '3000']);
+  });
+
+  it('sends a Persian message to three numbers and sees every one delivered, charged at each level', async () => {
+    const before = await t.api({ url: '/api/v1/balance', token: agency.token });
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: three, text: persian, class: 'service' } });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 3, parts: 1, cost: '4500', rejected: [] });
+    const batch = await until('delivery', () => t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token }), (r) => r.body.counts.delivered === 3);
+    expect(batch.body).toMatchObject({ status: 'done', total: 3, cost: '4500', alphabet: 'ucs2' });
+    expect((await t.api({ url: '/api/v1/balance', token: user.token })).body).toMatchObject({ balance: '95500', reserved: '0' });
+    const after = await t.api({ url: '/api/v1/balance', token: agency.token });
+    // the agency received 4500 from its user and paid 3000 to the platform
+    expect(BigInt(after.body.balance) - BigInt(before.body.balance)).toBe(1500n);
+    const rec = await t.api({ url: `/api/v1/messages/${res.body.batchId}/recipients`, token: agency.token });
+    expect(rec.body.items.map((i: { to: string; status: string; cost: string }) => [i.to, i.status, i.cost])).toEqual([
+      ['+989121234567', 'delivered', '1500'], ['+989351234567', 'delivered', '1500'], ['+989201234567', 'delivered', '1500'],
+    ]);
+    const sim = simulator(t);
+    const sent = sim.smsc.received.filter((p) => p.to.endsWith('9121234567'));
+    expect(sent.at(-1)!.payload.toString('hex')).toBe(Buffer.from(persian, 'utf16le').swap16().toString('hex'));
+  });
+
+  it('refunds every level for the messages the operator did not deliver, per the line’s policy', async () => {
+    await t.api({ method: 'PATCH', url: '/api/v1/lines/lin_public', token: admin, body: { refundStatuses: ['failed', 'rejected', 'expired', 'undelivered'] } });
+    const connectors = await t.api({ url: '/api/v1/connectors', token: admin });
+    const sim = connectors.body.items.find((c: { kind: string }) => c.kind === 'simulator');
+    await t.api({ method: 'PATCH', url: `/api/v1/connectors/${sim.id}`, token: admin, body: { settings: { smsc: { deliveryRatio: 0, receiptLatencyMs: { min: 1, max: 5 }, record: true } } } });
+    const userBefore = (await t.api({ url: '/api/v1/balance', token: user.token })).body.balance;
+    const agencyBefore = (await t.api({ url: '/api/v1/balance', token: agency.token })).body.balance;
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: three, text: persian, class: 'service' } });
+    await until('undelivered', () => t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token }), (r) => r.body.counts.undelivered === 3);
+    expect((await t.api({ url: '/api/v1/balance', token: user.token })).body).toMatchObject({ balance: userBefore, reserved: '0' });
+    expect((await t.api({ url: '/api/v1/balance', token: agency.token })).body).toMatchObject({ balance: agencyBefore, reserved: '0' });
+    await t.api({ method: 'PATCH', url: `/api/v1/connectors/${sim.id}`, token: admin, body: { settings: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 1, max: 10 }, record: true } } } });
+  });
+
+  it('accepts a retry with the same Idempotency-Key once, charging once', async () => {
+    const body = { to: ['09121111111'], text: 'Hello', class: 'service' };
+    const a = await t.api({ url: '/api/v1/messages', token: user.token, body, headers: { 'idempotency-key': 'order-77' } });
+    const b = await t.api({ url: '/api/v1/messages', token: user.token, body, headers: { 'idempotency-key': 'order-77' } });
+    expect(b.body.batchId).toBe(a.body.batchId);
+    const { rows } = await t.db.query("SELECT count(*)::int AS n FROM batches WHERE idempotency_key = 'order-77'");
+    expect(Number(rows[0].n)).toBe(1);
+  });
+
+  it('schedules a send, and cancelling it gives the reservation back', async () => {
+    const before = (await t.api({ url: '/api/v1/balance', token: user.token })).body;
+    const sendAt = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: three, text: persian, class: 'service', sendAt } });
+    expect(res.body.status).toBe('scheduled');
+    const held = (await t.api({ url: '/api/v1/balance', token: user.token })).body;
+    expect(BigInt(held.reserved) - BigInt(before.reserved)).toBe(4500n);
+    expect(BigInt(before.balance) - BigInt(held.balance)).toBe(4500n);
+    const cancel = await t.api({ url: `/api/v1/messages/${res.body.batchId}/cancel`, token: user.token, body: {} });
+    expect(cancel.body).toMatchObject({ status: 'cancelled', counts: { cancelled: 3 } });
+    expect((await t.api({ url: '/api/v1/balance', token: user.token })).body).toMatchObject({ balance: before.balance, reserved: before.reserved });
+    expect((await t.api({ url: `/api/v1/messages/${res.body.batchId}/cancel`, token: user.token, body: {} })).body.error.code).toBe('BATCH_NOT_CANCELLABLE');
+  });
+
+  it('refuses a send the user cannot pay, naming the level, and keeps nothing', async () => {
+    const poor = await createChild(t, agency.token, { username: 'poor', kind: 'user' });
+    const res = await t.api({ url: '/api/v1/messages', token: poor.token, body: { to: three, text: persian, class: 'service' }, lang: 'fa' });
+    expect(res.status).toBe(402);
+    expect(res.body.error.code).toBe('INSUFFICIENT_CREDIT');
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM batches WHERE account_id = $1', [poor.id]);
+    expect(Number(rows[0].n)).toBe(0);
+  });
+
+  it('keeps sends of one subtree out of another’s reach', async () => {
+    const other = await createChild(t, admin, { username: 'other-agency', kind: 'agency' });
+    const mine = await t.api({ url: '/api/v1/messages', token: user.token });
+    const id = mine.body.items[0].id;
+    expect((await t.api({ url: `/api/v1/messages/${id}`, token: other.token })).status).toBe(404);
+    expect((await t.api({ url: `/api/v1/messages/${id}/recipients`, token: other.token })).status).toBe(404);
+    expect((await t.api({ url: `/api/v1/messages/${id}`, token: agency.token })).status).toBe(200);
+  });
+
+  it('puts an inbound message in the line owner’s inbox and signs it to the webhook, retrying a failure', async () => {
+    const hookRes = await t.api({ url: '/api/v1/webhooks', token: admin, body: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/chapar` } });
+    expect(hookRes.status).toBe(201);
+    const inject = await t.api({ url: '/api/v1/system/simulator/inbound', token: admin, body: { from: '09127654321', to: '30001000', text: 'سلام، لطفاً تماس بگیرید' } });
+    expect(inject.status).toBe(200);
+    const inbox = await until('inbox', () => t.api({ url: '/api/v1/inbox', token: admin }), (r) => r.body.items.length > 0);
+    expect(inbox.body.items[0]).toMatchObject({ from: '+989127654321', to: '30001000', text: 'سلام، لطفاً تماس بگیرید' });
+    // The receiver failed the first attempt; the queue retries with backoff.
+    await until('webhook retry', async () => hookBodies.length, (n) => n >= 2, 60_000);
+    const { headers, body } = hookBodies[1];
+    const [tPart, vPart] = String(headers['x-chapar-signature']).split(',');
+    const expected = createHmac('sha256', hookRes.body.secret).update(`${tPart.slice(2)}.${body}`).digest('hex');
+    expect(vPart.slice(3)).toBe(expected);
+    expect(JSON.parse(body)).toMatchObject({ event: 'inbound', data: { from: '+989127654321', text: 'سلام، لطفاً تماس بگیرید' } });
+    const attempts = await until('attempt log', () => t.api({ url: `/api/v1/webhooks/${hookRes.body.id}/attempts`, token: admin }), (r) => r.body.items.length >= 2);
+    expect(attempts.body.items.map((a: { statusCode: number }) => a.statusCode).sort()).toEqual([200, 500]);
+  });
+});
+
+function simulator(t: TestChapar): SimulatorUpstream {
+  const stats = t.services.engine.routing.stats();
+  const id = Object.keys(stats)[0];
+  return t.services.engine.routing.upstream(id) as SimulatorUpstream;
+}
