@@ -38,15 +38,15 @@ export function createServices(o: ServiceOptions) {
   const accounts = createAccountService({ db: o.db, clock: o.clock, audit, brands });
   const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications });
   const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production });
-  const engine = createMessageEngine({
-    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, options: o.engine,
-    upstreamFactory: (c) => createUpstream(c.kind, c.settings as never),
-  });
   const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours });
   const support = createSupportService({ db: o.db, clock: o.clock, log: o.log, audit, accounts, notifications });
   const cannedReplies = createCannedReplyService({ db: o.db, clock: o.clock });
   const kyc = createKycService({ db: o.db, clock: o.clock, audit });
   const compliance = createComplianceService({ db: o.db, clock: o.clock, audit, kyc, accounts });
+  const engine = createMessageEngine({
+    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine,
+    upstreamFactory: (c) => createUpstream(c.kind, c.settings as never),
+  });
   return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, billing, topups, engine, auth, support, cannedReplies, kyc, compliance, mailer };
 }
 

@@ -81,6 +81,7 @@ describe('a Chapar killed in the middle of dispatching', () => {
     let run = await startProcess(env);
     child = run.child;
     const admin = (await call(run.base, null, 'POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).body.token;
+    expect((await call(run.base, admin, 'PUT', '/api/v1/compliance/policy', { kycOwnMobileOnly: false, moderateWithoutKyc: false })).status).toBe(200);
     // Route everything to the external SMSC over a real SMPP connector, ahead of the built-in simulator.
     const connector = await call(run.base, admin, 'POST', '/api/v1/connectors', { name: 'operator', kind: 'smpp', settings: { host: '127.0.0.1', port: sim.port, systemId: 'chapar', password: 'x', window: 20, reconnectMinMs: 100 } });
     expect(connector.status).toBe(201);

@@ -37,7 +37,9 @@ const toInbox = (r: Record<string, unknown>): InboxMessage => ({
 });
 
 export function createInboxService(deps: { db: Db; clock: Clock; log: Logger }) {
-  const listeners: ((m: InboxMessage, tx: Db) => Promise<void>)[] = [];
+  /** `later` runs a step after the delivering transaction commits (a reply SMS opens its own). */
+  type Listener = (m: InboxMessage, tx: Db, later: (step: () => Promise<void>) => void) => Promise<void>;
+  const listeners: Listener[] = [];
 
   /** Stores a part; when its siblings are all there, returns the whole text in order. */
   async function reassemble(tx: Db, part: InboundPart & { concat: NonNullable<InboundPart['concat']> }): Promise<string | null> {
@@ -56,7 +58,7 @@ export function createInboxService(deps: { db: Db; clock: Clock; log: Logger }) 
     return rows.map((r) => r.body as string).join('');
   }
 
-  async function deliver(tx: Db, m: { from: string; to: string; text: string; parts: number }): Promise<InboxMessage> {
+  async function deliver(tx: Db, m: { from: string; to: string; text: string; parts: number }, later: (step: () => Promise<void>) => void): Promise<InboxMessage> {
     // Inside the delivering transaction: every lookup through tx (PGlite has one connection).
     const lines = lineRepo(tx);
     const line = (await lines.findByNumber(m.to.replace(/^\+/, ''))) ?? (await lines.findByNumber(m.to));
@@ -71,23 +73,35 @@ export function createInboxService(deps: { db: Db; clock: Clock; log: Logger }) 
       [msg.id, msg.lineId, msg.accountId, receiver?.path ?? null, msg.sender, msg.recipient, msg.body, msg.parts, msg.receivedAt],
     );
     if (!receiver) deps.log.warn({ to: m.to }, 'inbound message for a line nobody receives on');
-    for (const l of listeners) await l(msg, tx);
+    for (const l of listeners) await l(msg, tx, later);
     return msg;
   }
 
   /** One inbound part from a connector. Returns the inbox message once it is whole. */
   async function receive(part: InboundPart): Promise<InboxMessage | null> {
-    return deps.db.transaction(async (tx) => {
-      if (!part.concat || part.concat.total <= 1) return deliver(tx, { from: part.from, to: part.to, text: part.text, parts: 1 });
+    const steps: (() => Promise<void>)[] = [];
+    const later = (step: () => Promise<void>) => steps.push(step);
+    const msg = await deps.db.transaction(async (tx) => {
+      if (!part.concat || part.concat.total <= 1) return deliver(tx, { from: part.from, to: part.to, text: part.text, parts: 1 }, later);
       const whole = await reassemble(tx, { ...part, concat: part.concat });
-      return whole === null ? null : deliver(tx, { from: part.from, to: part.to, text: whole, parts: part.concat.total });
+      return whole === null ? null : deliver(tx, { from: part.from, to: part.to, text: whole, parts: part.concat.total }, later);
     });
+    await runLater(steps);
+    return msg;
+  }
+
+  async function runLater(steps: (() => Promise<void>)[]) {
+    for (const step of steps) {
+      await step().catch((err: unknown) => deps.log.error({ err }, 'step after an inbound message failed'));
+    }
   }
 
   /** Parts whose siblings never came are delivered as they are, marked incomplete, after the timeout. */
   async function flushStaleFragments(): Promise<number> {
     const cutoff = new Date(deps.clock.now().getTime() - REASSEMBLY_TIMEOUT_MS);
-    return deps.db.transaction(async (tx) => {
+    const steps: (() => Promise<void>)[] = [];
+    const later = (step: () => Promise<void>) => steps.push(step);
+    const n = await deps.db.transaction(async (tx) => {
       const { rows } = await tx.query(
         `DELETE FROM inbound_fragments WHERE (sender, recipient, ref, total) IN
            (SELECT sender, recipient, ref, total FROM inbound_fragments GROUP BY 1, 2, 3, 4 HAVING max(received_at) < $1)
@@ -103,10 +117,12 @@ export function createInboxService(deps: { db: Db; clock: Clock; log: Logger }) 
       }
       for (const g of groups.values()) {
         g.parts.sort((a, b) => a.seq - b.seq);
-        await deliver(tx, { from: g.from, to: g.to, text: g.parts.map((p) => p.body).join('…'), parts: g.parts.length });
+        await deliver(tx, { from: g.from, to: g.to, text: g.parts.map((p) => p.body).join('…'), parts: g.parts.length }, later);
       }
       return groups.size;
     });
+    await runLater(steps);
+    return n;
   }
 
   async function list(scope: Scope, f: { q?: string; lineId?: string; limit: number; offset: number }): Promise<{ items: InboxMessage[] }> {
@@ -129,7 +145,7 @@ export function createInboxService(deps: { db: Db; clock: Clock; log: Logger }) 
     flushStaleFragments,
     list,
     /** Listeners run inside the delivering transaction (webhook jobs, opt-out, forwarding). */
-    onMessage: (l: (m: InboxMessage, tx: Db) => Promise<void>) => listeners.push(l),
+    onMessage: (l: Listener) => listeners.push(l),
   };
 }
 

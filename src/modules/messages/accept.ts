@@ -10,6 +10,7 @@ import type { LineService } from '../lines/service.ts';
 import type { UsableLine } from '../lines/repo.ts';
 import { cellKey, type ChargingPort, type CountedCell } from './charging.ts';
 import { parseRecipients, type RejectedRecipient } from './recipients.ts';
+import type { ComplianceService, SendEvaluation } from '../compliance/service.ts';
 import { messageRepo, type Batch, type MessageClass, type NewMessage } from './repo.ts';
 
 export const DEFAULT_VALIDITY_MS = 24 * 3_600_000;
@@ -17,105 +18,152 @@ export const MAX_RECIPIENTS = 2_000_000;
 
 export type SendInput = { to: readonly string[]; text: string; class: MessageClass; from?: string; sendAt?: Date | null };
 export type SendMeta = { idempotencyKey?: string; source: Batch['source'] };
-export type SendResult = { batchId: string; accepted: number; rejected: RejectedRecipient[]; parts: number; cost: bigint; status: Batch['status']; replayed: boolean };
+export type SendResult = { batchId: string; accepted: number; blacklisted: number; rejected: RejectedRecipient[]; parts: number; cost: bigint; status: Batch['status']; replayed: boolean };
+
+/** What the accept path needs from compliance, called inside its transaction. */
+export type CompliancePort = Pick<ComplianceService, 'evaluateSend' | 'enqueue'>;
 
 type Prepared = {
   line: UsableLine;
-  alphabet: 'gsm7' | 'ucs2';
-  parts: number;
   recipients: ReturnType<typeof parseRecipients>;
-  cells: CountedCell[];
-  cellOf: Map<string, number>;
 };
 
-export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort }) {
+type Priced = {
+  text: string;
+  alphabet: 'gsm7' | 'ucs2';
+  parts: number;
+  evaluation: SendEvaluation;
+  cells: CountedCell[];
+  /** index into cells for each valid recipient, or -1 when compliance blocked it */
+  cellIndex: Int32Array;
+  blocked: number;
+};
+
+export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort }) {
   async function prepare(caller: Account, input: SendInput): Promise<Prepared> {
     if (!input.text.trim()) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'text' }] });
     if (input.to.length > MAX_RECIPIENTS) throw new AppError('TOO_MANY_RECIPIENTS', { max: MAX_RECIPIENTS });
     const line = await deps.lines.resolveSendLine(caller, input.from);
-    const text = analyseText(input.text, { ref16: line.ref16 });
+    return { line, recipients: parseRecipients(input.to, line.operators) };
+  }
+
+  /** Compliance first (it may append the opt-out footer), then parts and price cells from the final text. */
+  async function evaluate(db: Db, caller: Account, input: SendInput, p: Prepared, at: Date): Promise<Priced> {
+    const evaluation = await deps.compliance.evaluateSend(db, {
+      account: { id: caller.id, path: caller.path, kind: caller.kind },
+      line: { id: p.line.id, lineType: p.line.lineType, isShared: p.line.isShared },
+      messageClass: input.class,
+      text: input.text,
+      recipients: p.recipients.valid,
+      now: at,
+    });
+    if (evaluation.reject) throw new AppError(evaluation.reject.code, evaluation.reject.details);
+    const text = analyseText(evaluation.text, { ref16: p.line.ref16 });
     if (text.parts > MAX_PARTS) throw new AppError('TEXT_TOO_LONG', { parts: text.parts, max: MAX_PARTS });
-    const recipients = parseRecipients(input.to, line.operators);
     const cells: CountedCell[] = [];
-    const cellOf = new Map<string, number>();
-    for (const r of recipients.valid) {
-      const cell = { operator: r.operator, lineType: line.lineType, messageClass: input.class, alphabet: text.alphabet, parts: text.parts };
-      const key = cellKey(cell);
-      const i = cellOf.get(key);
-      if (i === undefined) {
-        cellOf.set(key, cells.length);
-        cells.push({ ...cell, count: 1 });
-      } else cells[i].count++;
-    }
-    return { line, alphabet: text.alphabet, parts: text.parts, recipients, cells, cellOf };
+    const byOperator = new Map<string, number>();
+    const cellIndex = new Int32Array(p.recipients.valid.length);
+    let blocked = 0;
+    p.recipients.valid.forEach((r, i) => {
+      if (evaluation.perRecipient[i]) {
+        cellIndex[i] = -1;
+        blocked++;
+        return;
+      }
+      let c = byOperator.get(r.operator);
+      if (c === undefined) {
+        c = cells.length;
+        byOperator.set(r.operator, c);
+        cells.push({ operator: r.operator, lineType: p.line.lineType, messageClass: input.class, alphabet: text.alphabet, parts: text.parts, count: 0 });
+      }
+      cells[c].count++;
+      cellIndex[i] = c;
+    });
+    return { text: evaluation.text, alphabet: text.alphabet, parts: text.parts, evaluation, cells, cellIndex, blocked };
   }
 
   /** Parts and price before sending: the panel's live counter and POST /messages/quote. */
   async function quote(caller: Account, input: SendInput) {
     const p = await prepare(caller, input);
-    const priced = await deps.charging.quote(caller.id, p.cells);
+    const now = deps.clock.now();
+    const at = input.sendAt && input.sendAt > now ? input.sendAt : now;
+    const e = await evaluate(deps.db, caller, input, p, at);
+    const priced = await deps.charging.quote(caller.id, e.cells);
     const perOperator: Record<string, { count: number; cost: bigint }> = {};
-    p.cells.forEach((c, i) => {
+    e.cells.forEach((c, i) => {
       const o = (perOperator[c.operator] ??= { count: 0, cost: 0n });
       o.count += c.count;
       o.cost += priced.unitPrices[i] * BigInt(c.count);
     });
     return {
-      alphabet: p.alphabet,
-      parts: p.parts,
-      accepted: p.recipients.valid.length,
+      alphabet: e.alphabet,
+      parts: e.parts,
+      text: e.text,
+      accepted: p.recipients.valid.length - e.blocked,
+      blacklisted: e.blocked,
       rejected: p.recipients.rejected,
       duplicates: p.recipients.duplicates,
       cost: priced.total,
       perOperator,
       levels: priced.levels,
       line: { id: p.line.id, number: p.line.number },
+      heldUntil: e.evaluation.hold?.until ?? null,
+      moderation: e.evaluation.moderation,
     };
   }
 
   async function send(caller: Account, input: SendInput, meta: SendMeta): Promise<SendResult> {
     const repo = messageRepo(deps.db);
+    const replay = (prior: Batch): SendResult => ({ batchId: prior.id, accepted: prior.total, blacklisted: 0, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true });
     if (meta.idempotencyKey) {
       const prior = await repo.findBatchByIdempotencyKey(caller.id, meta.idempotencyKey);
-      if (prior) return { batchId: prior.id, accepted: prior.total, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true };
+      if (prior) return replay(prior);
     }
     const p = await prepare(caller, input);
     if (!p.recipients.valid.length) throw new AppError('NO_VALID_RECIPIENTS', { rejected: p.recipients.rejected.slice(0, 100) });
     const now = deps.clock.now();
     const sendAt = input.sendAt && input.sendAt.getTime() > now.getTime() ? input.sendAt : null;
-    const readyAt = sendAt ?? now;
     const batchId = newId('bat');
-    const status: Batch['status'] = sendAt ? 'scheduled' : 'queued';
     const priority = input.class === 'otp' ? 1 : input.class === 'service' ? 3 : 5;
 
     const commit = () => deps.db.transaction(async (tx) => {
-      const reservation = await deps.charging.reserve(tx, { accountId: caller.id, idempotencyKey: `send:${batchId}`, cells: p.cells });
+      const e = await evaluate(tx, caller, input, p, sendAt ?? now);
+      const moderated = e.evaluation.moderation.length > 0;
+      const held = moderated || e.evaluation.hold !== null;
+      const status: Batch['status'] = held ? 'held' : sendAt ? 'scheduled' : 'queued';
+      const readyAt = e.evaluation.hold?.until ?? sendAt ?? now;
+      const reservation = await deps.charging.reserve(tx, { accountId: caller.id, idempotencyKey: `send:${batchId}`, cells: e.cells });
       const rows: NewMessage[] = new Array(p.recipients.valid.length);
-      const prices = p.cells.map((_, i) => reservation.unitPrices[i]);
-      for (let i = 0; i < p.recipients.valid.length; i++) {
+      const messageStatus = held ? 'held' : sendAt ? 'scheduled' : 'queued';
+      for (let i = 0; i < rows.length; i++) {
         const r = p.recipients.valid[i];
-        const cell = p.cellOf.get(`${r.operator}|${p.line.lineType}|${input.class}|${p.alphabet}|${p.parts}`)!;
-        rows[i] = { recipient: r.e164, operator: r.operator, status: sendAt ? 'scheduled' : 'queued', parts: p.parts, cost: prices[cell] };
+        const c = e.cellIndex[i];
+        rows[i] = c < 0
+          ? { recipient: r.e164, operator: r.operator, status: 'blacklisted', parts: e.parts, cost: 0n }
+          : { recipient: r.e164, operator: r.operator, status: messageStatus, parts: e.parts, cost: reservation.unitPrices[c] };
       }
       const r = messageRepo(tx);
       await r.insertBatch({
-        id: batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, messageClass: input.class, body: input.text,
-        alphabet: p.alphabet, parts: p.parts, status, sendAt, total: rows.length, rejected: p.recipients.rejected.length,
+        id: batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, messageClass: input.class, body: e.text,
+        alphabet: e.alphabet, parts: e.parts, status, sendAt, total: rows.length, rejected: p.recipients.rejected.length,
         cost: reservation.total, reservationId: reservation.reservationId, idempotencyKey: meta.idempotencyKey ?? null, source: meta.source, priority,
       });
       await r.insertMessages({ id: batchId, accountId: caller.id, priority, expiresAt: new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows);
-      return reservation.total;
+      if (moderated) {
+        await deps.compliance.enqueue(tx, { batchId, account: { id: caller.id, path: caller.path }, reasons: e.evaluation.moderation, messageClass: input.class, body: e.text, recipients: rows.length - e.blocked });
+      }
+      return { status, cost: reservation.total, parts: e.parts, blocked: e.blocked };
     });
-    let cost: bigint;
+    let done: Awaited<ReturnType<typeof commit>>;
     try {
-      cost = await commit();
+      done = await commit();
     } catch (err) {
       // Two requests raced with one Idempotency-Key: the loser answers with the winner's batch.
       const prior = meta.idempotencyKey && (err as { code?: string }).code === '23505' ? await repo.findBatchByIdempotencyKey(caller.id, meta.idempotencyKey) : null;
       if (!prior) throw err;
-      return { batchId: prior.id, accepted: prior.total, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true };
+      return replay(prior);
     }
-    return { batchId, accepted: p.recipients.valid.length, rejected: p.recipients.rejected, parts: p.parts, cost, status, replayed: false };
+    return { batchId, accepted: p.recipients.valid.length - done.blocked, blacklisted: done.blocked, rejected: p.recipients.rejected, parts: done.parts, cost: done.cost, status: done.status, replayed: false };
   }
 
   return { quote, send };

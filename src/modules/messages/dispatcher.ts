@@ -93,6 +93,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
   async function housekeeping() {
     const now = deps.clock.now();
     await repo.releaseScheduled(now);
+    await repo.releaseHeld(now);
     const stale = await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now);
     if (stale) deps.log.warn({ stale }, 'reclaimed messages from an expired dispatcher lease');
     const expired = await repo.findExpired(now, 5000);

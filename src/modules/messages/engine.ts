@@ -13,6 +13,7 @@ import { createWebhookService } from '../webhooks/service.ts';
 import { createAcceptService } from './accept.ts';
 import { createBatchService } from './batches.ts';
 import type { ChargingPort } from './charging.ts';
+import type { ComplianceService } from '../compliance/service.ts';
 import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { createReceiptProcessor } from './receipts.ts';
 import { createSettlement } from './settlement.ts';
@@ -23,11 +24,20 @@ export type EngineOptions = {
   simulator?: Record<string, unknown>;
 };
 
-export function createMessageEngine(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; charging: ChargingPort; upstreamFactory: UpstreamFactory; options?: EngineOptions }) {
+export function createMessageEngine(deps: {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  accounts: AccountService;
+  charging: ChargingPort;
+  compliance: ComplianceService;
+  upstreamFactory: UpstreamFactory;
+  options?: EngineOptions;
+}) {
   const { db, clock, log } = deps;
   const lines = createLineService({ db, accounts: deps.accounts });
   const settlement = createSettlement({ charging: deps.charging });
-  const accept = createAcceptService({ db, clock, lines, charging: deps.charging });
+  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance });
   const batches = createBatchService({ db, clock, settlement });
   const inbox = createInboxService({ db, clock, log });
   const webhooks = createWebhookService({ db, clock });
@@ -59,6 +69,30 @@ export function createMessageEngine(deps: { db: Db; clock: Clock; log: Logger; a
   });
   inbox.onMessage(async (m, tx) => {
     if (m.accountId) await webhooks.emit(tx, m.accountId, 'inbound', [{ id: m.id, from: m.sender, to: m.recipient, text: m.body, parts: m.parts, receivedAt: m.receivedAt.toISOString() }]);
+  });
+
+  // Opt-out keywords: «11» stops the line owner's advertising to that number, «12» restores it;
+  // the sender is told so from the same line, after the inbound message commits.
+  inbox.onMessage(async (m, tx, later) => {
+    if (!m.accountId || !m.lineId) return;
+    const k = await deps.compliance.handleInboundKeyword(tx, { accountId: m.accountId, from: m.sender, text: m.body, lineId: m.lineId });
+    const ownerId = m.accountId;
+    const lineId = m.lineId;
+    if (!k.reply) return;
+    later(async () => {
+      const owner = await deps.accounts.findAccountForAuth(ownerId);
+      if (owner) await accept.send(owner, { to: [m.sender], text: k.reply!, class: 'service', from: lineId }, { source: 'system' });
+    });
+  });
+
+  // Moderation: an approved batch is released by the dispatcher's next round (its held messages
+  // are due); a rejected one is cancelled and every level refunded, in the decision's transaction.
+  deps.compliance.onDecision(async (tx, item) => {
+    if (item.status !== 'rejected') return;
+    const now = clock.now();
+    await tx.query("UPDATE batches SET status = 'cancelled', finished_at = $2 WHERE id = $1", [item.batchId, now]);
+    const { rows } = await tx.query("SELECT id FROM messages WHERE batch_id = $1 AND status = 'held' AND NOT settled", [item.batchId]);
+    await settlement.finalise(tx, rows.map((r) => ({ id: BigInt(r.id as string | bigint), status: 'cancelled' as const, errorCode: 'moderation_rejected', neverSent: true })), now);
   });
 
   let fragmentTimer: NodeJS.Timeout | null = null;

@@ -89,8 +89,9 @@ export function messageRepo(db: Db) {
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk = rows.slice(i, i + CHUNK);
         await db.query(
-          `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at)
-           SELECT $1, $2, r, o, s, p, c, $3, $4, $5 FROM unnest($6::text[], $7::text[], $8::text[], $9::int2[], $10::int8[]) AS t(r, o, s, p, c)`,
+          `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at, settled)
+           SELECT $1, $2, r, o, s, p, c, $3, $4, $5, s = 'blacklisted'
+           FROM unnest($6::text[], $7::text[], $8::text[], $9::int2[], $10::int8[]) AS t(r, o, s, p, c)`,
           [batch.id, batch.accountId, batch.priority, batch.expiresAt, batch.readyAt,
             chunk.map((m) => m.recipient), chunk.map((m) => m.operator), chunk.map((m) => m.status), chunk.map((m) => m.parts), chunk.map((m) => m.cost.toString())],
         );
@@ -168,6 +169,21 @@ export function messageRepo(db: Db) {
       const ids = rows.map((r) => r.id as string);
       if (ids.length) await db.query("UPDATE messages SET status = 'queued', updated_at = $2 WHERE batch_id = ANY($1) AND status = 'scheduled'", [ids, now]);
       return ids;
+    },
+
+    /** Held messages whose sending window has opened go to the outbox, unless moderation still holds their batch. */
+    async releaseHeld(now: Date): Promise<number> {
+      const { rows } = await db.query(
+        `WITH due AS (
+           UPDATE messages m SET status = 'queued', updated_at = $1
+           WHERE m.status = 'held' AND m.next_attempt_at <= $1
+             AND NOT EXISTS (SELECT 1 FROM moderation_items mi WHERE mi.batch_id = m.batch_id AND mi.status = 'pending')
+           RETURNING m.batch_id)
+         UPDATE batches b SET status = 'queued' FROM (SELECT DISTINCT batch_id FROM due) d
+         WHERE b.id = d.batch_id AND b.status = 'held' RETURNING b.id`,
+        [now],
+      );
+      return rows.length;
     },
 
     /**

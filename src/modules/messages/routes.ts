@@ -25,6 +25,7 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptServic
     const q = await deps.accept.quote(account, req.body);
     return {
       ...q,
+      heldUntil: q.heldUntil?.toISOString() ?? null,
       cost: q.cost.toString(),
       perOperator: Object.fromEntries(Object.entries(q.perOperator).map(([k, v]) => [k, { count: v.count, cost: v.cost.toString() }])),
       levels: q.levels.map((l) => ({ ...l, amount: l.amount.toString() })),
@@ -35,7 +36,7 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptServic
     const { account } = requireCaller(req);
     const key = req.headers['idempotency-key'];
     const res = await deps.accept.send(account, { ...req.body, sendAt: req.body.sendAt ? new Date(req.body.sendAt) : null }, { idempotencyKey: typeof key === 'string' ? key : undefined, source: 'api' });
-    return reply.code(202).send({ batchId: res.batchId, status: res.status, accepted: res.accepted, rejected: res.rejected, parts: res.parts, cost: res.cost.toString() });
+    return reply.code(202).send({ batchId: res.batchId, status: res.status, accepted: res.accepted, blacklisted: res.blacklisted, rejected: res.rejected, parts: res.parts, cost: res.cost.toString() });
   });
 
   r.get('/api/v1/messages', { schema: { tags: ['messages'], summary: 'Your sends (and your subtree’s), newest first', querystring: z.object({ accountId: z.string().optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }) } }, async (req) => {

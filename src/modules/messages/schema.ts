@@ -14,12 +14,24 @@ export const quoteBody = sendBody.omit({ sendAt: true });
 
 const rejected = z.array(z.object({ to: z.string(), code: z.string() }));
 
-export const sendResponse = z.object({ batchId: z.string(), status: z.string(), accepted: z.number(), rejected, parts: z.number(), cost: rials });
+export const sendResponse = z.object({
+  batchId: z.string(),
+  status: z.string(),
+  accepted: z.number().describe('recipients that will be sent to (and charged)'),
+  blacklisted: z.number().describe('recipients kept as blacklisted: on a blacklist or opted out; not charged'),
+  rejected,
+  parts: z.number(),
+  cost: rials,
+});
 
 export const quoteResponse = z.object({
   alphabet: z.enum(['gsm7', 'ucs2']),
   parts: z.number(),
+  text: z.string().describe('the text as it will be sent (an advertising footer may have been added)'),
   accepted: z.number(),
+  blacklisted: z.number(),
+  heldUntil: z.string().nullable().describe('outside the sending hours: when the send would go out'),
+  moderation: z.array(z.string()).describe('why the send would wait for moderation'),
   duplicates: z.number(),
   rejected,
   cost: rials,

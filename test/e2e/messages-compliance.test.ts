@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
+
+async function until<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (done(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const ad = 'تخفیف ویژهٔ پاییز در فروشگاه ما لغو۱۱';
+
+describe('Iran’s sending rules on the send path', () => {
+  let t: TestChapar;
+  let admin: string;
+  let user: Awaited<ReturnType<typeof createChild>>;
+
+  beforeAll(async () => {
+    // 10:00 in Tehran
+    t = await testChapar({ engine: true, clockStart: '2026-11-25T10:00:00+03:30', engineOptions: { simulator: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 1, max: 5 } } } } });
+    admin = await t.adminToken();
+    await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } });
+    const groups = await t.api({ url: '/api/v1/billing/groups', token: admin });
+    await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${groups.body.items[0].id}`, token: admin, body: { basePrice: '1000' } });
+    user = await createChild(t, admin, { username: 'shop', kind: 'user' });
+    await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount: '1000000', note: '' } });
+    // a dedicated line the shop sends and receives on
+    const line = await t.api({ url: '/api/v1/lines', token: admin, body: { number: '3000777', lineType: '3000', canReceive: true } });
+    await t.api({ url: `/api/v1/lines/${line.body.id}/assignments`, token: admin, body: { accountId: user.id, canSend: true, canReceive: true } });
+    await t.api({ url: `/api/v1/lines/${line.body.id}/default`, token: user.token, body: {} });
+  });
+  afterAll(() => t.close());
+
+  it('refuses advertising without «لغو۱۱», in plain Persian', async () => {
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, lang: 'fa', body: { to: ['09121234567'], text: 'تخفیف ویژه', class: 'advertising' } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('OPT_OUT_FOOTER_MISSING');
+    expect(res.body.error.message).toMatch(/لغو/);
+  });
+
+  it('skips and does not charge a number that replied 11, and sends to it again after 12', async () => {
+    const reply = await t.api({ url: '/api/v1/system/simulator/inbound', token: admin, body: { from: '09129990000', to: '3000777', text: '۱۱' } });
+    expect(reply.status).toBe(200);
+    // the confirmation goes back from the same line
+    await until('opt-out confirmation', () => t.db.query("SELECT body FROM batches WHERE source = 'system' AND account_id = $1", [user.id]), (r) => r.rows.length === 1);
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09129990000', '09121112222'], text: ad, class: 'advertising' } });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 1, blacklisted: 1, cost: '1000' });
+    const rec = await until('recipients', () => t.api({ url: `/api/v1/messages/${res.body.batchId}/recipients`, token: user.token }), (r) => r.body.items.every((i: { status: string }) => ['delivered', 'blacklisted'].includes(i.status)));
+    expect(rec.body.items.map((i: { to: string; status: string; cost: string }) => [i.to, i.status, i.cost])).toEqual([
+      ['+989129990000', 'blacklisted', '0'], ['+989121112222', 'delivered', '1000'],
+    ]);
+    await t.api({ url: '/api/v1/system/simulator/inbound', token: admin, body: { from: '09129990000', to: '3000777', text: '12' } });
+    await until('opt-in', () => t.db.query("SELECT 1 FROM batches WHERE source = 'system' AND account_id = $1", [user.id]), (r) => r.rows.length === 2);
+    const again = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09129990000'], text: ad, class: 'advertising' } });
+    expect(again.body).toMatchObject({ accepted: 1, blacklisted: 0 });
+  });
+
+  it('holds advertising sent at 21:30 until 08:00, then delivers it; service traffic is never held', async () => {
+    t.clock.set('2026-11-25T21:30:00+03:30');
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09121230000'], text: ad, class: 'advertising' } });
+    expect(res.body.status).toBe('held');
+    const service = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09121230001'], text: 'کد سفارش ۱۲۳', class: 'service' } });
+    expect(service.body.status).toBe('queued');
+    await until('service delivered', () => t.api({ url: `/api/v1/messages/${service.body.batchId}`, token: user.token }), (r) => r.body.counts.delivered === 1);
+    expect((await t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token })).body.counts).toEqual({ held: 1 });
+    t.clock.set('2026-11-26T07:59:59+03:30');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token })).body.counts).toEqual({ held: 1 });
+    t.clock.set('2026-11-26T08:00:00+03:30');
+    await until('released at 08:00', () => t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token }), (r) => r.body.counts.delivered === 1);
+    t.clock.set('2026-11-26T10:00:00+03:30');
+  });
+
+  it('sends big advertising batches to moderation; a rejection cancels the batch and refunds it', async () => {
+    await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false, moderationThreshold: 2 } });
+    const before = (await t.api({ url: '/api/v1/balance', token: user.token })).body;
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09121000001', '09121000002', '09121000003'], text: ad, class: 'advertising' } });
+    expect(res.body.status).toBe('held');
+    const queue = await t.api({ url: '/api/v1/compliance/moderation?status=pending', token: admin });
+    const item = queue.body.items.find((i: { batchId: string }) => i.batchId === res.body.batchId);
+    expect(item).toBeTruthy();
+    const rejected = await t.api({ url: `/api/v1/compliance/moderation/${item.id}/reject`, token: admin, body: { comment: 'متن نامناسب' } });
+    expect(rejected.status).toBe(200);
+    const batch = await t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token });
+    expect(batch.body).toMatchObject({ status: 'cancelled', counts: { cancelled: 3 } });
+    expect((await t.api({ url: '/api/v1/balance', token: user.token })).body).toMatchObject({ balance: before.balance, reserved: before.reserved });
+  });
+});
