@@ -48,15 +48,28 @@ export function createRoutingService(deps: {
     routes = await repo.listRoutes();
   }
 
+  // Routes of equal priority share the load (round robin across binds); lower priorities are the
+  // failover for higher ones.
+  let turn = 0;
   const router: ConnectorRouter = {
     candidates(m) {
       const out: RoutedConnector[] = [];
-      for (const r of routes) {
-        if (r.operator && r.operator !== m.operator) continue;
-        if (r.lineType && r.lineType !== m.lineType) continue;
-        if (r.messageClass && r.messageClass !== m.messageClass) continue;
-        const l = live.get(r.connectorId);
-        if (l && !out.some((o) => o.id === r.connectorId)) out.push({ id: r.connectorId, upstream: l.upstream });
+      let i = 0;
+      while (i < routes.length) {
+        const tier: RoutedConnector[] = [];
+        const priority = routes[i].priority;
+        for (; i < routes.length && routes[i].priority === priority; i++) {
+          const r = routes[i];
+          if (r.operator && r.operator !== m.operator) continue;
+          if (r.lineType && r.lineType !== m.lineType) continue;
+          if (r.messageClass && r.messageClass !== m.messageClass) continue;
+          const l = live.get(r.connectorId);
+          if (l && !out.some((o) => o.id === r.connectorId) && !tier.some((o) => o.id === r.connectorId)) tier.push({ id: r.connectorId, upstream: l.upstream });
+        }
+        if (tier.length > 1) {
+          const k = turn++ % tier.length;
+          out.push(...tier.slice(k), ...tier.slice(0, k));
+        } else out.push(...tier);
       }
       return out;
     },

@@ -1,0 +1,52 @@
+// Benchmark 3: single-message API calls (POST /api/v1/messages with one recipient and an API
+// key) from 64 keep-alive connections for a fixed time. Target: ≥ 5,000 req/s, p99 ≤ 25 ms.
+//   npx tsx bench/api-single.ts [seconds=10] [connections=64]
+import http from 'node:http';
+import { freshChapar, machine, numbers } from './common.ts';
+
+const seconds = Number(process.argv[2] ?? 10);
+const connections = Number(process.argv[3] ?? 64);
+const c = await freshChapar({ engine: false });
+const key = (await c.call(c.token, 'POST', '/api/v1/api-keys', { name: 'bench' })).key as string;
+const url = new URL(`${c.base}/api/v1/messages`);
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+const to = numbers(100_000);
+
+function post(i: number): Promise<number> {
+  const body = JSON.stringify({ to: [to[i % to.length]], text: 'کد تأیید شما: 48213', class: 'otp' });
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const latencies: number[] = [];
+let errors = 0;
+let next = 0;
+const until = performance.now() + seconds * 1000;
+const started = performance.now();
+await Promise.all(
+  Array.from({ length: connections }, async () => {
+    while (performance.now() < until) {
+      const t0 = performance.now();
+      const status = await post(next++);
+      latencies.push(performance.now() - t0);
+      if (status !== 202) errors++;
+    }
+  }),
+);
+const elapsed = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+
+console.log(`machine: ${machine()}`);
+console.log(`${connections} connections for ${seconds} s, server and client in one process (PGlite embedded)`);
+console.log(`requests: ${latencies.length}, non-202: ${errors}, throughput: ${Math.round(latencies.length / elapsed)} req/s`);
+console.log(`latency ms: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}, max ${latencies.at(-1)!.toFixed(1)}`);
+agent.destroy();
+await c.chapar.stop();
+process.exit(0);

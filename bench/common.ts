@@ -1,0 +1,58 @@
+// Shared by the benchmarks: the machine they ran on, a Chapar on a fresh embedded database, and
+// a simulator SMSC in its own process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { parseConfig } from '../src/config.ts';
+import { startChapar, type StartOptions } from '../src/server.ts';
+
+export function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}, ${os.platform()} ${os.arch()}`;
+}
+
+export async function freshChapar(opts: StartOptions = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'chapar-bench-'));
+  const config = parseConfig({ CHAPAR_DATA_DIR: dir, CHAPAR_ADMIN_PASSWORD: 'bench-admin-pass', CHAPAR_PLATFORM_HOSTS: '127.0.0.1,localhost', NODE_ENV: 'production', CHAPAR_LOG_LEVEL: 'warn' });
+  const chapar = await startChapar(config, { logger: pino({ level: 'warn' }), jobs: false, ...opts });
+  await chapar.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(chapar.app.server.address() as { port: number }).port}`;
+  const call = async (token: string | null, method: string, url: string, body?: unknown) => {
+    const res = await fetch(base + url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = (await res.json()) as any;
+    if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const admin = (await call(null, 'POST', '/api/v1/auth/login', { username: 'admin', password: 'bench-admin-pass' })).token as string;
+  await call(admin, 'PUT', '/api/v1/compliance/policy', { kycOwnMobileOnly: false, moderateWithoutKyc: false });
+  const groups = (await call(admin, 'GET', '/api/v1/billing/groups')).items;
+  await call(admin, 'PATCH', `/api/v1/billing/groups/${groups[0].id}`, { basePrice: '500' });
+  const user = await call(admin, 'POST', '/api/v1/accounts', { username: 'bench', password: 'bench-pass-1', mobile: '09120000001', kind: 'user' });
+  await call(admin, 'POST', `/api/v1/accounts/${user.id}/credit`, { amount: '100000000000', note: 'benchmark' });
+  const token = (await call(null, 'POST', '/api/v1/auth/login', { username: 'bench', password: 'bench-pass-1' })).token as string;
+  return { chapar, base, call, admin, token, userId: user.id as string, dir };
+}
+
+export function startSimulatorProcess(args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/upstreams/simulator/main.ts', '--port', '0', '--latency-min', '5', '--latency-max', '50', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/listening on [\d.]+:(\d+)/);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+}
+
+/** n distinct valid Iranian mobiles spread over the three big operators. */
+export function numbers(n: number, offset = 0): string[] {
+  const prefixes = ['0912', '0935', '0921'];
+  return Array.from({ length: n }, (_, i) => `${prefixes[(i + offset) % 3]}${String(1_000_000 + i + offset).padStart(7, '0')}`);
+}
+
+export const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
