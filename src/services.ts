@@ -36,7 +36,7 @@ export function createServices(o: ServiceOptions) {
   const email: ChannelAdapter = { send: (n) => mailer.send({ to: n.recipient, subject: n.subject ?? '', text: n.body, fromName: n.fromName }) };
   const notifications = createNotificationService({ db: o.db, log: o.log, clock: o.clock, production: o.config.production, brands, adapters: { email, ...o.channelAdapters } });
   const accounts = createAccountService({ db: o.db, clock: o.clock, audit, brands });
-  const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications });
+  const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications, audit });
   const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production });
   const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours });
   const support = createSupportService({ db: o.db, clock: o.clock, log: o.log, audit, accounts, notifications });

@@ -9,6 +9,10 @@ import { auditRepo, type AuditFilter } from './repo.ts';
 export type { AuditEvent, AuditFilter } from './repo.ts';
 
 export type AuditAction =
+  | 'billing.credit_transferred'
+  | 'billing.credit_limit_changed'
+  | 'billing.group_assigned'
+  | 'billing.prices_changed'
   | 'auth.sign_in'
   | 'auth.sign_in_failed'
   | 'auth.sign_out'
@@ -35,7 +39,23 @@ export type AuditAction =
   | 'moderation.rejected'
   | 'kyc.submitted'
   | 'kyc.approved'
-  | 'kyc.rejected';
+  | 'kyc.rejected'
+  | 'agency.application_created'
+  | 'agency.application_changed'
+  | 'agency.contract_posted'
+  | 'agency.renewed'
+  | 'agency.expired'
+  | 'agency.settings_changed'
+  | 'brand.changed'
+  | 'domain.added'
+  | 'domain.status_changed'
+  | 'domain.removed'
+  | 'package.changed'
+  | 'account.updated'
+  | 'account.package_changed'
+  | 'account.validity_extended'
+  | 'account.password_reset_by_parent'
+  | 'account.impersonated';
 
 export type AuditEntry = {
   actorId: string | null;

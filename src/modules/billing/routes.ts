@@ -81,19 +81,19 @@ export function billingRoutes(app: FastifyInstance, deps: { billing: BillingServ
   }, async (req) => {
     const { account } = requireCaller(req);
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
-    const t = await b.transfer(account, req.params.id, parseRials(req.body.amount), req.body.note, key);
+    const t = await b.transfer(account, req.params.id, parseRials(req.body.amount), req.body.note, key, req.ip);
     return { transactionId: t.transactionId, amount: t.amount.toString(), balance: t.balance.toString(), childBalance: t.childBalance.toString(), replayed: t.replayed };
   });
 
   r.put('/api/v1/accounts/:id/credit-limit', { schema: { tags, summary: 'Set how far below zero your direct child may go', params: s.idParams, body: s.creditLimitBody, response: { 200: s.walletView } } }, async (req) => {
     const { account } = requireCaller(req);
-    const w = await b.setCreditLimit(account, req.params.id, parseRials(req.body.creditLimit));
+    const w = await b.setCreditLimit(account, req.params.id, parseRials(req.body.creditLimit), req.ip);
     return { ...money(w), accountId: w.accountId, groupId: w.groupId };
   });
 
   r.put('/api/v1/accounts/:id/group', { schema: { tags, summary: 'Move your direct child to another of your user groups', params: s.idParams, body: s.groupAssignBody, response: { 200: s.walletView } } }, async (req) => {
     const { account } = requireCaller(req);
-    const w = await b.setGroup(account, req.params.id, req.body.groupId);
+    const w = await b.setGroup(account, req.params.id, req.body.groupId, req.ip);
     return { ...money(w), accountId: w.accountId, groupId: w.groupId };
   });
 
@@ -104,7 +104,7 @@ export function billingRoutes(app: FastifyInstance, deps: { billing: BillingServ
 
   r.post('/api/v1/billing/groups', { schema: { tags, summary: 'Create a user group with its price list', body: s.groupBody, response: { 201: s.groupView } } }, async (req, reply) => {
     const { account } = requireCaller(req);
-    const g = await b.createGroup(account, { ...groupChanges(req.body), name: req.body.name });
+    const g = await b.createGroup(account, { ...groupChanges(req.body), name: req.body.name }, req.ip);
     return reply.code(201).send(groupView(g));
   });
 
@@ -116,12 +116,12 @@ export function billingRoutes(app: FastifyInstance, deps: { billing: BillingServ
 
   r.patch('/api/v1/billing/groups/:id', { schema: { tags, summary: 'Change a group’s name or prices (overrides, when given, replace the old ones)', params: s.idParams, body: s.groupPatch, response: { 200: s.groupView } } }, async (req) => {
     const { account } = requireCaller(req);
-    return groupView(await b.updateGroup(account, req.params.id, groupChanges(req.body)));
+    return groupView(await b.updateGroup(account, req.params.id, groupChanges(req.body), req.ip));
   });
 
   r.delete('/api/v1/billing/groups/:id', { schema: { tags, summary: 'Delete an empty, non-default group', params: s.idParams, response: { 204: z.null() } } }, async (req, reply) => {
     const { account } = requireCaller(req);
-    await b.deleteGroup(account, req.params.id);
+    await b.deleteGroup(account, req.params.id, req.ip);
     return reply.code(204).send(null);
   });
 

@@ -9,6 +9,7 @@ import { groupDigits } from '../../lib/money.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
+import type { AuditAction, AuditService } from '../audit/service.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { NotificationService } from '../notifications/service.ts';
 import { createCharging, priceChain, type CountedCell } from './charging.ts';
@@ -17,12 +18,15 @@ import { post, type Leg } from './ledger.ts';
 import { priceMatrix } from './pricing.ts';
 import { ledgerRepo, walletIdOf, type StatementFilter, type TransactionType, type Wallet } from './repo.ts';
 
-export type BillingDeps = { db: Db; clock: Clock; log: Logger; accounts: AccountService; notifications: Pick<NotificationService, 'send'> };
+export type BillingDeps = { db: Db; clock: Clock; log: Logger; accounts: AccountService; notifications: Pick<NotificationService, 'send'>; audit?: Pick<AuditService, 'record'> };
 
 export function createBillingService(deps: BillingDeps) {
   const ledger = ledgerRepo(deps.db);
   const groups = groupRepo(deps.db);
   const now = () => deps.clock.now();
+  /** Money moves and price changes go to the audit log (after the change commits). */
+  const audit = (actor: Account, subject: { id: string; path: string }, action: AuditAction, ip: string | null | undefined, details: Record<string, unknown>) =>
+    deps.audit?.record({ actorId: actor.id, subject, action, ip: ip ?? null, details });
 
   /** Low-credit alerts are rows first; they are sent after their transaction commits. */
   async function sendClaimedAlerts(): Promise<number> {
@@ -81,7 +85,7 @@ export function createBillingService(deps: BillingDeps) {
   }
 
   /** Positive: parent → child. Negative: takes unused credit back, never below the child's zero. */
-  async function transfer(caller: Account, childId: string, amount: bigint, note: string, idempotencyKey?: string) {
+  async function transfer(caller: Account, childId: string, amount: bigint, note: string, idempotencyKey?: string, ip?: string | null) {
     if (amount === 0n) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'amount' }] });
     const child = await directChild(caller, childId);
     const [from, to] = amount > 0n ? [caller, child] : [child, caller];
@@ -99,10 +103,11 @@ export function createBillingService(deps: BillingDeps) {
       }, now()),
     );
     await afterCommit(posted);
+    if (!posted.replayed) await audit(caller, child, 'billing.credit_transferred', ip, { amount: amount.toString(), note, transactionId: posted.transaction.id });
     return { transactionId: posted.transaction.id, replayed: posted.replayed, amount, balance: (await getWallet(scopeOf(caller))).balance, childBalance: (await getWallet(scopeOf(caller), child.id)).balance };
   }
 
-  async function setCreditLimit(caller: Account, childId: string, limit: bigint): Promise<Wallet> {
+  async function setCreditLimit(caller: Account, childId: string, limit: bigint, ip?: string | null): Promise<Wallet> {
     const child = await directChild(caller, childId);
     await deps.db.transaction(async (tx) => {
       const r = ledgerRepo(tx);
@@ -110,13 +115,15 @@ export function createBillingService(deps: BillingDeps) {
       if (w.balance < -limit) throw new AppError('CREDIT_LIMIT_BELOW_DEBT', { balance: w.balance.toString() });
       await r.setCreditLimit(w.id, limit);
     });
+    await audit(caller, child, 'billing.credit_limit_changed', ip, { creditLimit: limit.toString() });
     return getWallet(scopeOf(caller), child.id);
   }
 
-  async function setGroup(caller: Account, childId: string, groupId: string): Promise<Wallet> {
+  async function setGroup(caller: Account, childId: string, groupId: string, ip?: string | null): Promise<Wallet> {
     const child = await directChild(caller, childId);
     if (!(await groups.find(scopeOf(caller), groupId))) throw new AppError('NOT_FOUND');
     await ledger.setGroup(walletIdOf(child.id), groupId);
+    await audit(caller, child, 'billing.group_assigned', ip, { groupId });
     return getWallet(scopeOf(caller), child.id);
   }
 
@@ -140,24 +147,27 @@ export function createBillingService(deps: BillingDeps) {
     return g;
   }
 
-  async function createGroup(caller: Account, input: GroupChanges & { name: string }) {
+  async function createGroup(caller: Account, input: GroupChanges & { name: string }, ip?: string | null) {
     requireGroupOwner(caller);
     const id = newId('grp');
     await deps.db.transaction((tx) => groupRepo(tx).insert({ ...input, id, ownerId: caller.id, isDefault: false })).catch(uniqueName);
+    await audit(caller, caller, 'billing.prices_changed', ip, { groupId: id, created: true, changes: priceDetails(input) });
     return getGroup(scopeOf(caller), id);
   }
 
-  async function updateGroup(caller: Account, id: string, changes: GroupChanges) {
+  async function updateGroup(caller: Account, id: string, changes: GroupChanges, ip?: string | null) {
     requireGroupOwner(caller);
     await getGroup(scopeOf(caller), id);
     await deps.db.transaction((tx) => groupRepo(tx).update(id, changes)).catch(uniqueName);
+    await audit(caller, caller, 'billing.prices_changed', ip, { groupId: id, changes: priceDetails(changes) });
     return getGroup(scopeOf(caller), id);
   }
 
-  async function deleteGroup(caller: Account, id: string): Promise<void> {
+  async function deleteGroup(caller: Account, id: string, ip?: string | null): Promise<void> {
     const g = await getGroup(scopeOf(caller), id);
     if (g.isDefault || g.members > 0) throw new AppError('GROUP_IN_USE', { members: g.members });
     await groups.delete(id);
+    await audit(caller, caller, 'billing.prices_changed', ip, { groupId: id, deleted: true });
   }
 
   /**
@@ -211,6 +221,11 @@ export function createBillingService(deps: BillingDeps) {
     deliverLowCreditAlerts,
     reconcile: () => ledger.reconcile(),
   };
+}
+
+/** A price-list change as the audit log shows it: amounts as strings. */
+function priceDetails(c: GroupChanges): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(c, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
 }
 
 function uniqueName(err: unknown): never {
