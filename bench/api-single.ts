@@ -1,6 +1,7 @@
 // Benchmark 3: single-message API calls (POST /api/v1/messages with one recipient and an API
 // key) from 64 keep-alive connections for a fixed time. Target: ≥ 5,000 req/s, p99 ≤ 25 ms.
 //   npx tsx bench/api-single.ts [seconds=10] [connections=64]
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/api-single.ts
 import http from 'node:http';
 import { freshChapar, machine, numbers } from './common.ts';
 
@@ -44,7 +45,7 @@ latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
 
 console.log(`machine: ${machine()}`);
-console.log(`${connections} connections for ${seconds} s, server and client in one process (PGlite embedded)`);
+console.log(`${connections} connections for ${seconds} s, server and client in one process, ${c.database}`);
 console.log(`requests: ${latencies.length}, non-202: ${errors}, throughput: ${Math.round(latencies.length / elapsed)} req/s`);
 console.log(`latency ms: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}, max ${latencies.at(-1)!.toFixed(1)}`);
 agent.destroy();

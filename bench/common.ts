@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/config.ts';
 import { startChapar, type StartOptions } from '../src/server.ts';
@@ -13,9 +14,24 @@ export function machine(): string {
   return `${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}, ${os.platform()} ${os.arch()}`;
 }
 
+/** BENCH_DATABASE_URL=postgres://… runs on a fresh database of that server instead of PGlite. */
+async function databaseUrl(): Promise<string | undefined> {
+  const server = process.env.BENCH_DATABASE_URL;
+  if (!server) return undefined;
+  const name = `chapar_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 export async function freshChapar(opts: StartOptions = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chapar-bench-'));
-  const config = parseConfig({ CHAPAR_DATA_DIR: dir, CHAPAR_ADMIN_PASSWORD: 'bench-admin-pass', CHAPAR_PLATFORM_HOSTS: '127.0.0.1,localhost', NODE_ENV: 'production', CHAPAR_LOG_LEVEL: 'warn' });
+  const url = await databaseUrl();
+  const config = parseConfig({ ...(url ? { DATABASE_URL: url } : {}), CHAPAR_DATA_DIR: dir, CHAPAR_ADMIN_PASSWORD: 'bench-admin-pass', CHAPAR_PLATFORM_HOSTS: '127.0.0.1,localhost', NODE_ENV: 'production', CHAPAR_LOG_LEVEL: 'warn' });
   const chapar = await startChapar(config, { logger: pino({ level: 'warn' }), jobs: false, ...opts });
   await chapar.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(chapar.app.server.address() as { port: number }).port}`;
@@ -32,7 +48,7 @@ export async function freshChapar(opts: StartOptions = {}) {
   const user = await call(admin, 'POST', '/api/v1/accounts', { username: 'bench', password: 'bench-pass-1', mobile: '09120000001', kind: 'user' });
   await call(admin, 'POST', `/api/v1/accounts/${user.id}/credit`, { amount: '100000000000', note: 'benchmark' });
   const token = (await call(null, 'POST', '/api/v1/auth/login', { username: 'bench', password: 'bench-pass-1' })).token as string;
-  return { chapar, base, call, admin, token, userId: user.id as string, dir };
+  return { chapar, base, call, admin, token, userId: user.id as string, dir, database: url ? 'PostgreSQL' : 'embedded PGlite' };
 }
 
 export function startSimulatorProcess(args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
