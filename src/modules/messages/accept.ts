@@ -16,7 +16,18 @@ import { messageRepo, type Batch, type MessageClass, type NewMessage } from './r
 export const DEFAULT_VALIDITY_MS = 24 * 3_600_000;
 export const MAX_RECIPIENTS = 2_000_000;
 
-export type SendInput = { to: readonly string[]; text: string; class: MessageClass; from?: string; sendAt?: Date | null };
+export type SendInput = {
+  to: readonly string[];
+  /** The text, or for a peer-to-peer send the template the per-recipient texts were made from. */
+  text: string;
+  class: MessageClass;
+  from?: string;
+  sendAt?: Date | null;
+  /** Peer-to-peer: each recipient's own text, aligned with `to`. */
+  texts?: readonly string[];
+  /** Gradual sending: at most this many messages a minute. */
+  perMinute?: number;
+};
 export type SendMeta = { idempotencyKey?: string; source: Batch['source'] };
 export type SendResult = { batchId: string; accepted: number; blacklisted: number; rejected: RejectedRecipient[]; parts: number; cost: bigint; status: Batch['status']; replayed: boolean };
 
@@ -31,7 +42,10 @@ type Prepared = {
 type Priced = {
   text: string;
   alphabet: 'gsm7' | 'ucs2';
+  /** the most parts of any message (all of them, unless peer-to-peer) */
   parts: number;
+  /** peer-to-peer: each valid recipient's final text and parts */
+  own: { text: string; parts: number }[] | null;
   evaluation: SendEvaluation;
   cells: CountedCell[];
   /** index into cells for each valid recipient, or -1 when compliance blocked it */
@@ -43,6 +57,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
   async function prepare(caller: Account, input: SendInput): Promise<Prepared> {
     if (!input.text.trim()) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'text' }] });
     if (input.to.length > MAX_RECIPIENTS) throw new AppError('TOO_MANY_RECIPIENTS', { max: MAX_RECIPIENTS });
+    if (input.texts && input.texts.length !== input.to.length) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'texts', message: 'one text per recipient' }] });
     const line = await deps.lines.resolveSendLine(caller, input.from);
     return { line, recipients: parseRecipients(input.to, line.operators) };
   }
@@ -59,9 +74,19 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     });
     if (evaluation.reject) throw new AppError(evaluation.reject.code, evaluation.reject.details);
     const text = analyseText(evaluation.text, { ref16: p.line.ref16 });
-    if (text.parts > MAX_PARTS) throw new AppError('TEXT_TOO_LONG', { parts: text.parts, max: MAX_PARTS });
+    // Peer-to-peer: compliance judged the template; a footer it appended goes on every text.
+    const footer = evaluation.text.startsWith(input.text) ? evaluation.text.slice(input.text.length) : '';
+    const own = input.texts
+      ? p.recipients.valid.map((r) => {
+          const t = `${input.texts![r.index]}${footer}`;
+          const a = analyseText(t, { ref16: p.line.ref16 });
+          return { text: t, parts: a.parts, alphabet: a.alphabet };
+        })
+      : null;
+    const maxParts = own ? own.reduce((m, o) => Math.max(m, o.parts), 0) : text.parts;
+    if (maxParts > MAX_PARTS) throw new AppError('TEXT_TOO_LONG', { parts: maxParts, max: MAX_PARTS });
     const cells: CountedCell[] = [];
-    const byOperator = new Map<string, number>();
+    const byCell = new Map<string, number>();
     const cellIndex = new Int32Array(p.recipients.valid.length);
     let blocked = 0;
     p.recipients.valid.forEach((r, i) => {
@@ -70,16 +95,19 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
         blocked++;
         return;
       }
-      let c = byOperator.get(r.operator);
+      const parts = own ? own[i].parts : text.parts;
+      const alphabet = own ? own[i].alphabet : text.alphabet;
+      const key = `${r.operator}|${parts}|${alphabet}`;
+      let c = byCell.get(key);
       if (c === undefined) {
         c = cells.length;
-        byOperator.set(r.operator, c);
-        cells.push({ operator: r.operator, lineType: p.line.lineType, messageClass: input.class, alphabet: text.alphabet, parts: text.parts, count: 0 });
+        byCell.set(key, c);
+        cells.push({ operator: r.operator, lineType: p.line.lineType, messageClass: input.class, alphabet, parts, count: 0 });
       }
       cells[c].count++;
       cellIndex[i] = c;
     });
-    return { text: evaluation.text, alphabet: text.alphabet, parts: text.parts, evaluation, cells, cellIndex, blocked };
+    return { text: evaluation.text, alphabet: text.alphabet, parts: maxParts, own: own && own.map((o) => ({ text: o.text, parts: o.parts })), evaluation, cells, cellIndex, blocked };
   }
 
   /** Parts and price before sending: the panel's live counter and POST /messages/quote. */
@@ -135,18 +163,24 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       const reservation = await deps.charging.reserve(tx, { accountId: caller.id, idempotencyKey: `send:${batchId}`, cells: e.cells });
       const rows: NewMessage[] = new Array(p.recipients.valid.length);
       const messageStatus = held ? 'held' : sendAt ? 'scheduled' : 'queued';
+      let sendable = 0;
       for (let i = 0; i < rows.length; i++) {
         const r = p.recipients.valid[i];
         const c = e.cellIndex[i];
+        const body = e.own ? e.own[i].text : null;
+        const parts = e.own ? e.own[i].parts : e.parts;
+        // Gradual sending: the k-th sendable message is ready k ÷ perMinute minutes after the start.
+        const at = input.perMinute && c >= 0 ? new Date(readyAt.getTime() + Math.floor(sendable++ / input.perMinute) * 60_000) : undefined;
         rows[i] = c < 0
-          ? { recipient: r.e164, operator: r.operator, status: 'blacklisted', parts: e.parts, cost: 0n }
-          : { recipient: r.e164, operator: r.operator, status: messageStatus, parts: e.parts, cost: reservation.unitPrices[c] };
+          ? { recipient: r.e164, operator: r.operator, status: 'blacklisted', parts, cost: 0n, body }
+          : { recipient: r.e164, operator: r.operator, status: messageStatus, parts, cost: reservation.unitPrices[c], body, readyAt: at };
       }
       const r = messageRepo(tx);
       await r.insertBatch({
         id: batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, messageClass: input.class, body: e.text,
         alphabet: e.alphabet, parts: e.parts, status, sendAt, total: rows.length, rejected: p.recipients.rejected.length,
         cost: reservation.total, reservationId: reservation.reservationId, idempotencyKey: meta.idempotencyKey ?? null, source: meta.source, priority,
+        perMinute: input.perMinute ?? null, personalised: Boolean(e.own),
       });
       await r.insertMessages({ id: batchId, accountId: caller.id, priority, expiresAt: new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows);
       if (moderated) {

@@ -4,7 +4,8 @@ import { normaliseIranMobile, operatorOf, type Operator } from '../../lib/phone.
 export type RejectedRecipient = { to: string; code: 'INVALID_NUMBER' | 'OPERATOR_NOT_SUPPORTED' };
 
 export type ParsedRecipients = {
-  valid: { e164: string; operator: Operator }[];
+  /** `index`: the recipient's position in the input (for per-recipient texts). */
+  valid: { e164: string; operator: Operator; index: number }[];
   rejected: RejectedRecipient[];
   duplicates: number;
 };
@@ -15,7 +16,8 @@ export function parseRecipients(input: readonly string[], reachable?: readonly s
   const rejected: RejectedRecipient[] = [];
   let duplicates = 0;
   const reach = reachable ? new Set(reachable) : null;
-  for (const raw of input) {
+  for (let index = 0; index < input.length; index++) {
+    const raw = input[index];
     const e164 = normaliseIranMobile(raw);
     if (!e164) {
       rejected.push({ to: raw, code: 'INVALID_NUMBER' });
@@ -31,7 +33,7 @@ export function parseRecipients(input: readonly string[], reachable?: readonly s
       rejected.push({ to: raw, code: 'OPERATOR_NOT_SUPPORTED' });
       continue;
     }
-    valid.push({ e164, operator });
+    valid.push({ e164, operator, index });
   }
   return { valid, rejected, duplicates };
 }

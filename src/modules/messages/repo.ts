@@ -29,10 +29,12 @@ export type Batch = {
   idempotencyKey: string | null;
   source: 'api' | 'panel' | 'smpp' | 'system';
   priority: number;
+  perMinute: number | null;
+  personalised: boolean;
   createdAt: Date;
 };
 
-export type NewMessage = { recipient: string; operator: string; status: RecipientStatus; parts: number; cost: bigint };
+export type NewMessage = { recipient: string; operator: string; status: RecipientStatus; parts: number; cost: bigint; body?: string | null; readyAt?: Date };
 
 export type ClaimedMessage = {
   id: bigint;
@@ -68,6 +70,8 @@ const toBatch = (r: Record<string, unknown>): Batch => ({
   idempotencyKey: (r.idempotency_key as string) ?? null,
   source: r.source as Batch['source'],
   priority: Number(r.priority),
+  perMinute: r.per_minute === null || r.per_minute === undefined ? null : Number(r.per_minute),
+  personalised: Boolean(r.personalised),
   createdAt: toDate(r.created_at)!,
 });
 
@@ -78,22 +82,26 @@ export function messageRepo(db: Db) {
     async insertBatch(b: Omit<Batch, 'createdAt'>): Promise<void> {
       await db.query(
         `INSERT INTO batches (id, account_id, account_path, line_id, message_class, body, alphabet, parts, status, send_at, total,
-           rejected, cost, reservation_id, idempotency_key, source, priority)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+           rejected, cost, reservation_id, idempotency_key, source, priority, per_minute, personalised)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
         [b.id, b.accountId, b.accountPath, b.lineId, b.messageClass, b.body, b.alphabet, b.parts, b.status, b.sendAt, b.total,
-          b.rejected, b.cost, b.reservationId, b.idempotencyKey, b.source, b.priority],
+          b.rejected, b.cost, b.reservationId, b.idempotencyKey, b.source, b.priority, b.perMinute, b.personalised],
       );
     },
 
     async insertMessages(batch: { id: string; accountId: string; priority: number; expiresAt: Date; readyAt: Date }, rows: NewMessage[]): Promise<void> {
+      const validityMs = batch.expiresAt.getTime() - batch.readyAt.getTime();
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk = rows.slice(i, i + CHUNK);
+        // Per-message text and ready time only when some message has its own (P2P, gradual sends).
+        const own = chunk.some((m) => m.body || m.readyAt);
         await db.query(
-          `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at, settled)
-           SELECT $1, $2, r, o, s, p, c, $3, $4, $5, s = 'blacklisted'
-           FROM unnest($6::text[], $7::text[], $8::text[], $9::int2[], $10::int8[]) AS t(r, o, s, p, c)`,
-          [batch.id, batch.accountId, batch.priority, batch.expiresAt, batch.readyAt,
-            chunk.map((m) => m.recipient), chunk.map((m) => m.operator), chunk.map((m) => m.status), chunk.map((m) => m.parts), chunk.map((m) => m.cost.toString())],
+          `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at, settled, body)
+           SELECT $1, $2, r, o, s, p, c, $3, COALESCE(at, $4) + $5 * interval '1 millisecond', COALESCE(at, $4), s = 'blacklisted', b
+           FROM unnest($6::text[], $7::text[], $8::text[], $9::int2[], $10::int8[], $11::text[], $12::timestamptz[]) AS t(r, o, s, p, c, b, at)`,
+          [batch.id, batch.accountId, batch.priority, batch.readyAt, validityMs,
+            chunk.map((m) => m.recipient), chunk.map((m) => m.operator), chunk.map((m) => m.status), chunk.map((m) => m.parts), chunk.map((m) => m.cost.toString()),
+            own ? chunk.map((m) => m.body ?? null) : new Array(chunk.length).fill(null), own ? chunk.map((m) => m.readyAt ?? null) : new Array(chunk.length).fill(null)],
         );
       }
     },
@@ -197,8 +205,8 @@ export function messageRepo(db: Db) {
            UPDATE messages SET status = 'sending', claimed_at = $2, attempts = attempts + 1, updated_at = $2
            WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2
                                 ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED))
-           RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at)
-         SELECT c.*, b.body, b.message_class, l.number AS line_number, l.line_type, l.ref16
+           RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at, body AS own_body)
+         SELECT c.*, COALESCE(c.own_body, b.body) AS body, b.message_class, l.number AS line_number, l.line_type, l.ref16
          FROM claimed c JOIN batches b ON b.id = c.batch_id JOIN lines l ON l.id = b.line_id
          ORDER BY c.id`,
         [n, now],

@@ -9,8 +9,9 @@ export const sendBody = z.object({
   class: messageClass.default('service'),
   from: z.string().max(40).optional(),
   sendAt: z.iso.datetime({ offset: true }).optional().nullable(),
+  perMinute: z.number().int().min(1).max(1_000_000).optional().describe('gradual sending: at most this many messages a minute'),
 });
-export const quoteBody = sendBody.omit({ sendAt: true });
+export const quoteBody = sendBody.omit({ sendAt: true, perMinute: true });
 
 const rejected = z.array(z.object({ to: z.string(), code: z.string() }));
 
