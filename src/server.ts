@@ -13,7 +13,9 @@ import { buildApp } from './http/app.ts';
 import { createServices, type Services } from './services.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
+import { agencyRenewalsJob, domainChecksJob } from './modules/agencies/jobs.ts';
 import type { EngineOptions } from './modules/messages/engine.ts';
+import { deferredSms } from './modules/messages/system-sms.ts';
 
 export type Chapar = {
   app: FastifyInstance;
@@ -56,9 +58,13 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
   const boot = await services.accounts.bootstrapPlatform(config.admin);
   const platform = await services.accounts.findPlatform();
   if (platform) await services.engine.ensureDefaults(platform.id);
-  const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never, services.engine.webhooks.job as never] });
+  const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never, services.engine.webhooks.job as never, agencyRenewalsJob(services.terms) as never, domainChecksJob(services.domains) as never] });
   if (jobs) services.engine.webhooks.attachQueue(jobs);
-  if (opts.engine !== false) await services.engine.start();
+  if (opts.engine !== false) {
+    await services.engine.start();
+    // From now on system SMS (codes, alerts) travel through the engine like any message.
+    services.notifications.setAdapter('sms', deferredSms);
+  }
   const app = await buildApp(services, { logger: log });
   return {
     app,

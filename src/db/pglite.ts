@@ -1,6 +1,10 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import type { Db, QueryResult, Row } from './driver.ts';
 
+// PGlite reports affectedRows 0 for a SELECT; node-postgres's rowCount is the number of rows
+// returned. Both drivers answer like node-postgres.
+const rowCount = (r: { affectedRows?: number; rows: unknown[] }) => Math.max(r.affectedRows ?? 0, r.rows.length);
+
 // int8 as bigint: money never passes through a float.
 const parsers = { [types.INT8]: (v: string) => BigInt(v) };
 
@@ -9,7 +13,7 @@ function wrapTx(tx: Transaction): Db {
     kind: 'pglite',
     async query<T extends Row>(sql: string, params?: readonly unknown[]) {
       const r = await tx.query<T>(sql, params as unknown[] | undefined, { parsers });
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length } satisfies QueryResult<T>;
+      return { rows: r.rows, rowCount: rowCount(r) } satisfies QueryResult<T>;
     },
     async exec(sql: string) {
       await tx.exec(sql);
@@ -30,7 +34,7 @@ export async function openPglite(dataDir: string | undefined): Promise<PgliteDb>
     kind: 'pglite',
     async query<T extends Row>(sql: string, params?: readonly unknown[]) {
       const r = await pg.query<T>(sql, params as unknown[] | undefined, { parsers });
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      return { rows: r.rows, rowCount: rowCount(r) };
     },
     async exec(sql: string) {
       await pg.exec(sql);

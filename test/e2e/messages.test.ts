@@ -162,6 +162,25 @@ describe('sending through the engine to the simulator SMSC', () => {
   });
 });
 
+describe('system SMS through the engine', () => {
+  let t: TestChapar;
+  beforeAll(async () => {
+    t = await testChapar({ engine: true, engineOptions: { simulator: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 1, max: 5 }, record: true } } } });
+  });
+  afterAll(() => t.close());
+
+  it('sends a sign-up code as an OTP from the platform’s line, delivered by the SMSC', async () => {
+    const res = await t.api({ url: '/api/v1/auth/signup', body: { username: 'newbie', password: 'newbie-pass-1', mobile: '09361234567' } });
+    expect(res.status).toBe(200);
+    const sent = await until('code through the engine', () => t.db.query("SELECT status FROM notifications WHERE recipient = '+989361234567'"), (r) => r.rows[0]?.status === 'sent');
+    expect(sent.rows).toHaveLength(1);
+    const batch = await until('code delivered', () => t.db.query("SELECT b.message_class, m.status FROM batches b JOIN messages m ON m.batch_id = b.id WHERE b.source = 'system' AND m.recipient = '+989361234567'"), (r) => r.rows[0]?.status === 'delivered');
+    expect(batch.rows[0].message_class).toBe('otp');
+    const sim = simulator(t);
+    expect(sim.smsc.received.find((p) => p.to.endsWith('9361234567'))?.text).toMatch(/\d{6}/);
+  });
+});
+
 function simulator(t: TestChapar): SimulatorUpstream {
   const stats = t.services.engine.routing.stats();
   const id = Object.keys(stats)[0];

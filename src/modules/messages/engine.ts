@@ -17,6 +17,7 @@ import type { ComplianceService } from '../compliance/service.ts';
 import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { createReceiptProcessor } from './receipts.ts';
 import { createSettlement } from './settlement.ts';
+import { createSystemSms } from './system-sms.ts';
 
 export type EngineOptions = {
   dispatcher?: Partial<DispatcherOptions>;
@@ -57,6 +58,7 @@ export function createMessageEngine(deps: {
     },
   });
   const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher });
+  const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept });
 
   settlement.onFinal(async (tx, finals) => {
     const byAccount = new Map<string, unknown[]>();
@@ -109,15 +111,17 @@ export function createMessageEngine(deps: {
   }
 
   return {
-    lines, accept, batches, inbox, webhooks, receipts, routing, dispatcher, settlement, ensureDefaults,
+    lines, accept, batches, inbox, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
     async start() {
       await routing.reload();
       receipts.start();
       await dispatcher.start();
+      systemSms.start();
       fragmentTimer = setInterval(() => void inbox.flushStaleFragments().catch((err: unknown) => log.error({ err }, 'inbound reassembly sweep failed')), 60_000);
     },
     async stop() {
       if (fragmentTimer) clearInterval(fragmentTimer);
+      await systemSms.stop();
       await dispatcher.stop();
       await routing.stop();
       await receipts.stop();

@@ -16,7 +16,8 @@ import { notificationRepo, type Channel, type Notification } from './repo.ts';
 import { defaultTemplates, renderTemplate, templateKinds, unknownVariables, type Template, type TemplateKind, type TemplateVars } from './templates.ts';
 
 export type { Channel, Notification } from './repo.ts';
-export type SendResult = { ok: true } | { ok: false; retryable: boolean; code: string };
+/** `deferred`: the channel took it for later delivery; the row stays pending until it is sent. */
+export type SendResult = { ok: true; deferred?: boolean } | { ok: false; retryable: boolean; code: string };
 
 /** One adapter per channel; the message engine replaces the simulator handset for SMS. */
 export type ChannelAdapter = { send(n: { recipient: string; subject: string | null; body: string; brandId: string | null; fromName?: string | null }): Promise<SendResult> };
@@ -61,7 +62,7 @@ export function createNotificationService(deps: {
       .send({ recipient: n.recipient, subject: n.subject ?? null, body: n.body, brandId: n.brandId ?? null, fromName: n.fromName ?? null })
       .catch((err: unknown) => ({ ok: false as const, retryable: true, code: String((err as Error).message) }));
     if (!result.ok) deps.log.warn({ channel: n.channel, to: n.recipient, kind: n.kind, code: result.code }, 'notification not delivered');
-    await repo.setOutcome(id, result.ok, result.ok ? null : result.code);
+    if (!(result.ok && result.deferred)) await repo.setOutcome(id, result.ok, result.ok ? null : result.code);
     return id;
   }
 
@@ -115,7 +116,7 @@ export function createNotificationService(deps: {
   }
 
   async function setTemplate(account: { id: string; kind: string }, kind: TemplateKind, lang: Lang, t: Template): Promise<void> {
-    const unknown = unknownVariables(t);
+    const unknown = unknownVariables(t, kind);
     if (unknown.length) throw new AppError('VALIDATION_FAILED', { fields: unknown.map((name) => ({ path: `{{${name}}}`, message: 'unknown variable' })) });
     await repo.upsertTemplate(await ownBrandId(account), kind, lang, t);
   }
@@ -140,9 +141,19 @@ export function createNotificationService(deps: {
     await repo.markPanelRead(scope, [id], deps.clock.now());
   }
 
+  /** One template of a brand (its own or the default), filled, in a language: previews, welcomes. */
+  async function render(brandId: string, kind: TemplateKind, lang: Lang, vars: TemplateVars): Promise<Template> {
+    return renderTemplate(await templateFor(brandId, kind, lang), vars, lang);
+  }
+
   return {
     send,
+    /** Swaps a channel's adapter: the message engine takes over SMS once it runs. */
+    setAdapter: (channel: Channel, adapter: ChannelAdapter) => {
+      adapters[channel] = adapter;
+    },
     alert,
+    render,
     listForRecipient: (channel: Channel, recipient: string, limit = 50): Promise<Notification[]> => repo.listForRecipient(channel, recipient, limit),
     listRecent: (channel: Channel, limit = 100): Promise<Notification[]> => repo.listRecent(channel, limit),
     listPanel: repo.listPanel,
