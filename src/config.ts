@@ -22,6 +22,9 @@ const schema = z.object({
   CHAPAR_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   CHAPAR_SMTP_URL: z.string().url().refine((u) => /^smtps?:/i.test(u), 'must be smtp://… or smtps://…').optional(),
   CHAPAR_MAIL_FROM: z.string().min(3).default('Chapar <no-reply@localhost>'),
+  CHAPAR_CANONICAL_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'a host name').optional(),
+  CHAPAR_PUBLIC_IPS: z.string().default('').transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
+  CHAPAR_DNS_SERVERS: z.string().default('').transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
 });
 
 export type Config = {
@@ -38,6 +41,12 @@ export type Config = {
   /** unset: e-mail stays in the outbox (notifications table) for the platform admin to read */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** agency domains CNAME to this host (default: the first platform host) */
+  canonicalHost: string;
+  /** or point A records at these addresses */
+  publicIps: string[];
+  /** DNS servers for domain checks ("1.1.1.1", "127.0.0.1:5353"); empty: the system's */
+  dnsServers: string[];
 };
 
 export class ConfigError extends Error {
@@ -66,5 +75,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.CHAPAR_TRUST_PROXY,
     smtpUrl: e.CHAPAR_SMTP_URL,
     mailFrom: e.CHAPAR_MAIL_FROM,
+    canonicalHost: e.CHAPAR_CANONICAL_HOST ?? e.CHAPAR_PLATFORM_HOSTS[0],
+    publicIps: e.CHAPAR_PUBLIC_IPS,
+    dnsServers: e.CHAPAR_DNS_SERVERS,
   };
 }

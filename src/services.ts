@@ -13,9 +13,20 @@ import { createBrandService } from './modules/brands/service.ts';
 import { createNotificationService, type ChannelAdapter, type Channel } from './modules/notifications/service.ts';
 import { createComplianceService } from './modules/compliance/service.ts';
 import { createKycService } from './modules/kyc/service.ts';
+import { createPhonebookService } from './modules/phonebook/service.ts';
+import { createPatternService } from './modules/patterns/service.ts';
+import { createCampaignRecipients } from './modules/campaigns/recipients.ts';
 import { createCannedReplyService } from './modules/support/canned.ts';
 import { createSupportService } from './modules/support/service.ts';
 import { mailerFor } from './mail/mailer.ts';
+import { createAnnouncer } from './modules/agencies/announce.ts';
+import { createAgencyService } from './modules/agencies/service.ts';
+import { createAgencySettingsService } from './modules/agencies/settings.ts';
+import { createTermService } from './modules/agencies/terms.ts';
+import { createUserManagement } from './modules/agencies/users.ts';
+import { createBrandingService } from './modules/branding/service.ts';
+import { createDomainService } from './modules/domains/service.ts';
+import { createPackageService } from './modules/packages/service.ts';
 import { createMessageEngine, type EngineOptions } from './modules/messages/engine.ts';
 import { createUpstream } from './upstreams/registry.ts';
 
@@ -38,16 +49,32 @@ export function createServices(o: ServiceOptions) {
   const accounts = createAccountService({ db: o.db, clock: o.clock, audit, brands });
   const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications, audit });
   const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production });
-  const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours });
+  // Access packages: registered after billing, so a package's credit moves once the wallet exists.
+  const packages = createPackageService({ db: o.db, clock: o.clock, accounts, billing, audit });
+  const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours, permissions: packages });
+  const terms = createTermService({ db: o.db, clock: o.clock, log: o.log, accounts, brands, billing, audit, notifications });
+  const announce = createAnnouncer({ db: o.db, clock: o.clock, log: o.log, accounts, brands, notifications, mailer });
+  const agencies = createAgencyService({ db: o.db, clock: o.clock, log: o.log, accounts, brands, billing, topups, audit, announce, terms });
+  const agencySettings = createAgencySettingsService({ db: o.db, clock: o.clock, accounts, audit });
+  const branding = createBrandingService({ db: o.db, clock: o.clock, accounts, brands, audit });
+  const domains = createDomainService({
+    db: o.db, clock: o.clock, log: o.log, accounts, brands, audit, platformHosts: o.config.platformHosts,
+    dns: { canonicalHost: o.config.canonicalHost, publicIps: o.config.publicIps, servers: o.config.dnsServers },
+  });
+  const users = createUserManagement({ db: o.db, clock: o.clock, accounts, auth, brands, billing, audit, notifications, packages, settings: agencySettings });
   const support = createSupportService({ db: o.db, clock: o.clock, log: o.log, audit, accounts, notifications });
   const cannedReplies = createCannedReplyService({ db: o.db, clock: o.clock });
   const kyc = createKycService({ db: o.db, clock: o.clock, audit });
   const compliance = createComplianceService({ db: o.db, clock: o.clock, audit, kyc, accounts });
+  const phonebook = createPhonebookService({ db: o.db, clock: o.clock, onImportError: (err, importId) => o.log.error({ err, importId }, 'phonebook import failed') });
+  const patterns = createPatternService({ db: o.db, clock: o.clock, audit });
+  const campaignRecipients = createCampaignRecipients({ phonebook });
   const engine = createMessageEngine({
     db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine,
     upstreamFactory: (c) => createUpstream(c.kind, c.settings as never),
   });
-  return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, billing, topups, engine, auth, support, cannedReplies, kyc, compliance, mailer };
+  return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, billing, topups, engine, auth, support, cannedReplies, kyc, compliance, phonebook, patterns, campaignRecipients, mailer,
+    packages, terms, agencies, agencySettings, branding, domains, users };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -28,6 +28,14 @@ import { lineRoutes } from '../modules/lines/routes.ts';
 import { messageRoutes } from '../modules/messages/routes.ts';
 import { routingRoutes } from '../modules/routing/routes.ts';
 import { webhookRoutes } from '../modules/webhooks/routes.ts';
+import { phonebookRoutes } from '../modules/phonebook/routes.ts';
+import { patternRoutes } from '../modules/patterns/routes.ts';
+import { agencyRoutes } from '../modules/agencies/routes.ts';
+import { userRoutes } from '../modules/agencies/users-routes.ts';
+import { brandingRoutes } from '../modules/branding/routes.ts';
+import { domainRoutes } from '../modules/domains/routes.ts';
+import { packageRoutes } from '../modules/packages/routes.ts';
+import { adminStateNotice } from '../modules/agencies/notice.ts';
 import { registerContext } from './context.ts';
 import { registerErrorHandler } from './errors-handler.ts';
 import { AppError } from './errors.ts';
@@ -98,7 +106,12 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, { auth: services.auth, secureCookies: services.config.production });
-  accountRoutes(app, { accounts: services.accounts, brands: services.brands });
+  accountRoutes(app, { accounts: services.accounts, brands: services.brands, brandNotice: adminStateNotice(services.terms) });
+  agencyRoutes(app, { agencies: services.agencies, terms: services.terms, settings: services.agencySettings });
+  userRoutes(app, { users: services.users });
+  brandingRoutes(app, { branding: services.branding });
+  domainRoutes(app, { domains: services.domains });
+  packageRoutes(app, { packages: services.packages });
   billingRoutes(app, { billing: services.billing });
   topupRoutes(app, { topups: services.topups });
   notificationRoutes(app, { notifications: services.notifications });
@@ -111,6 +124,8 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   inboxRoutes(app, { inbox: services.engine.inbox });
   routingRoutes(app, { routing: services.engine.routing });
   webhookRoutes(app, { webhooks: services.engine.webhooks });
+  phonebookRoutes(app, { phonebook: services.phonebook });
+  patternRoutes(app, { patterns: services.patterns });
   for (const add of opts.routes ?? []) add(app, services);
 
   registerPanel(app);

@@ -142,6 +142,59 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     en: (d) => `A document must be a JPEG, PNG or PDF of at most ${Math.round(Number(d.maxBytes ?? 5242880) / 1048576)} MB.`,
   },
   MODERATION_ALREADY_DECIDED: { fa: 'دربارهٔ این ارسال قبلاً تصمیم گرفته شده است.', en: 'This send has already been decided.' },
+  APPLICATION_STATE: {
+    fa: (d) => `این کار در وضعیت فعلی درخواست (${String(d.status ?? '')}) ممکن نیست.`,
+    en: (d) => `This step is not possible while the application is ${String(d.status ?? 'in its current state')}.`,
+  },
+  APPLICATION_INCOMPLETE: {
+    fa: (d) => `درخواست کامل نیست${fieldList(d) ? `: ${fieldList(d)}` : '.'}`,
+    en: (d) => `The application is incomplete${fieldList(d) ? `: ${fieldList(d).replaceAll('، ', ', ')}` : '.'}`,
+  },
+  AGENCY_ADMIN_SUSPENDED: {
+    fa: 'اعتبار نمایندگی به پایان رسیده و مهلت تمدید هم گذشته است؛ تا تمدید، ساختن کاربر و تغییر تنظیمات ممکن نیست. کاربران همچنان پیامک می‌فرستند.',
+    en: 'The agency’s term has ended and its grace period is over: creating users and changing settings are suspended until it is renewed. Its users can still send.',
+  },
+  PERMISSION_DENIED: {
+    fa: (d) => `بستهٔ دسترسی شما اجازهٔ این کار را نمی‌دهد (${String(d.permission ?? '')}).`,
+    en: (d) => `Your access package does not allow this (${String(d.permission ?? '')}).`,
+  },
+  SUBACCOUNT_LIMIT: {
+    fa: (d) => `سقف زیرحساب‌های بستهٔ شما (${toPersianDigits(Number(d.max ?? 0))}) پر شده است.`,
+    en: (d) => `Your package allows at most ${Number(d.max ?? 0)} sub-accounts.`,
+  },
+  DOMAIN_TAKEN: { fa: 'این دامنه قبلاً ثبت شده است.', en: 'That domain is already registered.' },
+  INVALID_DOMAIN: { fa: 'نام دامنه معتبر نیست (نمونه: sms.example.ir).', en: 'Not a valid domain name (e.g. sms.example.com).' },
+  ASSET_NOT_ALLOWED: {
+    fa: (d) => `فایل پذیرفته نیست؛ فقط PNG، JPEG، WebP یا ICO تا ${toPersianDigits(Math.round(Number(d.maxBytes ?? 0) / 1024))} کیلوبایت.`,
+    en: (d) => `File not accepted: only PNG, JPEG, WebP or ICO up to ${Math.round(Number(d.maxBytes ?? 0) / 1024)} KB.`,
+  },
+  IMPORT_FILE_INVALID: {
+    fa: (d) => (d.reason === 'too_large' ? `حجم فایل بیش از ${toPersianDigits(Math.round(Number(d.maxBytes ?? 0) / 1048576))} مگابایت است.` : d.reason === 'empty' ? 'فایل خالی است.' : 'فایل خوانده نشد؛ فقط CSV یا XLSX (اکسل) پذیرفته می‌شود.'),
+    en: (d) => (d.reason === 'too_large' ? `The file is larger than ${Math.round(Number(d.maxBytes ?? 0) / 1048576)} MB.` : d.reason === 'empty' ? 'The file is empty.' : 'The file could not be read; only CSV or XLSX (Excel) files are accepted.'),
+  },
+  FIELD_KEY_TAKEN: { fa: 'فیلدی با این کلید از قبل وجود دارد.', en: 'A field with this key already exists.' },
+  GROUP_NAME_TAKEN: { fa: 'گروهی با این نام از قبل در دفترچه تلفن شما هست.', en: 'Your phonebook already has a group with this name.' },
+  PATTERN_INVALID: {
+    fa: (d) => `الگو معتبر نیست${d.variable ? ` (متغیر %${String(d.variable)}%)` : ''}: ${String(d.reason ?? '')}`,
+    en: (d) => `The pattern is not valid${d.variable ? ` (variable %${String(d.variable)}%)` : ''}: ${String(d.reason ?? '')}`,
+  },
+  PATTERN_NOT_APPROVED: {
+    fa: (d) => (d.status === 'rejected' ? 'این الگو رد شده است و با آن نمی‌توان پیامک فرستاد.' : 'این الگو هنوز تأیید نشده است؛ پس از تأیید سامانه می‌توانید با آن پیامک بفرستید.'),
+    en: (d) => (d.status === 'rejected' ? 'This pattern was rejected; it cannot be used to send.' : 'This pattern is not approved yet; you can send with it once the platform approves it.'),
+  },
+  PATTERN_NOT_EDITABLE: { fa: 'الگوی تأییدشده تغییر نمی‌کند؛ الگوی تازه‌ای بسازید.', en: 'An approved pattern cannot be changed; create a new one.' },
+  PATTERN_PARAM_INVALID: {
+    fa: (d) => {
+      const p = `«${String(d.param ?? '')}»`;
+      const why = { missing: 'داده نشده است', unexpected: 'در الگو نیست', type: d.type === 'number' ? 'باید فقط رقم باشد' : d.type === 'date' ? 'باید تاریخ باشد' : 'نوعش درست نیست', too_long: `بیش از ${toPersianDigits(Number(d.maxLength ?? 0))} نویسه است`, empty: 'خالی است' }[String(d.reason)] ?? 'معتبر نیست';
+      return `مقدار متغیر ${p} ${why}.`;
+    },
+    en: (d) => {
+      const p = `"${String(d.param ?? '')}"`;
+      const why = { missing: 'is missing', unexpected: 'is not a variable of this pattern', type: `must be a ${String(d.type ?? 'valid value')}`, too_long: `is longer than ${Number(d.maxLength ?? 0)} characters`, empty: 'is empty' }[String(d.reason)] ?? 'is not valid';
+      return `Parameter ${p} ${why}.`;
+    },
+  },
   NOT_READY: { fa: 'سامانه هنوز آماده نیست.', en: 'The service is not ready.' },
   INTERNAL: { fa: 'خطای داخلی رخ داد؛ دوباره تلاش کنید.', en: 'Something went wrong on our side; please try again.' },
 };

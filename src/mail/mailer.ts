@@ -3,7 +3,8 @@
 // platform admin reads it at GET /api/v1/system/outbox?channel=email).
 import { createSmtpMailer } from './smtp.ts';
 
-export type MailMessage = { to: string; subject: string; text: string; fromName?: string | null };
+export type MailAttachment = { filename: string; content: Buffer; contentType: string };
+export type MailMessage = { to: string; subject: string; text: string; fromName?: string | null; attachments?: MailAttachment[] };
 /** Expected failures are values; `retryable` says whether trying later may help. */
 export type MailResult = { ok: true; messageId?: string } | { ok: false; retryable: boolean; code: string };
 export type Mailer = { readonly kind: MailerKind; send(m: MailMessage): Promise<MailResult>; close(): Promise<void> };

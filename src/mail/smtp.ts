@@ -24,7 +24,7 @@ export function createSmtpMailer(o: { url: string; from: string }): Mailer {
     kind: 'smtp',
     async send(m: MailMessage): Promise<MailResult> {
       try {
-        const info = await transport.sendMail({ from: fromHeader(o.from, m.fromName), to: m.to, subject: m.subject, text: m.text });
+        const info = await transport.sendMail({ from: fromHeader(o.from, m.fromName), to: m.to, subject: m.subject, text: m.text, attachments: m.attachments });
         return { ok: true, messageId: info.messageId };
       } catch (err) {
         return mapSmtpError(err as SmtpError);

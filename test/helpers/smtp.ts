@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-export type ReceivedMail = { from: string; to: string[]; subject: string; text: string; headers: Record<string, string> };
+export type ReceivedMail = { from: string; to: string[]; subject: string; text: string; headers: Record<string, string>; raw: string };
 
 function decodeWords(s: string): string {
   return s.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_m, enc: string, data: string) =>
@@ -23,7 +23,7 @@ function decodeQp(s: string): string {
 }
 
 /** Enough of RFC 5322 / MIME for a single-part text message, as nodemailer writes one. */
-export function parseMail(raw: string): Omit<ReceivedMail, 'to'> {
+export function parseMail(raw: string): Omit<ReceivedMail, 'to' | 'raw'> {
   const split = raw.indexOf('\r\n\r\n');
   const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
   const body = raw.slice(split + 4);
@@ -47,7 +47,8 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        mails.push({ ...parseMail(Buffer.concat(chunks).toString('utf8')), to: session.envelope.rcptTo.map((r) => r.address) });
+        const raw = Buffer.concat(chunks).toString('utf8');
+        mails.push({ ...parseMail(raw), raw, to: session.envelope.rcptTo.map((r) => r.address) });
         callback();
       });
     },

@@ -25,10 +25,13 @@ export type Account = {
   lockedUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** an agency's term end, or a user's package validity; null: no end */
+  validUntil: Date | null;
+  packageId: string | null;
 };
 
 const columns = `id, kind, parent_id, path, depth, username, password_hash, display_name, mobile, mobile_verified_at,
-  email, status, locale, totp_secret, totp_enabled_at, failed_logins, locked_until, created_at, updated_at`;
+  email, status, locale, totp_secret, totp_enabled_at, failed_logins, locked_until, created_at, updated_at, valid_until, package_id`;
 
 function toAccount(r: Record<string, unknown>): Account {
   return {
@@ -51,6 +54,8 @@ function toAccount(r: Record<string, unknown>): Account {
     lockedUntil: toDate(r.locked_until),
     createdAt: toDate(r.created_at)!,
     updatedAt: toDate(r.updated_at)!,
+    validUntil: toDate(r.valid_until),
+    packageId: (r.package_id as string | null) ?? null,
   };
 }
 
@@ -178,6 +183,23 @@ export function accountRepo(db: Db) {
 
     async setStatus(id: string, status: AccountStatus): Promise<void> {
       await db.query('UPDATE accounts SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
+    },
+
+    /** The agency programme: a user account gains the agency capability. */
+    async setKind(id: string, kind: AccountKind): Promise<void> {
+      await db.query('UPDATE accounts SET kind = $2, updated_at = now() WHERE id = $1', [id, kind]);
+    },
+
+    async setValidity(id: string, validUntil: Date | null): Promise<void> {
+      await db.query('UPDATE accounts SET valid_until = $2, updated_at = now() WHERE id = $1', [id, validUntil]);
+    },
+
+    async setPackage(id: string, packageId: string | null): Promise<void> {
+      await db.query('UPDATE accounts SET package_id = $2, updated_at = now() WHERE id = $1', [id, packageId]);
+    },
+
+    async setMobile(id: string, mobile: string): Promise<void> {
+      await db.query('UPDATE accounts SET mobile = $2, mobile_verified_at = now(), updated_at = now() WHERE id = $1', [id, mobile]);
     },
 
     async updateProfile(id: string, p: { displayName?: string; email?: string | null; locale?: 'fa' | 'en' }): Promise<void> {

@@ -8,11 +8,15 @@ import type { BrandService } from '../brands/service.ts';
 import type { AccountService } from './service.ts';
 import * as s from './schema.ts';
 
-export function accountRoutes(app: FastifyInstance, deps: { accounts: AccountService; brands: BrandService }) {
+/** What the sign-in page must say about a brand's owner (an agency past its grace period). */
+export type BrandNotice = (brand: { accountId: string; isPlatform: boolean }, lang: 'fa' | 'en') => Promise<z.infer<typeof s.brandNotice> | null>;
+
+export function accountRoutes(app: FastifyInstance, deps: { accounts: AccountService; brands: BrandService; brandNotice?: BrandNotice }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/v1/brand', { schema: { tags: ['brand'], summary: 'The brand of this host (public: the sign-in page shows it)', response: { 200: brandSchema } } }, async (req) => {
-    return brandView(requireBrand(req), req.lang);
+  r.get('/api/v1/brand', { schema: { tags: ['brand'], summary: 'The brand of this host (public: the sign-in page shows it, and why an agency’s panel is limited)', response: { 200: brandSchema.extend({ notice: s.brandNotice.nullable() }) } } }, async (req) => {
+    const brand = requireBrand(req);
+    return { ...brandView(brand, req.lang), notice: deps.brandNotice ? await deps.brandNotice(brand, req.lang) : null };
   });
 
   r.get('/api/v1/me', { schema: { tags: ['accounts'], summary: 'Who you are', response: { 200: s.meView } } }, async (req) => {

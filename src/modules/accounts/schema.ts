@@ -10,6 +10,7 @@ export const createAccountBody = z.object({
   displayName: z.string().trim().max(100).optional(),
   locale: z.enum(['fa', 'en']).optional(),
   groupId: z.string().optional().describe('one of your user groups; default your default group'),
+  packageId: z.string().optional().describe('one of your access packages: its permissions, group, starting credit and validity'),
 });
 
 export const listAccountsQuery = z.object({
@@ -49,3 +50,10 @@ export const profileBody = z.object({
 });
 
 export const statusBody = z.object({ status: z.enum(['active', 'suspended']) });
+
+export const brandNotice = z.object({
+  code: z.enum(['AGENCY_ADMIN_SUSPENDED', 'AGENCY_IN_GRACE', 'AGENCY_EXPIRING']),
+  message: z.string(),
+  validUntil: z.string(),
+  graceUntil: z.string(),
+});

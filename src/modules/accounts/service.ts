@@ -25,9 +25,20 @@ export const USERNAME_PATTERN = /^[a-z][a-z0-9_.-]{2,31}$/;
 /** Hooks other modules add to account creation (a wallet, a group), run in the same transaction. */
 export type AccountCreatedHook = (tx: Db, account: Account, input: Record<string, unknown>) => Promise<void>;
 
+/**
+ * Checks before a parent administers its subtree (creates a child, changes its settings): an
+ * agency past its grace period, a package without create_subaccounts. Throw to refuse.
+ */
+export type AdminGuard = (db: Db, caller: Account, action: 'create_child' | 'settings', input: Record<string, unknown>) => Promise<void>;
+
 export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditService; brands: BrandService }) {
   const repo = accountRepo(deps.db);
   const hooks: AccountCreatedHook[] = [];
+  const guards: AdminGuard[] = [];
+
+  async function assertMayAdminister(caller: Account, action: 'create_child' | 'settings', input: Record<string, unknown> = {}, db: Db = deps.db): Promise<void> {
+    for (const guard of guards) await guard(db, caller, action, input);
+  }
 
   function normaliseMobileOrThrow(mobile: string): string {
     const e164 = normaliseIranMobile(mobile);
@@ -70,6 +81,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditS
   async function createChild(caller: Account, input: NewChild & Record<string, unknown>, ip: string | null): Promise<Account> {
     if (caller.kind === 'user') throw new AppError('FORBIDDEN');
     return deps.db.transaction(async (tx) => {
+      await assertMayAdminister(caller, 'create_child', input, tx);
       const account = await insertAccount(tx, caller, input, { createdBy: caller.id, mobileVerified: true, hookInput: input });
       await deps.audit.record({ actorId: caller.id, subject: account, action: 'account.created', ip, details: { kind: account.kind, username: account.username } }, tx);
       return account;
@@ -85,6 +97,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditS
   async function setStatus(caller: Account, id: string, status: 'active' | 'suspended', ip: string | null): Promise<Account> {
     const target = await getAccount(scopeOf(caller), id);
     if (target.id === caller.id) throw new AppError('FORBIDDEN');
+    await assertMayAdminister(caller, 'settings');
     await repo.setStatus(target.id, status);
     await deps.audit.record({ actorId: caller.id, subject: target, action: 'account.status_changed', ip, details: { from: target.status, to: status } });
     return { ...target, status };
@@ -113,6 +126,14 @@ export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditS
     setStatus,
     bootstrapPlatform,
     onAccountCreated: (hook: AccountCreatedHook) => hooks.push(hook),
+    addAdminGuard: (guard: AdminGuard) => guards.push(guard),
+    assertMayAdminister,
+    setKind: (id: string, kind: AccountKind, db: Db = deps.db) => accountRepo(db).setKind(id, kind),
+    setValidity: (id: string, validUntil: Date | null, db: Db = deps.db) => accountRepo(db).setValidity(id, validUntil),
+    setPackage: (id: string, packageId: string | null, db: Db = deps.db) => accountRepo(db).setPackage(id, packageId),
+    setPasswordHash: (id: string, hash: string) => repo.setPassword(id, hash),
+    setMobile: async (id: string, mobile: string) => repo.setMobile(id, normaliseMobileOrThrow(mobile)),
+    findAccountForAuthIn: (db: Db, id: string) => accountRepo(db).findByIdForAuth(id),
     listAccounts: (scope: Scope, f: AccountFilter) => repo.list(scope, f),
     findAccountForAuth: repo.findByIdForAuth,
     findPlatform: repo.findPlatform,

@@ -65,6 +65,8 @@ export function createAuthService(deps: {
   audit: AuditService;
   notifications: NotificationService;
   sessionTtlHours: number;
+  /** access packages: an API key needs `use_api` */
+  permissions?: { check(db: Db, accountId: string, permission: 'use_api'): Promise<void> };
 }) {
   const repo = authRepo(deps.db);
   const codes = createCodeService({ db: deps.db, clock: deps.clock });
@@ -261,6 +263,7 @@ export function createAuthService(deps: {
   }
 
   async function createApiKey(p: Principal, input: { name: string; allowedIps?: string[] }, ip: string | null) {
+    await deps.permissions?.check(deps.db, p.account.id, 'use_api');
     const allowedIps = (input.allowedIps ?? []).map((s) => s.trim()).filter(Boolean);
     const bad = allowedIps.filter((c) => !isValidCidr(c));
     if (bad.length) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'allowedIps', message: `not an IP or CIDR: ${bad.join(', ')}` }] });

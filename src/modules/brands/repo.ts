@@ -2,10 +2,23 @@ import type { Db } from '../../db/driver.ts';
 
 export type BrandSettings = {
   primaryColor?: string;
+  secondaryColor?: string;
   logoUrl?: string;
+  faviconUrl?: string;
   supportPhone?: string;
+  supportEmail?: string;
+  website?: string;
+  addressFa?: string;
+  addressEn?: string;
+  signInTitleFa?: string;
+  signInTitleEn?: string;
   signInTextFa?: string;
   signInTextEn?: string;
+  footerFa?: string;
+  footerEn?: string;
+  /** appended to system SMS and e-mails; default: the brand's name and support phone */
+  smsSignatureFa?: string;
+  smsSignatureEn?: string;
 };
 
 export type Brand = {

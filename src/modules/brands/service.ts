@@ -69,6 +69,21 @@ export function createBrandService(deps: { db: Db; platformHosts: string[] }) {
     return brandRepo(db).insert({ id: newId('brd'), accountId: account.id, nameFa: name, nameEn: name, settings: {} });
   }
 
+  /** The account's own brand, created when it has none (an account that becomes an agency). */
+  async function ensureBrandFor(account: { id: string; username: string; displayName: string }, db: Db = deps.db): Promise<Brand> {
+    return (await brandRepo(db).findByAccount(account.id)) ?? createBrandFor(account, db);
+  }
+
+  /** Forget cached answers for these hosts (a domain just became active, or stopped being); none: all of them. */
+  function invalidateHosts(hosts?: string[]) {
+    if (!hosts) {
+      cache.clear();
+      platformBrand = null;
+      return;
+    }
+    for (const h of hosts) cache.delete(normaliseHost(h));
+  }
+
   /** Adds a host already active: the agency-domain flow (DNS checks) builds on this. */
   async function addActiveHost(brandId: string, host: string): Promise<BrandHost> {
     const h: BrandHost = { host: normaliseHost(host), brandId, status: 'active', verifyToken: newSecret('chapar-verify', 16) };
@@ -77,7 +92,13 @@ export function createBrandService(deps: { db: Db; platformHosts: string[] }) {
     return h;
   }
 
-  return { resolveHost, brandsOf, maySignInThrough, createBrandFor, addActiveHost, getPlatformBrand, findByAccount: repo.findByAccount, listHosts: repo.listHosts };
+  return {
+    resolveHost, brandsOf, maySignInThrough, createBrandFor, ensureBrandFor, invalidateHosts, addActiveHost, getPlatformBrand, findByAccount: repo.findByAccount, brandById: repo.findById, listHosts: repo.listHosts,
+    updateBrand: async (id: string, patch: Parameters<typeof repo.update>[1]) => {
+      await repo.update(id, patch);
+      invalidateHosts();
+    },
+  };
 }
 
 export type BrandService = ReturnType<typeof createBrandService>;

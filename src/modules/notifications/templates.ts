@@ -2,7 +2,10 @@
 // override (rows in notification_templates). {{name}} placeholders; unknown names render empty.
 import type { Lang } from '../../lib/i18n.ts';
 
-export const templateKinds = ['ticket.created', 'ticket.replied', 'ticket.forwarded'] as const;
+export const templateKinds = [
+  'ticket.created', 'ticket.replied', 'ticket.forwarded',
+  'agency.welcome', 'agency.password_reset', 'agency.renewal_reminder', 'agency.low_credit', 'agency.application',
+] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 
 export type Template = { subject: string; body: string; sms: string };
@@ -12,7 +15,86 @@ export type TemplateVars = Record<string, string | { fa: string; en: string }>;
 
 export const templateVariables = ['ticketId', 'subject', 'brandName', 'priority', 'category', 'author', 'excerpt', 'status'] as const;
 
-export const defaultTemplates: Record<TemplateKind, Record<Lang, Template>> = {
+/** The agency kinds' own placeholders (every kind also has {{brandName}}, {{supportPhone}}, {{signature}}). */
+export const agencyVariables = {
+  'agency.welcome': ['name', 'username', 'password', 'loginUrl', 'validUntil'],
+  'agency.password_reset': ['name', 'username', 'password', 'loginUrl'],
+  'agency.renewal_reminder': ['name', 'username', 'validUntil', 'days', 'fee'],
+  'agency.low_credit': ['name', 'username', 'balance'],
+  'agency.application': ['name', 'applicationId', 'status', 'reason', 'fee'],
+} as const;
+
+const commonVariables = ['brandName', 'supportPhone', 'signature'];
+
+/** The placeholders a kind fills. */
+export function variablesOf(kind: TemplateKind): string[] {
+  if (kind in agencyVariables) return [...commonVariables, ...agencyVariables[kind as keyof typeof agencyVariables]];
+  return [...templateVariables];
+}
+
+const agencyDefaults: Record<keyof typeof agencyVariables, Record<Lang, Template>> = {
+  'agency.welcome': {
+    fa: {
+      subject: 'به {{brandName}} خوش آمدید',
+      body: '{{name}} گرامی، حساب شما در {{brandName}} ساخته شد.\n\nنام کاربری: {{username}}\nرمز عبور: {{password}}\nنشانی ورود: {{loginUrl}}\n\nپس از نخستین ورود رمز خود را تغییر دهید.\n{{signature}}',
+      sms: '{{brandName}}\nبه پنل خوش آمدید.\nنام کاربری: {{username}}\nرمز: {{password}}\n{{loginUrl}}',
+    },
+    en: {
+      subject: 'Welcome to {{brandName}}',
+      body: 'Dear {{name}}, your {{brandName}} account is ready.\n\nUsername: {{username}}\nPassword: {{password}}\nSign in at: {{loginUrl}}\n\nPlease change your password after signing in.\n{{signature}}',
+      sms: '{{brandName}}\nWelcome.\nUsername: {{username}}\nPassword: {{password}}\n{{loginUrl}}',
+    },
+  },
+  'agency.password_reset': {
+    fa: {
+      subject: 'رمز تازهٔ شما در {{brandName}}',
+      body: '{{name}} گرامی، رمز عبور حساب {{username}} بازنشانی شد.\n\nرمز تازه: {{password}}\nنشانی ورود: {{loginUrl}}\n{{signature}}',
+      sms: '{{brandName}}\nرمز تازهٔ {{username}}: {{password}}',
+    },
+    en: {
+      subject: 'Your new {{brandName}} password',
+      body: 'Dear {{name}}, the password of {{username}} was reset.\n\nNew password: {{password}}\nSign in at: {{loginUrl}}\n{{signature}}',
+      sms: '{{brandName}}\nNew password for {{username}}: {{password}}',
+    },
+  },
+  'agency.renewal_reminder': {
+    fa: {
+      subject: 'اعتبار پنل شما {{days}} روز دیگر پایان می‌یابد',
+      body: '{{name}} گرامی، اعتبار پنل {{username}} در تاریخ {{validUntil}} پایان می‌یابد. هزینهٔ تمدید: {{fee}} ریال.\n{{signature}}',
+      sms: '{{brandName}}: اعتبار پنل شما {{days}} روز دیگر ({{validUntil}}) پایان می‌یابد. هزینهٔ تمدید {{fee}} ریال.',
+    },
+    en: {
+      subject: 'Your panel expires in {{days}} days',
+      body: 'Dear {{name}}, the panel of {{username}} expires on {{validUntil}}. Renewal costs {{fee}} rials.\n{{signature}}',
+      sms: '{{brandName}}: your panel expires in {{days}} days ({{validUntil}}). Renewal: {{fee}} rials.',
+    },
+  },
+  'agency.low_credit': {
+    fa: {
+      subject: 'اعتبار حساب شما رو به پایان است',
+      body: '{{name}} گرامی، اعتبار حساب {{username}} به {{balance}} ریال رسیده است؛ لطفاً حساب خود را شارژ کنید.\n{{signature}}',
+      sms: '{{brandName}}: اعتبار شما {{balance}} ریال است؛ لطفاً شارژ کنید.',
+    },
+    en: {
+      subject: 'Your credit is running low',
+      body: 'Dear {{name}}, the credit of {{username}} is down to {{balance}} rials; please top up.\n{{signature}}',
+      sms: '{{brandName}}: your credit is {{balance}} rials; please top up.',
+    },
+  },
+  'agency.application': {
+    fa: {
+      subject: 'درخواست نمایندگی {{applicationId}}: {{status}}',
+      body: '{{name}} گرامی، وضعیت درخواست نمایندگی شما ({{applicationId}}) اکنون «{{status}}» است.\n{{reason}}\n{{fee}}\n{{signature}}',
+      sms: '{{brandName}}: درخواست نمایندگی {{applicationId}}: {{status}}. {{reason}}',
+    },
+    en: {
+      subject: 'Agency application {{applicationId}}: {{status}}',
+      body: 'Dear {{name}}, your agency application ({{applicationId}}) is now "{{status}}".\n{{reason}}\n{{fee}}\n{{signature}}',
+      sms: '{{brandName}}: agency application {{applicationId}}: {{status}}. {{reason}}',
+    },
+  },
+};
+export const defaultTemplates = {
   'ticket.created': {
     fa: {
       subject: '[{{brandName}}] تیکت تازه {{ticketId}}: {{subject}}',
@@ -49,7 +131,9 @@ export const defaultTemplates: Record<TemplateKind, Record<Lang, Template>> = {
       sms: '{{brandName}}: {{priority}} ticket {{ticketId}} forwarded to you: {{subject}}',
     },
   },
-};
+  ...agencyDefaults,
+} as Record<TemplateKind, Record<Lang, Template>>;
+
 
 const placeholder = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
@@ -66,8 +150,8 @@ export function renderTemplate(t: Template, vars: TemplateVars, lang: Lang): Tem
 }
 
 /** Placeholders a brand wrote that we do not fill: a typo would otherwise vanish silently. */
-export function unknownVariables(t: Template): string[] {
-  const known = new Set<string>(templateVariables);
+export function unknownVariables(t: Template, kind?: TemplateKind): string[] {
+  const known = new Set<string>(kind ? variablesOf(kind) : templateVariables);
   const found = [t.subject, t.body, t.sms].flatMap((s) => [...s.matchAll(placeholder)].map((m) => m[1]));
   return [...new Set(found.filter((n) => !known.has(n)))];
 }

@@ -7,7 +7,10 @@ import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { SignUpPage } from '../features/auth/SignUpPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { ProfilePage } from '../features/profile/ProfilePage.tsx';
+import { messagingPage } from '../features/send/routes.tsx';
 import { SimulatorPage } from '../features/simulator/SimulatorPage.tsx';
+import { moneyPage } from '../features/wallet/routes.tsx';
+import { supportPage } from '../features/tickets/routes.tsx';
 import type { Lang } from '../i18n/format.ts';
 import { dirOf, I18nProvider, useI18n } from '../i18n/i18n.tsx';
 import { SessionProvider, useSession } from '../session/session.tsx';
@@ -73,6 +76,6 @@ function Routes() {
   if (path === '/') page = <HomePage />;
   else if (path === '/profile') page = <ProfilePage />;
   else if (path === '/simulator' && me.kind === 'platform') page = <SimulatorPage />;
-  else page = <NotFoundPage />;
+  else page = messagingPage(path, me) ?? moneyPage(path, me) ?? supportPage(path, me) ?? <NotFoundPage />;
   return <Shell>{page}</Shell>;
 }

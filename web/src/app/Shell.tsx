@@ -10,12 +10,19 @@ import { notifyError, notifySuccess } from '../components/errors.tsx';
 import type { MessageKey } from '../i18n/fa.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useMe, useSession } from '../session/session.tsx';
+import { messagingNav, operationsNav } from '../features/send/routes.tsx';
+import { moneyNav } from '../features/wallet/routes.tsx';
+import { supportNav } from '../features/tickets/routes.tsx';
 import { navigate, onLinkClick, useLocation } from './router.tsx';
 
 type NavItem = { to: string; label: MessageKey; visible(me: Me): boolean };
 
 export const navItems: NavItem[] = [
   { to: '/', label: 'nav.home', visible: () => true },
+  ...messagingNav,
+  ...moneyNav,
+  ...supportNav,
+  ...operationsNav,
   { to: '/profile', label: 'nav.profile', visible: () => true },
   { to: '/simulator', label: 'nav.simulator', visible: (me) => me.kind === 'platform' },
 ];

@@ -1,3 +1,15 @@
+import { batchEn } from '../features/batches/i18n.en.ts';
+import { inboxEn } from '../features/inbox/i18n.en.ts';
+import { linesEn } from '../features/lines/i18n.en.ts';
+import { routingEn } from '../features/routing/i18n.en.ts';
+import { webhooksEn } from '../features/webhooks/i18n.en.ts';
+import { complianceEn } from '../features/compliance/i18n.en.ts';
+import { kycEn } from '../features/kyc/i18n.en.ts';
+import { sendEn } from '../features/send/i18n.en.ts';
+import { walletEn } from '../features/wallet/i18n.en.ts';
+import { topupEn } from '../features/topup/i18n.en.ts';
+import { billingEn } from '../features/billing/i18n.en.ts';
+import { ticketsEn } from '../features/tickets/i18n.en.ts';
 import type { Catalog } from './fa.ts';
 
 export const en: Catalog = {
@@ -208,4 +220,16 @@ export const en: Catalog = {
   'sim.kind.code.password_reset': 'Password reset code',
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to home',
+  ...sendEn,
+  ...batchEn,
+  ...inboxEn,
+  ...linesEn,
+  ...routingEn,
+  ...webhooksEn,
+  ...complianceEn,
+  ...kycEn,
+  ...walletEn,
+  ...topupEn,
+  ...billingEn,
+  ...ticketsEn,
 };

@@ -1,4 +1,16 @@
 // The Persian catalog: the panel's default language and the shape every other catalog must match.
+import { batchFa } from '../features/batches/i18n.fa.ts';
+import { inboxFa } from '../features/inbox/i18n.fa.ts';
+import { linesFa } from '../features/lines/i18n.fa.ts';
+import { routingFa } from '../features/routing/i18n.fa.ts';
+import { webhooksFa } from '../features/webhooks/i18n.fa.ts';
+import { complianceFa } from '../features/compliance/i18n.fa.ts';
+import { kycFa } from '../features/kyc/i18n.fa.ts';
+import { sendFa } from '../features/send/i18n.fa.ts';
+import { walletFa } from '../features/wallet/i18n.fa.ts';
+import { topupFa } from '../features/topup/i18n.fa.ts';
+import { billingFa } from '../features/billing/i18n.fa.ts';
+import { ticketsFa } from '../features/tickets/i18n.fa.ts';
 export const fa = {
   'lang.fa': 'فارسی',
   'lang.en': 'English',
@@ -207,6 +219,18 @@ export const fa = {
   'sim.kind.code.password_reset': 'کد بازیابی رمز',
   'notFound.title': 'این صفحه پیدا نشد',
   'notFound.back': 'بازگشت به پیشخوان',
+  ...sendFa,
+  ...batchFa,
+  ...inboxFa,
+  ...linesFa,
+  ...routingFa,
+  ...webhooksFa,
+  ...complianceFa,
+  ...kycFa,
+  ...walletFa,
+  ...topupFa,
+  ...billingFa,
+  ...ticketsFa,
 } as const;
 
 export type MessageKey = keyof typeof fa;

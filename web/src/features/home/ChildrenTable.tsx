@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Badge, Button, Center, Loader, Table, Text } from '@mantine/core';
 import { api } from '../../api/client.ts';
+import { onLinkClick } from '../../app/router.tsx';
 import type { Account } from '../../api/types.ts';
 import { Ltr } from '../../components/Bidi.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
@@ -75,7 +76,10 @@ export function ChildrenTable({ items, loading, onChanged }: { items: Account[];
                   <Ltr>{digits(localMobile(a.mobile))}</Ltr>
                 </Table.Td>
                 <Table.Td>{date(a.createdAt)}</Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Button size="compact-sm" variant="subtle" component="a" href={`/accounts/${a.id}/wallet`} onClick={onLinkClick(`/accounts/${a.id}/wallet`)} aria-label={`${t('wallet.nav')} ${a.username}`}>
+                    {t('wallet.nav')}
+                  </Button>
                   {a.status === 'suspended' ? (
                     <Button size="compact-sm" variant="light" loading={busyId === a.id} onClick={() => void setStatus(a, 'active')}>
                       {t('children.reactivate')}

@@ -1,0 +1,120 @@
+// An agency's own domains: it adds one, we show the exact DNS records to create, check them
+// (now, on request, and periodically), and serve its brand on the domain as soon as it is active.
+// pending → verified (the TXT token is there) → active (and the name points at us); an active
+// domain that stops answering three checks in a row becomes failed and is no longer served.
+import type { Logger } from 'pino';
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { newSecret } from '../../lib/ids.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Account } from '../accounts/repo.ts';
+import type { AccountService } from '../accounts/service.ts';
+import type { AuditService } from '../audit/service.ts';
+import { normaliseHost, type BrandService } from '../brands/service.ts';
+import { checkDns, verifyName, type DnsCheck, type DnsTarget } from './dns.ts';
+import { domainRepo, type Domain, type DomainStatus } from './repo.ts';
+
+export const FAILURES_BEFORE_FAILED = 3;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export type DnsRecord = { type: 'CNAME' | 'A' | 'TXT'; name: string; value: string; purpose: 'point' | 'ownership' };
+
+export function createDomainService(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; brands: BrandService; audit: AuditService; dns: DnsTarget; platformHosts: string[] }) {
+  const repo = domainRepo(deps.db);
+
+  /** The records to create: a CNAME (subdomains) or A records, and the TXT ownership token. */
+  function recordsFor(d: Domain): { options: DnsRecord[][]; ownership: DnsRecord } {
+    const options: DnsRecord[][] = [];
+    const isApex = d.host.split('.').length <= 2;
+    if (!isApex) options.push([{ type: 'CNAME', name: d.host, value: `${deps.dns.canonicalHost}.`, purpose: 'point' }]);
+    if (deps.dns.publicIps.length) options.push(deps.dns.publicIps.map((ip) => ({ type: 'A' as const, name: d.host, value: ip, purpose: 'point' as const })));
+    return { options, ownership: { type: 'TXT', name: verifyName(d.host), value: d.verifyToken, purpose: 'ownership' } };
+  }
+
+  async function ownBrand(caller: Account) {
+    const brand = caller.kind === 'user' ? null : await deps.brands.findByAccount(caller.id);
+    if (!brand) throw new AppError('FORBIDDEN');
+    return brand;
+  }
+
+  async function ownDomain(caller: Account, host: string): Promise<Domain> {
+    const brand = await ownBrand(caller);
+    const d = await repo.find(normaliseHost(host));
+    if (!d || d.brandId !== brand.id) throw new AppError('NOT_FOUND');
+    return d;
+  }
+
+  async function add(caller: Account, hostInput: string, ip: string | null): Promise<Domain> {
+    const brand = await ownBrand(caller);
+    await deps.accounts.assertMayAdminister(caller, 'settings');
+    const host = normaliseHost(hostInput);
+    if (!DOMAIN.test(host) || deps.platformHosts.includes(host) || host === deps.dns.canonicalHost) throw new AppError('INVALID_DOMAIN', { fields: [{ path: 'host' }] });
+    if (!(await repo.insert({ host, brandId: brand.id, verifyToken: newSecret('chapar-verify', 16), at: deps.clock.now() }))) throw new AppError('DOMAIN_TAKEN');
+    await deps.audit.record({ actorId: caller.id, subject: caller, action: 'domain.added', ip, details: { host } });
+    return check(host);
+  }
+
+  /** One DNS check and its consequence; the brand's cache entry is dropped when serving changes. */
+  async function check(host: string): Promise<Domain> {
+    const d = await repo.find(host);
+    if (!d) throw new AppError('NOT_FOUND');
+    const c: DnsCheck = await checkDns(d.host, d.verifyToken, deps.dns);
+    const ok = c.owned && c.points;
+    let status: DomainStatus = d.status;
+    let failures = 0;
+    if (ok) status = 'active';
+    else if (d.status === 'active') {
+      failures = d.failures + 1;
+      if (failures >= FAILURES_BEFORE_FAILED) status = 'failed';
+    } else if (c.owned && d.status === 'pending') status = 'verified';
+    await repo.recordCheck(d.host, { status, error: ok ? null : c.error, failures, at: deps.clock.now(), verified: c.owned, activated: ok && d.status !== 'active' });
+    if (status !== d.status) {
+      if (status === 'active' || d.status === 'active') deps.brands.invalidateHosts([d.host]);
+      const owner = await deps.accounts.findAccountForAuth((await deps.brands.brandById(d.brandId))?.accountId ?? '');
+      await deps.audit.record({ actorId: null, subject: owner, action: 'domain.status_changed', details: { host: d.host, from: d.status, to: status, error: c.error } });
+    }
+    return (await repo.find(d.host))!;
+  }
+
+  async function remove(caller: Account, host: string, ip: string | null): Promise<void> {
+    const d = await ownDomain(caller, host);
+    await deps.accounts.assertMayAdminister(caller, 'settings');
+    await repo.remove(d.host, d.brandId);
+    deps.brands.invalidateHosts([d.host]);
+    await deps.audit.record({ actorId: caller.id, subject: caller, action: 'domain.removed', ip, details: { host: d.host } });
+  }
+
+  /** The periodic re-check: every domain not yet failed for good, least recently checked first. */
+  async function checkAll(limit = 500): Promise<number> {
+    let n = 0;
+    for (const d of await repo.listForCheck(limit)) {
+      await check(d.host).catch((err: unknown) => deps.log.warn({ err, host: d.host }, 'domain check failed'));
+      n++;
+    }
+    return n;
+  }
+
+  /** Caddy's on-demand TLS `ask`: a certificate only for platform hosts and active domains. */
+  async function mayIssueCertificate(domain: string): Promise<boolean> {
+    const host = normaliseHost(domain);
+    if (!host) return false;
+    if (deps.platformHosts.includes(host) || host === deps.dns.canonicalHost) return true;
+    return repo.isActive(host);
+  }
+
+  return {
+    add,
+    check: async (caller: Account, host: string) => check((await ownDomain(caller, host)).host),
+    checkAll,
+    remove,
+    list: async (caller: Account) => (await repo.listForBrand((await ownBrand(caller)).id)).map((d) => ({ ...d, records: recordsFor(d) })),
+    get: async (caller: Account, host: string) => {
+      const d = await ownDomain(caller, host);
+      return { ...d, records: recordsFor(d) };
+    },
+    recordsFor,
+    mayIssueCertificate,
+  };
+}
+
+export type DomainService = ReturnType<typeof createDomainService>;

@@ -1,0 +1,200 @@
+// Upload → preview → import. The file is stored in 1 MiB chunks (any process can read it back);
+// the import streams those chunks through the CSV/XLSX reader into batched upserts of 10 000
+// rows, saving progress after each batch, and keeps a per-row error report.
+import type { Db } from '../../db/driver.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Lang } from '../../lib/i18n.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Account } from '../accounts/repo.ts';
+import { scopeOf, type Scope } from '../accounts/scope.ts';
+import { csvLine } from './csv.ts';
+import { importsRepo, type ImportJob, type Progress } from './imports-repo.ts';
+import { parseMapping, suggestMapping, walkRows, type Mapping } from './mapping.ts';
+import { phonebookRepo } from './repo.ts';
+import { detectFormat, readTable, type TableFormat } from './table.ts';
+import { rowReason } from './values.ts';
+
+export const IMPORT_BATCH = 10_000;
+export const CHUNK_BYTES = 1024 * 1024;
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const PREVIEW_ROWS = 10;
+
+export type Preview = { format: TableFormat; delimiter: string | null; columns: { index: number; header: string; sample: string[] }[]; rows: string[][]; suggestedMapping: Mapping };
+export type ImportRequest = { groupId: string; mapping: Mapping; hasHeader: boolean };
+
+/** Re-chunks any byte stream into pieces of `size` bytes (the last may be shorter). */
+async function* rechunk(source: AsyncIterable<Uint8Array | Buffer>, size: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  for await (const c of source) {
+    let buf = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    while (length + buf.length >= size) {
+      const take = size - length;
+      parts.push(buf.subarray(0, take));
+      yield Buffer.concat(parts);
+      parts = [];
+      length = 0;
+      buf = buf.subarray(take);
+    }
+    if (buf.length) {
+      parts.push(Buffer.from(buf));
+      length += buf.length;
+    }
+  }
+  if (length) yield Buffer.concat(parts);
+}
+
+export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (err: unknown, importId: string) => void }) {
+  const repo = importsRepo(deps.db);
+  const running = new Map<string, Promise<ImportJob>>();
+
+  async function* uploadBytes(uploadId: string): AsyncGenerator<Uint8Array> {
+    for (let seq = 0; ; seq++) {
+      const data = await repo.chunk(uploadId, seq);
+      if (!data) return;
+      yield data;
+    }
+  }
+
+  async function previewRows(source: AsyncIterable<Uint8Array>, format: TableFormat, scope: Scope): Promise<Preview> {
+    const info: { delimiter?: string } = {};
+    const rows: string[][] = [];
+    for await (const row of readTable(source, format, info)) {
+      if (row.some((c) => c)) rows.push(row);
+      if (rows.length > PREVIEW_ROWS) break;
+    }
+    const defs = await phonebookRepo(deps.db).listFields(scope);
+    const header = rows[0] ?? [];
+    const width = Math.max(0, ...rows.map((r) => r.length));
+    const looksLikeHeader = !header.some((c) => /\d{6,}/.test(c));
+    const data = looksLikeHeader ? rows.slice(1) : rows;
+    return {
+      format,
+      delimiter: format === 'csv' ? (info.delimiter ?? ',') : null,
+      columns: Array.from({ length: width }, (_, i) => ({ index: i, header: looksLikeHeader ? (header[i] ?? '') : '', sample: data.slice(0, 3).map((r) => r[i] ?? '') })),
+      rows: rows.slice(0, PREVIEW_ROWS),
+      suggestedMapping: suggestMapping(looksLikeHeader ? header : [], data, defs),
+    };
+  }
+
+  /** Stores an uploaded file and returns its id with a preview of its first rows. */
+  async function storeUpload(caller: Account, filename: string, source: AsyncIterable<Uint8Array | Buffer>): Promise<{ uploadId: string } & Preview> {
+    const scope = scopeOf(caller);
+    const id = newId('upl');
+    let seq = 0;
+    let size = 0;
+    let format: TableFormat | null = null;
+    try {
+      for await (const chunk of rechunk(source, CHUNK_BYTES)) {
+        if (!format) {
+          format = detectFormat(chunk, filename);
+          await repo.insertUpload(scope, { id, filename: filename.slice(0, 200) || 'upload', format });
+        }
+        size += chunk.length;
+        if (size > MAX_UPLOAD_BYTES) throw new AppError('IMPORT_FILE_INVALID', { reason: 'too_large', maxBytes: MAX_UPLOAD_BYTES });
+        await repo.insertChunk(id, seq++, chunk);
+      }
+      if (!format) throw new AppError('IMPORT_FILE_INVALID', { reason: 'empty' });
+      return { uploadId: id, ...(await previewRows(uploadBytes(id), format, scope)) };
+    } catch (err) {
+      if (format) await repo.deleteUpload(id);
+      throw err;
+    }
+  }
+
+  async function previewUpload(caller: Account, uploadId: string): Promise<{ uploadId: string } & Preview> {
+    const scope = scopeOf(caller);
+    const upload = await repo.findUpload(scope, uploadId);
+    if (!upload) throw new AppError('NOT_FOUND');
+    return { uploadId, ...(await previewRows(uploadBytes(uploadId), upload.format, scope)) };
+  }
+
+  /** The import itself, from any byte stream: the upload's chunks, or a file (bench, CLI). */
+  async function runImport(scope: Scope, job: ImportJob, source: AsyncIterable<Uint8Array>, format: TableFormat, req: ImportRequest): Promise<ImportJob> {
+    const progress: Progress = { rowsRead: 0, imported: 0, merged: 0, failed: 0 };
+    let mergedInBatch = 0;
+    try {
+      const defs = await phonebookRepo(deps.db).listFields(scope);
+      const mapping = parseMapping(req.mapping, defs);
+      for await (const { batch, errors, progress: at } of walkRows(readTable(source, format), { mapping, hasHeader: req.hasHeader, batchSize: IMPORT_BATCH })) {
+        // One transaction per batch: its contacts, its report rows and the progress commit together.
+        await deps.db.transaction(async (tx) => {
+          const r = await phonebookRepo(tx).upsertContacts(scope, req.groupId, batch);
+          await importsRepo(tx).insertErrors(job.id, errors);
+          progress.imported += r.inserted;
+          progress.merged += r.merged;
+          progress.rowsRead = at.rowsRead;
+          progress.failed = at.failed;
+          mergedInBatch = at.mergedInBatch;
+          await importsRepo(tx).saveProgress(job.id, { ...progress, merged: progress.merged + mergedInBatch });
+        });
+      }
+      progress.merged += mergedInBatch;
+      await repo.finishImport(job.id, 'done', progress, null, deps.clock.now());
+    } catch (err) {
+      const message = err instanceof AppError ? err.code : 'INTERNAL';
+      await repo.finishImport(job.id, 'failed', { ...progress, merged: progress.merged + mergedInBatch }, message, deps.clock.now());
+      if (!(err instanceof AppError)) deps.onError?.(err, job.id);
+    }
+    return (await repo.findImport(scope, job.id))!;
+  }
+
+  async function createJob(caller: Account, req: ImportRequest, meta: { uploadId: string | null; filename: string }) {
+    const scope = scopeOf(caller);
+    if (!(await phonebookRepo(deps.db).findGroup(scope, req.groupId))) throw new AppError('NOT_FOUND', { what: 'group' });
+    parseMapping(req.mapping, await phonebookRepo(deps.db).listFields(scope));
+    return { scope, job: await repo.insertImport(scope, { id: newId('imp'), groupId: req.groupId, uploadId: meta.uploadId, filename: meta.filename, mapping: req.mapping }) };
+  }
+
+  /** Starts importing a stored upload in the background; the answer is the running job. Poll
+   * getImport (or await `settled(id)` in this process) for progress and the final counts. */
+  async function startImport(caller: Account, uploadId: string, req: ImportRequest): Promise<ImportJob> {
+    const upload = await repo.findUpload(scopeOf(caller), uploadId);
+    if (!upload) throw new AppError('NOT_FOUND', { what: 'upload' });
+    const { scope, job } = await createJob(caller, req, { uploadId, filename: upload.filename });
+    const done = runImport(scope, job, uploadBytes(uploadId), upload.format, req).finally(() => running.delete(job.id));
+    running.set(job.id, done);
+    return job;
+  }
+
+  /** Imports a stream to the end within the call (bench, CLI, tests). */
+  async function importStream(caller: Account, filename: string, source: AsyncIterable<Uint8Array>, format: TableFormat, req: ImportRequest): Promise<ImportJob> {
+    const { scope, job } = await createJob(caller, req, { uploadId: null, filename });
+    return runImport(scope, job, source, format, req);
+  }
+
+  async function getImport(caller: Account, id: string): Promise<ImportJob> {
+    const job = await repo.findImport(scopeOf(caller), id);
+    if (!job) throw new AppError('NOT_FOUND');
+    return job;
+  }
+
+  /** The error report as CSV lines (BOM first, for Excel): row, value, code, reason. */
+  async function* errorReportCsv(caller: Account, id: string, lang: Lang): AsyncGenerator<string> {
+    const job = await getImport(caller, id);
+    yield `\ufeff${csvLine(lang === 'fa' ? ['ردیف', 'مقدار', 'کد', 'علت'] : ['row', 'value', 'code', 'reason'])}\r\n`;
+    for (let after = 0; ;) {
+      const page = await repo.errorsAfter(job.id, after, 5000);
+      if (!page.length) return;
+      yield page.map((e) => `${csvLine([e.row, e.value, e.code, rowReason(e.code, lang)])}\r\n`).join('');
+      after = page[page.length - 1].row;
+    }
+  }
+
+  return {
+    storeUpload,
+    previewUpload,
+    startImport,
+    importStream,
+    getImport,
+    listImports: (caller: Account, limit = 50) => repo.listImports(scopeOf(caller), limit),
+    errorReport: async (caller: Account, id: string, limit = 1000) => repo.errorsAfter((await getImport(caller, id)).id, 0, limit),
+    errorReportCsv,
+    /** Resolves when a background import started by this process ends (tests, shutdown). */
+    settled: (id: string) => running.get(id) ?? Promise.resolve(null),
+    runningCount: () => running.size,
+  };
+}
+
+export type PhonebookImports = ReturnType<typeof createPhonebookImports>;

@@ -1,0 +1,61 @@
+// How your children pay you: gateways and bank accounts; the platform also sets the VAT rate.
+import { useEffect, useState } from 'react';
+import { Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { api } from '../../api/client.ts';
+import { ErrorAlert, notifySuccess, useAction } from '../../components/errors.tsx';
+import { latinDigits } from '../../i18n/format.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { useMe } from '../../session/session.tsx';
+import { clientError, put } from '../wallet/http.ts';
+import { BankAccountsCard } from './BankAccountsCard.tsx';
+import { GatewaysCard } from './GatewaysCard.tsx';
+
+function VatCard() {
+  const { t, num } = useI18n();
+  const [percent, setPercent] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.get<{ vatBp: number }>('/api/v1/billing/settings').then((r) => setPercent(num(r.vatBp / 100)), setError);
+  }, [num]);
+  const save = useAction(async () => {
+    const n = Number(latinDigits(percent).replace('٫', '.').trim());
+    if (!Number.isFinite(n) || n < 0 || n > 100 || percent.trim() === '') throw clientError(t('billing.vat.bad'));
+    const r = await put<{ vatBp: number }>('/api/v1/billing/settings', { vatBp: Math.round(n * 100) });
+    setPercent(num(r.vatBp / 100));
+    notifySuccess(t('common.saved'));
+  });
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <form onSubmit={(e) => (e.preventDefault(), void save.run())}>
+        <Stack gap="sm">
+          <Title order={3} size="h4">
+            {t('billing.vat.title')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('billing.vat.hint')}
+          </Text>
+          <ErrorAlert error={error ?? save.error} />
+          <Group align="flex-end">
+            <TextInput label={t('billing.vat.rate')} inputMode="decimal" w={160} value={percent} onChange={(e) => setPercent(e.currentTarget.value)} rightSection={<Text size="sm">٪</Text>} />
+            <Button type="submit" loading={save.busy}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+export function BillingSettingsPage() {
+  const { t } = useI18n();
+  const me = useMe();
+  return (
+    <Stack gap="lg" maw={1000}>
+      <Title order={2}>{t('billing.settings.title')}</Title>
+      {me.kind === 'platform' ? <VatCard /> : null}
+      <GatewaysCard />
+      <BankAccountsCard />
+    </Stack>
+  );
+}

@@ -1,0 +1,55 @@
+// The shapes of the messaging API the send, batch and lines screens read (see /openapi.json).
+export type MessageClass = 'service' | 'advertising' | 'otp';
+
+export type Line = {
+  id: string;
+  number: string;
+  lineType: string;
+  operators: string[];
+  canSend: boolean;
+  canReceive: boolean;
+  ref16: boolean;
+  refundStatuses: string[];
+  renewalPrice: string;
+  isShared: boolean;
+  status: string;
+  maySend: boolean;
+  mayReceive: boolean;
+  isDefault: boolean;
+};
+
+export type Quote = {
+  alphabet: 'gsm7' | 'ucs2';
+  parts: number;
+  text: string;
+  accepted: number;
+  blacklisted: number;
+  heldUntil: string | null;
+  moderation: string[];
+  duplicates: number;
+  rejected: { to: string; code: string }[];
+  cost: string;
+  perOperator: Record<string, { count: number; cost: string }>;
+  line: { id: string; number: string };
+};
+
+export type SendResult = { batchId: string; status: string; accepted: number; blacklisted: number; rejected: { to: string; code: string }[]; parts: number; cost: string };
+
+export type Batch = {
+  id: string;
+  accountId: string;
+  status: string;
+  class: MessageClass;
+  text: string;
+  alphabet: string;
+  parts: number;
+  total: number;
+  rejected: number;
+  cost: string;
+  counts: Record<string, number>;
+  lineId: string;
+  sendAt: string | null;
+  createdAt: string;
+};
+
+export type Recipient = { to: string; operator: string; status: string; parts: number; cost: string; error: string | null; updatedAt: string };
