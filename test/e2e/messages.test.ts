@@ -134,6 +134,29 @@ describe('sending through the engine to the simulator SMSC', () => {
     expect(Number(rows[0].n)).toBe(0);
   });
 
+  it('exports every recipient of a large send as CSV, past any page size', async () => {
+    await t.api({ url: `/api/v1/accounts/${agency.id}/credit`, token: admin, body: { amount: '20000000', note: 'big send' } });
+    await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: agency.token, body: { amount: '10000000', note: 'big send' } });
+    const to = Array.from({ length: 6000 }, (_, i) => `0912${String(3_000_000 + i)}`);
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to, text: 'Hi', class: 'service', sendAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString() } });
+    expect(res.body.accepted).toBe(6000);
+    const csv = await t.api({ url: `/api/v1/messages/${res.body.batchId}/recipients?format=csv`, token: user.token });
+    const lines = String(csv.body).trim().split('\n');
+    expect(lines[0].replace(/^\ufeff/, '')).toBe('to,operator,status,parts,cost,error,updatedAt');
+    expect(lines).toHaveLength(6001);
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[0])).size).toBe(6000);
+    await t.api({ url: `/api/v1/messages/${res.body.batchId}/cancel`, token: user.token, body: {} });
+  });
+
+  it('keeps a connector’s secret when an edit sends back the mask', async () => {
+    const created = await t.api({ url: '/api/v1/connectors', token: admin, body: { name: 'spare', kind: 'smpp', enabled: false, settings: { host: '127.0.0.1', port: 1, systemId: 'x', password: 'real-secret' } } });
+    expect(created.body.settings.password).toBe('••••');
+    await t.api({ method: 'PATCH', url: `/api/v1/connectors/${created.body.id}`, token: admin, body: { settings: { host: '127.0.0.2', port: 1, systemId: 'x', password: '••••' } } });
+    const { rows } = await t.db.query('SELECT settings FROM connectors WHERE id = $1', [created.body.id]);
+    expect(rows[0].settings).toMatchObject({ host: '127.0.0.2', password: 'real-secret' });
+    await t.api({ method: 'DELETE', url: `/api/v1/connectors/${created.body.id}`, token: admin });
+  });
+
   it('keeps sends of one subtree out of another’s reach', async () => {
     const other = await createChild(t, admin, { username: 'other-agency', kind: 'agency' });
     const mine = await t.api({ url: '/api/v1/messages', token: user.token });

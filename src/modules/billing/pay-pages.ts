@@ -42,5 +42,5 @@ export function paymentResultPage(p: Payment | null): string {
 <p>کد پیگیری: <span dir="ltr">${esc(p.refId ?? '')}</span></p>
 <p dir="ltr" lang="en">Credit ${groupDigits(p.amount)} IRR + VAT ${groupDigits(p.vat)} = ${groupDigits(p.total)} IRR; reference ${esc(p.refId ?? '')}</p>`
     : '';
-  return page(head, `<h1>${head}</h1><p dir="ltr" lang="en">${en}</p>${details}<p><a href="/">بازگشت به پنل — Back to the panel</a></p>`);
+  return page(head, `<h1>${head}</h1><p dir="ltr" lang="en">${en}</p>${details}<p><a href="/topup/payments/${encodeURIComponent(p.id)}">بازگشت به پنل — Back to the panel</a></p>`);
 }

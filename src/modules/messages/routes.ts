@@ -50,15 +50,27 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptServic
     return batchView(await deps.batches.getBatch(scope, req.params.batchId));
   });
 
-  r.get('/api/v1/messages/:batchId/recipients', { schema: { tags: ['messages'], summary: 'Recipients of a send, filterable, cursor-paginated; ?format=csv exports', params: z.object({ batchId: z.string() }), querystring: s.recipientsQuery } }, async (req, reply) => {
+  r.get('/api/v1/messages/:batchId/recipients', { schema: { tags: ['messages'], summary: 'Recipients of a send, filterable, cursor-paginated; ?format=csv exports every one', params: z.object({ batchId: z.string() }), querystring: s.recipientsQuery } }, async (req, reply) => {
     const { scope } = requireCaller(req);
-    const page = await deps.batches.listRecipients(scope, req.params.batchId, req.query);
-    const items = page.items.map((m) => ({ to: m.recipient, operator: m.operator, status: m.status, parts: m.parts, cost: m.cost.toString(), error: m.errorCode, updatedAt: m.updatedAt.toISOString() }));
+    const view = (m: Awaited<ReturnType<BatchService['listRecipients']>>['items'][number]) => ({ to: m.recipient, operator: m.operator, status: m.status, parts: m.parts, cost: m.cost.toString(), error: m.errorCode, updatedAt: m.updatedAt.toISOString() });
     if (req.query.format === 'csv') {
-      const lines = ['to,operator,status,parts,cost,error,updatedAt', ...items.map((i) => [i.to, i.operator, i.status, String(i.parts), i.cost, i.error ?? '', i.updatedAt].map(csvCell).join(','))];
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${req.params.batchId}.csv"`).send(`\ufeff${lines.join('\n')}\n`);
+      // Every recipient, page by page, streamed: a million-recipient send exports whole.
+      const first = await deps.batches.listRecipients(scope, req.params.batchId, { ...req.query, limit: 5000, cursor: undefined });
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${req.params.batchId}.csv"` });
+      reply.raw.write('\ufeffto,operator,status,parts,cost,error,updatedAt\n');
+      let page = first;
+      for (;;) {
+        const chunk = page.items.map(view).map((i) => [i.to, i.operator, i.status, String(i.parts), i.cost, i.error ?? '', i.updatedAt].map(csvCell).join(',')).join('\n');
+        if (chunk && !reply.raw.write(`${chunk}\n`)) await new Promise((r) => reply.raw.once('drain', r));
+        if (!page.nextCursor) break;
+        page = await deps.batches.listRecipients(scope, req.params.batchId, { ...req.query, limit: 5000, cursor: page.nextCursor });
+      }
+      reply.raw.end();
+      return;
     }
-    return { items, nextCursor: page.nextCursor };
+    const page = await deps.batches.listRecipients(scope, req.params.batchId, req.query);
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
   });
 
   // Live progress for the batch page: counts per status as server-sent events, once a second while

@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../http/errors.ts';
 import type { HttpUpstream } from '../../upstreams/http/client.ts';
 import type { SimulatorUpstream } from '../../upstreams/simulator/adapter.ts';
-import type { RoutingService } from './service.ts';
+import { SECRET_MASK, SECRET_SETTING, type RoutingService } from './service.ts';
 
 const connectorBody = z.object({ name: z.string().min(1).max(60), kind: z.enum(['smpp', 'http', 'simulator']), settings: z.record(z.string(), z.unknown()).default({}), enabled: z.boolean().default(true) });
 const routeBody = z.object({
@@ -16,11 +16,10 @@ const routeBody = z.object({
   messageClass: z.enum(['service', 'advertising', 'otp']).nullable().default(null),
   connectorId: z.string(),
 });
-const SECRET_KEYS = /password|secret|token|api_?key/i;
 
 /** Connector settings as shown: secrets masked. */
 function masked(settings: Record<string, unknown>) {
-  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, SECRET_KEYS.test(k) && typeof v === 'string' && v ? '••••' : v]));
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, SECRET_SETTING.test(k) && typeof v === 'string' && v ? SECRET_MASK : v]));
 }
 
 export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingService }) {

@@ -11,6 +11,18 @@ import { routingRepo, type Connector, type Route } from './repo.ts';
 
 export type UpstreamFactory = (c: Connector) => Upstream;
 
+export const SECRET_SETTING = /password|secret|token|api_?key/i;
+export const SECRET_MASK = '••••';
+
+function keepSecrets(current: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...next };
+  for (const [k, v] of Object.entries(current)) {
+    if (!SECRET_SETTING.test(k)) continue;
+    if (!(k in next) || next[k] === SECRET_MASK) merged[k] = v;
+  }
+  return merged;
+}
+
 export function createRoutingService(deps: {
   db: Db;
   log: Logger;
@@ -104,8 +116,11 @@ export function createRoutingService(deps: {
     },
     async updateConnector(caller: Account, id: string, p: { name?: string; settings?: Record<string, unknown>; enabled?: boolean }) {
       requirePlatform(caller);
-      if (!(await repo.findConnector(id))) throw new AppError('NOT_FOUND');
-      await repo.updateConnector(id, p);
+      const current = await repo.findConnector(id);
+      if (!current) throw new AppError('NOT_FOUND');
+      // Secrets are shown masked; an edit that sends the mask back (or leaves a secret out) keeps it.
+      const settings = p.settings && keepSecrets(current.settings, p.settings);
+      await repo.updateConnector(id, { ...p, settings });
       await reload();
       return (await repo.findConnector(id))!;
     },
