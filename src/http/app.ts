@@ -26,6 +26,7 @@ import { supportRoutes } from '../modules/support/routes.ts';
 import { inboxRoutes } from '../modules/inbox/routes.ts';
 import { lineRoutes } from '../modules/lines/routes.ts';
 import { messageRoutes } from '../modules/messages/routes.ts';
+import { campaignRoutes } from '../modules/messages/campaign-routes.ts';
 import { routingRoutes } from '../modules/routing/routes.ts';
 import { webhookRoutes } from '../modules/webhooks/routes.ts';
 import { phonebookRoutes } from '../modules/phonebook/routes.ts';
@@ -121,6 +122,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   kycRoutes(app, { kyc: services.kyc });
   lineRoutes(app, { lines: services.engine.lines });
   messageRoutes(app, { accept: services.engine.accept, batches: services.engine.batches });
+  campaignRoutes(app, { db: services.db, accept: services.engine.accept, patterns: services.patterns, recipients: services.campaignRecipients });
   inboxRoutes(app, { inbox: services.engine.inbox });
   routingRoutes(app, { routing: services.engine.routing });
   webhookRoutes(app, { webhooks: services.engine.webhooks });

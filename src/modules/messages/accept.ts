@@ -53,7 +53,10 @@ type Priced = {
   blocked: number;
 };
 
-export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort }) {
+/** Numbers the sender's own contacts say not to send to (phonebook flags), looked up in tx. */
+export type BlockedNumbers = (tx: Db, accountId: string, e164s: readonly string[]) => Promise<Set<string>>;
+
+export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers }) {
   async function prepare(caller: Account, input: SendInput): Promise<Prepared> {
     if (!input.text.trim()) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'text' }] });
     if (input.to.length > MAX_RECIPIENTS) throw new AppError('TOO_MANY_RECIPIENTS', { max: MAX_RECIPIENTS });
@@ -71,6 +74,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       text: input.text,
       recipients: p.recipients.valid,
       now: at,
+      extraBlocked: deps.blocked ? [...(await deps.blocked(db, caller.id, p.recipients.valid.map((r) => r.e164)))] : [],
     });
     if (evaluation.reject) throw new AppError(evaluation.reject.code, evaluation.reject.details);
     const text = analyseText(evaluation.text, { ref16: p.line.ref16 });

@@ -10,7 +10,7 @@ import { createLineService } from '../lines/service.ts';
 import { lineRepo } from '../lines/repo.ts';
 import { createRoutingService, type UpstreamFactory } from '../routing/service.ts';
 import { createWebhookService } from '../webhooks/service.ts';
-import { createAcceptService } from './accept.ts';
+import { createAcceptService, type BlockedNumbers } from './accept.ts';
 import { createBatchService } from './batches.ts';
 import type { ChargingPort } from './charging.ts';
 import type { ComplianceService } from '../compliance/service.ts';
@@ -32,13 +32,15 @@ export function createMessageEngine(deps: {
   accounts: AccountService;
   charging: ChargingPort;
   compliance: ComplianceService;
+  /** phonebook flags: contacts not to send to */
+  blocked?: BlockedNumbers;
   upstreamFactory: UpstreamFactory;
   options?: EngineOptions;
 }) {
   const { db, clock, log } = deps;
   const lines = createLineService({ db, accounts: deps.accounts });
   const settlement = createSettlement({ charging: deps.charging });
-  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance });
+  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked });
   const batches = createBatchService({ db, clock, settlement });
   const inbox = createInboxService({ db, clock, log });
   const webhooks = createWebhookService({ db, clock });
