@@ -57,8 +57,9 @@ describe('the panel in Chromium', () => {
       await page.getByRole('heading', { name: 'ورود به پنل' }).waitFor();
       expect(await htmlDir(page)).toBe('rtl');
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('fa');
-      expect(await page.getByTestId('brand-name').innerText()).toBe('چاپار');
-      expect(await page.title()).toBe('چاپار');
+      // The brand arrives from /api/v1/brand after the first paint: wait for it, never read once.
+      await page.getByTestId('brand-name').filter({ hasText: 'چاپار' }).waitFor();
+      await page.waitForFunction(() => document.title === 'چاپار');
       await page.getByRole('link', { name: 'حساب ندارید؟ ثبت‌نام کنید' }).waitFor();
       await page.getByRole('link', { name: 'رمز عبور را فراموش کرده‌اید؟' }).waitFor();
       await page.screenshot({ path: '/tmp/chapar-signin.png', fullPage: true });
@@ -70,7 +71,7 @@ describe('the panel in Chromium', () => {
       await page.getByRole('alert').filter({ hasText: errorMessage('INVALID_CREDENTIALS', 'fa') }).waitFor();
 
       await signIn(page, ADMIN.username, ADMIN.password);
-      expect(await page.getByTestId('brand-name').innerText()).toBe('چاپار');
+      await page.getByTestId('brand-name').filter({ hasText: 'چاپار' }).waitFor();
       await page.getByText('سامانه', { exact: true }).first().waitFor();
       await page.getByRole('link', { name: 'گوشی شبیه‌ساز' }).waitFor();
       await page.getByText('حسابی پیدا نشد.').waitFor();
@@ -111,7 +112,7 @@ describe('the panel in Chromium', () => {
       await waitForDir(page, 'ltr');
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
       await page.getByRole('heading', { name: 'Home' }).waitFor();
-      expect(await page.getByTestId('brand-name').innerText()).toBe('Chapar');
+      await page.getByTestId('brand-name').filter({ hasText: 'Chapar' }).waitFor();
       await page.waitForFunction(() => document.title === 'Chapar');
       const tableEn = page.getByRole('table', { name: 'Your accounts' });
       await tableEn.getByRole('columnheader', { name: 'Username' }).waitFor();
