@@ -3,7 +3,7 @@
 // in Persian digits and Jalali dates, rendered to a right-to-left PDF.
 import { toPersianDigits } from '../lib/i18n.ts';
 import { groupDigits } from '../lib/money.ts';
-import { formatYmd, gregorianToJalali } from '../modules/kyc/jalali.ts';
+import { formatYmd, gregorianToJalali } from '../lib/jalali.ts';
 import { renderRtlPdf, type Block } from './pdf.ts';
 
 export const contractVariables = [

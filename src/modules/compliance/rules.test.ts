@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isValidNationalCode, isValidNationalId, parseBirthDate } from '../kyc/identity.ts';
-import { gregorianToJalali, jalaliToGregorian } from '../kyc/jalali.ts';
+import { gregorianToJalali, jalaliToGregorian } from '../../lib/jalali.ts';
 import { appendOptOutFooter, findCardNumbers, findForbiddenWords, findLinks, hasOptOutFooter, luhnValid, normaliseForMatch, parseKeyword } from './content.ts';
 import { emptyRow, findLoosening, mergePolicies, type PolicyRow } from './policy.ts';
 import { isInsideWindow, nextOpening, parseClock, tehranSecondOfDay, toTehranIso } from './tehran.ts';

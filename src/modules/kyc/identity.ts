@@ -2,7 +2,7 @@
 // شناسه ملی (legal persons): 11 digits, the last a mod-11 check over the first ten, each plus
 // (the tenth digit + 2), weighted 29 27 23 19 17 29 27 23 19 17.
 import { toLatinDigits } from '../../lib/i18n.ts';
-import { formatYmd, gregorianToJalali, isValidJalali, jalaliToGregorian, type YMD } from './jalali.ts';
+import { formatYmd, gregorianToJalali, isValidJalali, jalaliToGregorian, type YMD } from '../../lib/jalali.ts';
 
 /** Digits only, Persian/Arabic digits made Latin, spaces and dashes dropped. */
 export function cleanDigits(input: string): string {

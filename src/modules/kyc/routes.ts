@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import type { KycDocumentMeta, KycProfile } from './repo.ts';
-import { gregorianToJalali, formatYmd } from './jalali.ts';
+import { gregorianToJalali, formatYmd } from '../../lib/jalali.ts';
 import { documentKinds, MAX_DOCUMENT_BYTES, type KycService } from './service.ts';
 
 const tags = ['kyc'];

@@ -1,7 +1,7 @@
 // Custom field values and import rows: what a person may type, what we store, and the reason in
 // Persian and English when a value is refused.
 import { toLatinDigits } from '../../lib/i18n.ts';
-import { isValidJalali, jalaliToGregorian, formatYmd } from '../kyc/jalali.ts';
+import { isValidJalali, jalaliToGregorian, formatYmd } from '../../lib/jalali.ts';
 
 export type FieldType = 'text' | 'number' | 'date';
 export type FieldDef = { key: string; label: string; type: FieldType };

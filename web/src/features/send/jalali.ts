@@ -1,58 +1,11 @@
-// Jalali dates for the panel's forms (schedule, birth date): the 33-year-cycle arithmetic of
-// src/modules/kyc/jalali.ts (jalaali-js), and Tehran wall-clock time ↔ an instant.
-const breaks = [-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178];
-const div = (a: number, b: number) => Math.trunc(a / b);
-const mod = (a: number, b: number) => a - Math.trunc(a / b) * b;
+// Jalali dates for the panel's forms (schedule, birth date): the calendar arithmetic is the
+// server's own (src/lib/jalali.ts), and Tehran wall-clock time ↔ an instant.
+import { isValidJalali, jalaliToGregorian as toGregorian, type YMD } from '../../../../src/lib/jalali.ts';
+export type { YMD } from '../../../../src/lib/jalali.ts';
 
-export type YMD = { year: number; month: number; day: number };
-
-function jalCal(jy: number): { leap: number; gy: number; march: number } {
-  const gy = jy + 621;
-  let leapJ = -14;
-  let jp = breaks[0];
-  let jump = 0;
-  for (let i = 1; i < breaks.length; i++) {
-    const jm = breaks[i];
-    jump = jm - jp;
-    if (jy < jm) break;
-    leapJ += div(jump, 33) * 8 + div(mod(jump, 33), 4);
-    jp = jm;
-  }
-  let n = jy - jp;
-  leapJ += div(n, 33) * 8 + div(mod(n, 33) + 3, 4);
-  if (mod(jump, 33) === 4 && jump - n === 4) leapJ += 1;
-  const leapG = div(gy, 4) - div((div(gy, 100) + 1) * 3, 4) - 150;
-  const march = 20 + leapJ - leapG;
-  if (jump - n < 6) n = n - jump + div(jump + 4, 33) * 33;
-  let leap = mod(mod(n + 1, 33) - 1, 4);
-  if (leap === -1) leap = 4;
-  return { leap, gy, march };
-}
-
-function g2d(gy: number, gm: number, gd: number): number {
-  const d = div((gy + div(gm - 8, 6) + 100100) * 1461, 4) + div(153 * mod(gm + 9, 12) + 2, 5) + gd - 34840408;
-  return d - div(div(gy + 100100 + div(gm - 8, 6), 100) * 3, 4) + 752;
-}
-
-function d2g(jdn: number): YMD {
-  let j = 4 * jdn + 139361631;
-  j = j + div(div(4 * jdn + 183187720, 146097) * 3, 4) * 4 - 3908;
-  const i = div(mod(j, 1461), 4) * 5 + 308;
-  const day = div(mod(i, 153), 5) + 1;
-  const month = mod(div(i, 153), 12) + 1;
-  return { year: div(j, 1461) - 100100 + div(8 - month, 6), month, day };
-}
-
-function isValidJalali(d: YMD): boolean {
-  if (!Number.isInteger(d.year) || d.year < 1200 || d.year > 1600 || d.month < 1 || d.month > 12 || d.day < 1) return false;
-  const len = d.month <= 6 ? 31 : d.month <= 11 ? 30 : jalCal(d.year).leap === 0 ? 30 : 29;
-  return d.day <= len;
-}
-
+/** Jalali → Gregorian, or null for a date that does not exist. */
 export function jalaliToGregorian(d: YMD): YMD | null {
-  if (!isValidJalali(d)) return null;
-  const r = jalCal(d.year);
-  return d2g(g2d(r.gy, 3, r.march) + (d.month - 1) * 31 - div(d.month, 7) * (d.month - 7) + d.day - 1);
+  return isValidJalali(d) ? toGregorian(d) : null;
 }
 
 const latin = (s: string) => s.replace(/[۰-۹]/g, (c) => String(c.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (c) => String(c.charCodeAt(0) - 0x0660));
