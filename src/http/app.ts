@@ -123,7 +123,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   lineRoutes(app, { lines: services.engine.lines });
   messageRoutes(app, { accept: services.engine.accept, batches: services.engine.batches });
   campaignRoutes(app, { db: services.db, accept: services.engine.accept, patterns: services.patterns, recipients: services.campaignRecipients });
-  inboxRoutes(app, { inbox: services.engine.inbox });
+  inboxRoutes(app, { inbox: services.engine.inbox, forwarding: services.engine.forwarding });
   routingRoutes(app, { routing: services.engine.routing });
   webhookRoutes(app, { webhooks: services.engine.webhooks });
   phonebookRoutes(app, { phonebook: services.phonebook });

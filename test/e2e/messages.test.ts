@@ -185,6 +185,23 @@ describe('sending through the engine to the simulator SMSC', () => {
     const attempts = await until('attempt log', () => t.api({ url: `/api/v1/webhooks/${hookRes.body.id}/attempts`, token: admin }), (r) => r.body.items.length >= 2);
     expect(attempts.body.items.map((a: { statusCode: number }) => a.statusCode).sort()).toEqual([200, 500]);
   });
+
+  it('forwards what its line receives to a URL, an e-mail and another mobile', async () => {
+    const base = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/forward`;
+    for (const rule of [{ kind: 'url', target: base }, { kind: 'email', target: 'desk@example.ir' }, { kind: 'sms', target: '۰۹۱۲۰۰۰۴۴۵۵' }]) {
+      expect((await t.api({ url: '/api/v1/lines/lin_platform/forwarding', token: admin, body: rule })).status).toBe(201);
+    }
+    // only the line's receiver configures it
+    expect((await t.api({ url: '/api/v1/lines/lin_platform/forwarding', token: user.token, body: { kind: 'sms', target: '09120004455' } })).status).toBe(404);
+    await t.api({ url: '/api/v1/system/simulator/inbound', token: admin, body: { from: '09128887766', to: '30001000', text: 'لطفاً فاکتور را بفرستید' } });
+    const forwarded = await until('forward POST', async () => hookBodies.filter((b) => JSON.parse(b.body).event === 'forward'), (l) => l.length === 1, 60_000);
+    expect(JSON.parse(forwarded[0].body).data).toMatchObject({ from: '+989128887766', text: 'لطفاً فاکتور را بفرستید' });
+    expect(String(forwarded[0].headers['x-chapar-signature'])).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const sms = await until('forwarded SMS', () => t.db.query("SELECT b.body FROM batches b JOIN messages m ON m.batch_id = b.id WHERE m.recipient = '+989120004455'"), (r) => r.rows.length === 1);
+    expect(sms.rows[0].body).toBe('09128887766: لطفاً فاکتور را بفرستید');
+    const mail = await until('forwarded e-mail', () => t.db.query("SELECT body FROM notifications WHERE channel = 'email' AND recipient = 'desk@example.ir'"), (r) => r.rows.length === 1);
+    expect(mail.rows[0].body).toBe('09128887766: لطفاً فاکتور را بفرستید');
+  });
 });
 
 describe('system SMS through the engine', () => {

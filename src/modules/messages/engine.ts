@@ -6,6 +6,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { toLocalMobile } from '../../lib/phone.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { createInboxService } from '../inbox/service.ts';
+import { createForwarding, forwardedText, rulesFor } from '../inbox/forwarding.ts';
+import type { NotificationService } from '../notifications/service.ts';
 import { createLineService } from '../lines/service.ts';
 import { lineRepo } from '../lines/repo.ts';
 import { createRoutingService, type UpstreamFactory } from '../routing/service.ts';
@@ -34,6 +36,8 @@ export function createMessageEngine(deps: {
   compliance: ComplianceService;
   /** phonebook flags: contacts not to send to */
   blocked?: BlockedNumbers;
+  /** e-mail forwarding of inbound messages */
+  notifications?: Pick<NotificationService, 'send'>;
   upstreamFactory: UpstreamFactory;
   options?: EngineOptions;
 }) {
@@ -75,6 +79,31 @@ export function createMessageEngine(deps: {
     if (m.accountId) await webhooks.emit(tx, m.accountId, 'inbound', [{ id: m.id, from: m.sender, to: m.recipient, text: m.body, parts: m.parts, receivedAt: m.receivedAt.toISOString() }]);
   });
 
+  const forwarding = createForwarding({ db, webhooks });
+  // Forwarding rules of the receiving line: a URL gets a signed POST enqueued with the message;
+  // an e-mail or another mobile is sent once the message has committed.
+  inbox.onMessage(async (m, tx, later) => {
+    if (!m.accountId || !m.lineId) return;
+    const ownerId = m.accountId;
+    const lineId = m.lineId;
+    for (const rule of await rulesFor(tx, lineId, ownerId)) {
+      const payload = { id: m.id, from: m.sender, to: m.recipient, text: m.body, parts: m.parts, receivedAt: m.receivedAt.toISOString() };
+      if (rule.kind === 'url' && rule.endpointId) await webhooks.emitTo(tx, rule.endpointId, 'forward', payload);
+      if (rule.kind === 'email' && deps.notifications) {
+        const notifications = deps.notifications;
+        later(async () => {
+          await notifications.send({ channel: 'email', recipient: rule.target, subject: `SMS ${m.recipient} ← ${m.sender}`, body: forwardedText(m.sender, m.body), kind: 'inbound.forward', accountId: ownerId });
+        });
+      }
+      if (rule.kind === 'sms') {
+        later(async () => {
+          const owner = await deps.accounts.findAccountForAuth(ownerId);
+          if (owner) await accept.send(owner, { to: [rule.target], text: forwardedText(m.sender, m.body), class: 'service', from: lineId }, { source: 'system' });
+        });
+      }
+    }
+  });
+
   // Opt-out keywords: «11» stops the line owner's advertising to that number, «12» restores it;
   // the sender is told so from the same line, after the inbound message commits.
   inbox.onMessage(async (m, tx, later) => {
@@ -113,7 +142,7 @@ export function createMessageEngine(deps: {
   }
 
   return {
-    lines, accept, batches, inbox, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
+    lines, accept, batches, inbox, forwarding, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
     async start() {
       await routing.reload();
       receipts.start();

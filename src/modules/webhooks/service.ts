@@ -11,7 +11,7 @@ import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import type { JobDefinition, JobQueue } from '../../jobs/queue.ts';
 
-export type WebhookEvent = 'delivery' | 'inbound';
+export type WebhookEvent = 'delivery' | 'inbound' | 'forward';
 export const SIGNATURE_HEADER = 'x-chapar-signature';
 
 /** `t=<unix seconds>,v1=<hex>`: the receiver recomputes HMAC(secret, `${t}.${rawBody}`) and checks t is recent. */
@@ -20,7 +20,7 @@ export function signPayload(secret: string, body: string, at: Date): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
-const deliverySchema = z.object({ endpointId: z.string(), eventId: z.string(), event: z.enum(['delivery', 'inbound']), payload: z.unknown() });
+const deliverySchema = z.object({ endpointId: z.string(), eventId: z.string(), event: z.enum(['delivery', 'inbound', 'forward']), payload: z.unknown() });
 
 export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: number }) {
   let queue: JobQueue | null = null;
@@ -71,6 +71,20 @@ export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: n
     }
   }
 
+  /** One event to one endpoint (a forwarding rule's), inside tx. */
+  async function emitTo(tx: Db, endpointId: string, event: WebhookEvent, payload: unknown) {
+    if (queue) await queue.send(job, { endpointId, eventId: newId('evt'), event, payload }, { tx });
+  }
+
+  /** An endpoint that only a forwarding rule posts to: signed and logged like any other. */
+  async function createForwardEndpoint(tx: Db, accountId: string, url: string): Promise<string> {
+    const u = new URL(url);
+    if (!['http:', 'https:'].includes(u.protocol)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'target' }] });
+    const id = newId('whk');
+    await tx.query("INSERT INTO webhook_endpoints (id, account_id, url, secret, events) VALUES ($1,$2,$3,$4,'{}')", [id, accountId, u.toString(), `whsec_${randomBytes(24).toString('base64url')}`]);
+    return id;
+  }
+
   async function create(caller: Account, input: { url: string; events?: WebhookEvent[] }) {
     const url = new URL(input.url);
     if (!['http:', 'https:'].includes(url.protocol)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'url' }] });
@@ -98,7 +112,7 @@ export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: n
     return rows.map((r) => ({ eventId: r.event_id as string, event: r.event as string, attempt: Number(r.attempt), statusCode: r.status_code === null ? null : Number(r.status_code), error: (r.error as string) ?? null, durationMs: Number(r.duration_ms), at: toDate(r.at)!.toISOString() }));
   }
 
-  return { job, emit, create, list, remove, attempts, attachQueue: (q: JobQueue) => (queue = q) };
+  return { job, emit, emitTo, createForwardEndpoint, create, list, remove, attempts, attachQueue: (q: JobQueue) => (queue = q) };
 }
 
 export type WebhookService = ReturnType<typeof createWebhookService>;
