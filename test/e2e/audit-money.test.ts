@@ -22,6 +22,13 @@ describe('the audit log of money', () => {
     expect(byAction.get('billing.credit_transferred')).toMatchObject({ ip: '10.9.8.7', details: { amount: '50000', note: 'first credit' } });
     expect(byAction.get('billing.credit_limit_changed')).toMatchObject({ details: { creditLimit: '1000' } });
     expect(byAction.get('billing.prices_changed')).toMatchObject({ details: { changes: { basePrice: '1200' } } });
+    // a deposit the agency's parent decides is an approval in the log, with the payer as subject
+    const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).toString('base64');
+    const dep = await t.api({ url: '/api/v1/billing/deposits', token: agency.token, body: { amount: '110000', paidOn: '2026-01-10', trackingNumber: '998877', receipt: { data: PNG } } });
+    expect(dep.status).toBe(201);
+    expect((await t.api({ url: `/api/v1/billing/deposits/${dep.body.id}/reject`, token: admin, body: { reason: 'فیش خوانا نیست' } })).status).toBe(200);
+    const deposits = await t.api({ url: '/api/v1/audit?action=billing.deposit_rejected', token: admin });
+    expect(deposits.body.items[0]).toMatchObject({ subject: { id: agency.id }, details: { depositId: dep.body.id, reason: 'فیش خوانا نیست' } });
     // the agency sees its own entries; its sibling sees none of them
     expect((await t.api({ url: '/api/v1/audit?action=billing.*', token: sibling.token })).body.items).toEqual([]);
   });

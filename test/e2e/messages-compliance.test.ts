@@ -88,5 +88,9 @@ describe('Iran’s sending rules on the send path', () => {
     const batch = await t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token });
     expect(batch.body).toMatchObject({ status: 'cancelled', counts: { cancelled: 3 } });
     expect((await t.api({ url: '/api/v1/balance', token: user.token })).body).toMatchObject({ balance: before.balance, reserved: before.reserved });
+    // the sender is told why, on the panel and by SMS
+    const told = await until('sender notified', () => t.db.query("SELECT channel, body FROM notifications WHERE kind = 'moderation.result' AND account_id = $1", [user.id]), (r) => r.rows.length === 2);
+    expect(told.rows.map((r) => r.channel).sort()).toEqual(['panel', 'sms']);
+    expect(told.rows[0].body).toContain('متن نامناسب');
   });
 });

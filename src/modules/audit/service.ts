@@ -13,6 +13,8 @@ export type AuditAction =
   | 'billing.credit_limit_changed'
   | 'billing.group_assigned'
   | 'billing.prices_changed'
+  | 'billing.deposit_approved'
+  | 'billing.deposit_rejected'
   | 'auth.sign_in'
   | 'auth.sign_in_failed'
   | 'auth.sign_out'

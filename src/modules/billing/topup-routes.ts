@@ -130,12 +130,12 @@ export function topupRoutes(app: FastifyInstance, deps: { topups: TopupService }
 
   r.post('/api/v1/billing/deposits/:id/approve', { schema: { tags, summary: 'Approve a child’s deposit: its credit posts from your wallet (once)', params: idParams, response: { 200: s.depositView } } }, async (req) => {
     const { account } = requireCaller(req);
-    return depositView(await t.decideDeposit(account, req.params.id, { approve: true }));
+    return depositView(await t.decideDeposit(account, req.params.id, { approve: true }, req.ip));
   });
 
   r.post('/api/v1/billing/deposits/:id/reject', { schema: { tags, summary: 'Reject a child’s deposit with a reason (once)', params: idParams, body: s.rejectBody, response: { 200: s.depositView } } }, async (req) => {
     const { account } = requireCaller(req);
-    return depositView(await t.decideDeposit(account, req.params.id, { approve: false, reason: req.body.reason }));
+    return depositView(await t.decideDeposit(account, req.params.id, { approve: false, reason: req.body.reason }, req.ip));
   });
 
   r.get('/api/v1/billing/settings', { schema: { tags, summary: 'The VAT rate added to top-ups', response: { 200: s.vatView } } }, async (req) => {

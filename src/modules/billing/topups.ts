@@ -10,6 +10,7 @@ import { AppError } from '../../http/errors.ts';
 import { gatewayFor, type GatewayKind, type GatewaySettings } from '../../payments/gateway.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
+import type { AuditService } from '../audit/service.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { normaliseCardNumber, normaliseIban, sniffReceipt } from './bank-numbers.ts';
 import { addVat, splitVat } from './pricing.ts';
@@ -20,7 +21,7 @@ import { topupRepo, type Direction, type Payment } from './topups-repo.ts';
 export const MAX_RECEIPT_BYTES = 5 * 1024 * 1024;
 const MAX_TOPUP = 10n ** 14n;
 
-export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; billing: BillingService; production: boolean }) {
+export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; billing: BillingService; production: boolean; audit?: Pick<AuditService, 'record'> }) {
   const repo = topupRepo(deps.db);
   const now = () => deps.clock.now();
 
@@ -177,12 +178,14 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
   }
 
   /** The parent decides once: approve posts the credit from its wallet, reject records why. */
-  async function decideDeposit(caller: Account, id: string, decision: { approve: true } | { approve: false; reason: string }) {
+  async function decideDeposit(caller: Account, id: string, decision: { approve: true } | { approve: false; reason: string }, ip?: string | null) {
+    let payerId = '';
     await deps.db.transaction(async (tx) => {
       const t = topupRepo(tx);
       const d = await t.lockPendingDeposit(caller.id, id);
       if (!d) throw new AppError('NOT_FOUND');
       if (d.status !== 'pending') throw new AppError('CONFLICT', { status: d.status });
+      payerId = d.payerId;
       let transactionId: string | null = null;
       if (decision.approve) {
         await assertPayeeCanCredit(caller.id, d.amount, tx);
@@ -192,7 +195,15 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
       await t.decideDeposit(id, { status: decision.approve ? 'approved' : 'rejected', reason: decision.approve ? null : decision.reason, by: caller.id, at: now(), transactionId });
     });
     await deps.billing.deliverLowCreditAlerts().catch(() => 0);
-    return (await repo.findDeposit(scopeOf(caller), id))!;
+    const payer = await deps.accounts.findAccountForAuth(payerId);
+    const deposit = (await repo.findDeposit(scopeOf(caller), id))!;
+    if (payer) {
+      await deps.audit?.record({
+        actorId: caller.id, subject: payer, action: decision.approve ? 'billing.deposit_approved' : 'billing.deposit_rejected', ip: ip ?? null,
+        details: { depositId: id, amount: deposit.amount.toString(), ...(decision.approve ? {} : { reason: decision.reason }) },
+      });
+    }
+    return deposit;
   }
 
   return {

@@ -121,6 +121,20 @@ export function createMessageEngine(deps: {
   // Moderation: an approved batch is released by the dispatcher's next round (its held messages
   // are due); a rejected one is cancelled and every level refunded, in the decision's transaction.
   deps.compliance.onDecision(async (tx, item) => {
+    if (deps.notifications) {
+      const notifications = deps.notifications;
+      const sender = await tx.query<{ mobile: string; locale: string }>('SELECT mobile, locale FROM accounts WHERE id = $1', [item.accountId]);
+      const fa = sender.rows[0]?.locale !== 'en';
+      const approved = item.status === 'approved';
+      const body = fa
+        ? approved ? `ارسال شما (${item.recipients} گیرنده) تأیید شد و در حال ارسال است.` : `ارسال شما (${item.recipients} گیرنده) رد شد${item.comment ? `: ${item.comment}` : '.'} اعتبار آن برگشت داده شد.`
+        : approved ? `Your send to ${item.recipients} recipients was approved and is going out.` : `Your send to ${item.recipients} recipients was rejected${item.comment ? `: ${item.comment}` : '.'} Its credit was returned.`;
+      // Told on the panel and by SMS once the decision has committed.
+      setImmediate(() => {
+        void notifications.send({ channel: 'panel', recipient: item.accountId, subject: fa ? 'نتیجهٔ بررسی ارسال' : 'Moderation result', body, kind: 'moderation.result', accountId: item.accountId }).catch(() => undefined);
+        if (sender.rows[0]) void notifications.send({ channel: 'sms', recipient: sender.rows[0].mobile, body, kind: 'moderation.result', accountId: item.accountId }).catch(() => undefined);
+      });
+    }
     if (item.status !== 'rejected') return;
     const now = clock.now();
     await tx.query("UPDATE batches SET status = 'cancelled', finished_at = $2 WHERE id = $1", [item.batchId, now]);
