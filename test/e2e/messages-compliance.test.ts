@@ -93,4 +93,23 @@ describe('Iran’s sending rules on the send path', () => {
     expect(told.rows.map((r) => r.channel).sort()).toEqual(['panel', 'sms']);
     expect(told.rows[0].body).toContain('متن نامناسب');
   });
+
+  it('charges a received message at the receive price, and keeps it unpaid when credit runs out', async () => {
+    const groups = await t.api({ url: '/api/v1/billing/groups', token: admin });
+    await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${groups.body.items[0].id}`, token: admin, body: { receivePrice: '200' } });
+    const before = BigInt((await t.api({ url: '/api/v1/balance', token: user.token })).body.balance);
+    await t.api({ url: '/api/v1/system/simulator/inbound', token: admin, body: { from: '09124445566', to: '3000777', text: 'سفارشم کی می‌رسد؟' } });
+    const inbox = await until('charged inbound', () => t.api({ url: '/api/v1/inbox?q=سفارشم', token: user.token }), (r) => r.body.items.length === 1);
+    expect(inbox.body.items[0].cost).toBe('200');
+    expect(BigInt((await t.api({ url: '/api/v1/balance', token: user.token })).body.balance)).toBe(before - 200n);
+
+    // a receiver with no credit still gets its message
+    const broke = await createChild(t, admin, { username: 'broke', kind: 'user' });
+    const line = await t.api({ url: '/api/v1/lines', token: admin, body: { number: '3000888', lineType: '3000', canReceive: true } });
+    await t.api({ url: `/api/v1/lines/${line.body.id}/assignments`, token: admin, body: { accountId: broke.id, canSend: true, canReceive: true } });
+    await t.api({ url: '/api/v1/system/simulator/inbound', token: admin, body: { from: '09124445567', to: '3000888', text: 'hello' } });
+    const kept = await until('kept inbound', () => t.api({ url: '/api/v1/inbox', token: broke.token }), (r) => r.body.items.length === 1);
+    expect(kept.body.items[0]).toMatchObject({ text: 'hello', cost: '0' });
+    expect((await t.api({ url: '/api/v1/balance', token: broke.token })).body.balance).toBe('0');
+  });
 });

@@ -118,9 +118,39 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
     return { amount: own };
   }
 
+  /**
+   * A received message: the receiver pays its parent's receive price, the parent its own parent's,
+   * up to the platform. Returns what the receiver paid; null when a level is short of credit — the
+   * message is kept anyway (never lost for money), unpaid. A savepoint keeps the caller's
+   * transaction usable after such a refusal.
+   */
+  async function chargeReceive(tx: Db, accountId: string, reference: string): Promise<bigint | null> {
+    const chain = await ledgerRepo(tx).chain(accountId);
+    if (chain.length < 2) return 0n;
+    const payers = chain.slice(0, -1);
+    const lists = await groupRepo(tx).priceLists(payers.map((p) => p.groupId!).filter(Boolean));
+    const prices = payers.map((p) => (p.groupId ? lists.get(p.groupId)?.receivePrice : undefined) ?? 0n);
+    if (prices.every((p) => p === 0n)) return 0n;
+    const legs: Leg[] = payers.flatMap((p, i) => [
+      { walletId: p.walletId, bucket: 'available' as const, amount: -prices[i] },
+      { walletId: chain[i + 1].walletId, bucket: 'available' as const, amount: prices[i] },
+    ]);
+    await tx.query('SAVEPOINT receive_charge');
+    try {
+      await post(tx, { type: 'settle', idempotencyKey: `receive:${reference}`, actorId: null, note: 'received message', reference, legs, shortError: () => new AppError('INSUFFICIENT_CREDIT') }, deps.now());
+      await tx.query('RELEASE SAVEPOINT receive_charge');
+      return prices[0];
+    } catch (err) {
+      await tx.query('ROLLBACK TO SAVEPOINT receive_charge');
+      if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDIT') return null;
+      throw err;
+    }
+  }
+
   return {
     quote,
     reserve,
+    chargeReceive,
     /** The operator took these recipient messages: each level's held money goes to its parent. */
     settle: async (tx: Db, reservationId: string, cells: CountedCell[], idempotencyKey?: string): Promise<void> => {
       await close(tx, reservationId, cells, 'settle', idempotencyKey);

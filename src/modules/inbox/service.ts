@@ -36,7 +36,7 @@ const toInbox = (r: Record<string, unknown>): InboxMessage => ({
   receivedAt: toDate(r.received_at)!,
 });
 
-export function createInboxService(deps: { db: Db; clock: Clock; log: Logger }) {
+export function createInboxService(deps: { db: Db; clock: Clock; log: Logger; chargeReceive?: (tx: Db, accountId: string, reference: string) => Promise<bigint | null> }) {
   /** `later` runs a step after the delivering transaction commits (a reply SMS opens its own). */
   type Listener = (m: InboxMessage, tx: Db, later: (step: () => Promise<void>) => void) => Promise<void>;
   const listeners: Listener[] = [];
@@ -73,6 +73,14 @@ export function createInboxService(deps: { db: Db; clock: Clock; log: Logger }) 
       [msg.id, msg.lineId, msg.accountId, receiver?.path ?? null, msg.sender, msg.recipient, msg.body, msg.parts, msg.receivedAt],
     );
     if (!receiver) deps.log.warn({ to: m.to }, 'inbound message for a line nobody receives on');
+    if (receiver && deps.chargeReceive) {
+      const paid = await deps.chargeReceive(tx, receiver.accountId, msg.id);
+      if (paid === null) deps.log.warn({ account: receiver.accountId, inbox: msg.id }, 'received message kept unpaid: not enough credit');
+      else if (paid > 0n) {
+        msg.cost = paid;
+        await tx.query('UPDATE inbox SET cost = $2 WHERE id = $1', [msg.id, paid]);
+      }
+    }
     for (const l of listeners) await l(msg, tx, later);
     return msg;
   }

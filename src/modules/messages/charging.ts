@@ -17,6 +17,8 @@ export type ChargingPort = {
   settle(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
   /** These messages are refunded (or never went out): the reserved money goes back, at every level. */
   release(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
+  /** A received message's price at every level; null when unpaid for lack of credit. */
+  chargeReceive?(tx: Db, accountId: string, reference: string): Promise<bigint | null>;
 };
 
 export const cellKey = (c: PriceCell) => `${c.operator}|${c.lineType}|${c.messageClass}|${c.alphabet}|${c.parts}`;

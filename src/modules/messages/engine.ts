@@ -46,7 +46,7 @@ export function createMessageEngine(deps: {
   const settlement = createSettlement({ charging: deps.charging });
   const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked });
   const batches = createBatchService({ db, clock, settlement });
-  const inbox = createInboxService({ db, clock, log });
+  const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive });
   const webhooks = createWebhookService({ db, clock });
   const receipts = createReceiptProcessor({ db, clock, log, settlement });
   const routing = createRoutingService({
