@@ -70,7 +70,7 @@ export function createServices(o: ServiceOptions) {
   const patterns = createPatternService({ db: o.db, clock: o.clock, audit });
   const campaignRecipients = createCampaignRecipients({ phonebook });
   const engine = createMessageEngine({
-    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine, blocked: phonebook.blockedNumbers, notifications,
+    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
     upstreamFactory: (c) => createUpstream(c.kind, c.settings as never),
   });
   return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, billing, topups, engine, auth, support, cannedReplies, kyc, compliance, phonebook, patterns, campaignRecipients, mailer,

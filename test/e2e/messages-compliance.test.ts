@@ -112,4 +112,17 @@ describe('Iran’s sending rules on the send path', () => {
     expect(kept.body.items[0]).toMatchObject({ text: 'hello', cost: '0' });
     expect((await t.api({ url: '/api/v1/balance', token: broke.token })).body.balance).toBe('0');
   });
+
+  it('refuses advertising to an account whose package withholds it, and still sends its service messages', async () => {
+    const pkg = await t.api({ url: '/api/v1/packages', token: admin, body: { name: 'service-only', permissions: ['receive', 'use_api'] } });
+    expect(pkg.status).toBe(201);
+    const shop = await createChild(t, admin, { username: 'service-shop', kind: 'user' });
+    await t.api({ url: `/api/v1/accounts/${shop.id}/credit`, token: admin, body: { amount: '100000', note: '' } });
+    expect((await t.api({ method: 'PUT', url: `/api/v1/accounts/${shop.id}/package`, token: admin, body: { packageId: pkg.body.id } })).status).toBe(200);
+    const ad2 = await t.api({ url: '/api/v1/messages', token: shop.token, lang: 'fa', body: { to: ['09121230099'], text: ad, class: 'advertising' } });
+    expect(ad2.status).toBe(403);
+    expect(ad2.body.error.code).toBe('PERMISSION_DENIED');
+    const service = await t.api({ url: '/api/v1/messages', token: shop.token, body: { to: ['09121230099'], text: 'رسید خرید شما', class: 'service' } });
+    expect(service.status).toBe(202);
+  });
 });

@@ -56,7 +56,10 @@ type Priced = {
 /** Numbers the sender's own contacts say not to send to (phonebook flags), looked up in tx. */
 export type BlockedNumbers = (tx: Db, accountId: string, e164s: readonly string[]) => Promise<Set<string>>;
 
-export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers }) {
+/** Package permissions (a package may withhold advertising). */
+export type PermissionCheck = (db: Db, accountId: string, permission: 'send_advertising') => Promise<void>;
+
+export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers; permissions?: PermissionCheck }) {
   async function prepare(caller: Account, input: SendInput): Promise<Prepared> {
     if (!input.text.trim()) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'text' }] });
     if (input.to.length > MAX_RECIPIENTS) throw new AppError('TOO_MANY_RECIPIENTS', { max: MAX_RECIPIENTS });
@@ -67,6 +70,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
 
   /** Compliance first (it may append the opt-out footer), then parts and price cells from the final text. */
   async function evaluate(db: Db, caller: Account, input: SendInput, p: Prepared, at: Date): Promise<Priced> {
+    if (input.class === 'advertising' && deps.permissions) await deps.permissions(db, caller.id, 'send_advertising');
     const evaluation = await deps.compliance.evaluateSend(db, {
       account: { id: caller.id, path: caller.path, kind: caller.kind },
       line: { id: p.line.id, lineType: p.line.lineType, isShared: p.line.isShared },

@@ -12,7 +12,7 @@ import { createLineService } from '../lines/service.ts';
 import { lineRepo } from '../lines/repo.ts';
 import { createRoutingService, type UpstreamFactory } from '../routing/service.ts';
 import { createWebhookService } from '../webhooks/service.ts';
-import { createAcceptService, type BlockedNumbers } from './accept.ts';
+import { createAcceptService, type BlockedNumbers, type PermissionCheck } from './accept.ts';
 import { createBatchService } from './batches.ts';
 import type { ChargingPort } from './charging.ts';
 import type { ComplianceService } from '../compliance/service.ts';
@@ -36,6 +36,8 @@ export function createMessageEngine(deps: {
   compliance: ComplianceService;
   /** phonebook flags: contacts not to send to */
   blocked?: BlockedNumbers;
+  /** package permissions */
+  permissions?: PermissionCheck;
   /** e-mail forwarding of inbound messages */
   notifications?: Pick<NotificationService, 'send'>;
   upstreamFactory: UpstreamFactory;
@@ -44,7 +46,7 @@ export function createMessageEngine(deps: {
   const { db, clock, log } = deps;
   const lines = createLineService({ db, accounts: deps.accounts });
   const settlement = createSettlement({ charging: deps.charging });
-  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked });
+  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions });
   const batches = createBatchService({ db, clock, settlement });
   const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive });
   const webhooks = createWebhookService({ db, clock });
