@@ -11,6 +11,13 @@ import { messagingPage } from '../features/send/routes.tsx';
 import { SimulatorPage } from '../features/simulator/SimulatorPage.tsx';
 import { moneyPage } from '../features/wallet/routes.tsx';
 import { supportPage } from '../features/tickets/routes.tsx';
+import { notificationsPage } from '../features/notifications/routes.tsx';
+import { auditPage } from '../features/audit/routes.tsx';
+import { phonebookPage } from '../features/phonebook/routes.tsx';
+import { agencyPage } from '../features/agency/routes.tsx';
+import { brandingPage } from '../features/branding/routes.tsx';
+import { domainsPage } from '../features/domains/routes.tsx';
+import { usersPage } from '../features/users/routes.tsx';
 import type { Lang } from '../i18n/format.ts';
 import { dirOf, I18nProvider, useI18n } from '../i18n/i18n.tsx';
 import { SessionProvider, useSession } from '../session/session.tsx';
@@ -76,6 +83,6 @@ function Routes() {
   if (path === '/') page = <HomePage />;
   else if (path === '/profile') page = <ProfilePage />;
   else if (path === '/simulator' && me.kind === 'platform') page = <SimulatorPage />;
-  else page = messagingPage(path, me) ?? moneyPage(path, me) ?? supportPage(path, me) ?? <NotFoundPage />;
+  else page = messagingPage(path, me) ?? moneyPage(path, me) ?? supportPage(path, me) ?? notificationsPage(path, me) ?? auditPage(path, me) ?? phonebookPage(path, me) ?? agencyPage(path, me) ?? brandingPage(path, me) ?? domainsPage(path, me) ?? usersPage(path, me) ?? <NotFoundPage />;
   return <Shell>{page}</Shell>;
 }

@@ -5,7 +5,7 @@ import { Alert, AppShell, Burger, Button, Group, Menu, NavLink, Text, Title } fr
 import { useDisclosure } from '@mantine/hooks';
 import type { Me } from '../api/types.ts';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
-import { brandName, useBrandTitle } from '../components/brand.ts';
+import { brandColor, brandName, useBrandTitle } from '../components/brand.ts';
 import { notifyError, notifySuccess } from '../components/errors.tsx';
 import type { MessageKey } from '../i18n/fa.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -13,6 +13,14 @@ import { useMe, useSession } from '../session/session.tsx';
 import { messagingNav, operationsNav } from '../features/send/routes.tsx';
 import { moneyNav } from '../features/wallet/routes.tsx';
 import { supportNav } from '../features/tickets/routes.tsx';
+import { notificationsNav } from '../features/notifications/routes.tsx';
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
+import { auditNav } from '../features/audit/routes.tsx';
+import { phonebookNav } from '../features/phonebook/routes.tsx';
+import { agencyNav } from '../features/agency/routes.tsx';
+import { brandingNav } from '../features/branding/routes.tsx';
+import { domainsNav } from '../features/domains/routes.tsx';
+import { usersNav } from '../features/users/routes.tsx';
 import { navigate, onLinkClick, useLocation } from './router.tsx';
 
 type NavItem = { to: string; label: MessageKey; visible(me: Me): boolean };
@@ -20,8 +28,15 @@ type NavItem = { to: string; label: MessageKey; visible(me: Me): boolean };
 export const navItems: NavItem[] = [
   { to: '/', label: 'nav.home', visible: () => true },
   ...messagingNav,
+  ...phonebookNav,
   ...moneyNav,
   ...supportNav,
+  ...notificationsNav,
+  ...auditNav,
+  ...agencyNav,
+  ...brandingNav,
+  ...domainsNav,
+  ...usersNav,
   ...operationsNav,
   { to: '/profile', label: 'nav.profile', visible: () => true },
   { to: '/simulator', label: 'nav.simulator', visible: (me) => me.kind === 'platform' },
@@ -51,11 +66,12 @@ export function Shell({ children }: { children: ReactNode }) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.toggle')} />
-            <Title order={3} c="teal.8" data-testid="brand-name" lineClamp={1}>
+            <Title order={3} c={brandColor(me.brand) ?? 'teal.8'} data-testid="brand-name" lineClamp={1}>
               {brandName(me.brand, lang)}
             </Title>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <NotificationBell />
             <LanguageSwitch />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
@@ -78,7 +94,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" component="nav" aria-label={t('nav.label')}>
+      <AppShell.Navbar p="sm" component="nav" aria-label={t('nav.label')} style={{ overflowY: 'auto' }}>
         {navItems
           .filter((i) => i.visible(me))
           .map((i) => (

@@ -32,3 +32,22 @@ export function useBrandTitle(name: string) {
     if (name) document.title = name;
   }, [name]);
 }
+
+/** The brand's primary colour (#rrggbb) when it set one; callers fall back to the theme's. */
+export function brandColor(brand: Brand | null | undefined): string | undefined {
+  const c = brand?.settings.primaryColor;
+  return typeof c === 'string' && /^#[0-9a-fA-F]{6}$/.test(c) ? c : undefined;
+}
+
+/** Where the brand's logo is served on its own hosts, when it uploaded one. */
+export function brandLogo(brand: Brand | null | undefined): string | undefined {
+  const u = brand?.settings.logoUrl;
+  return typeof u === 'string' && u.startsWith('/') ? u : undefined;
+}
+
+/** Why this host's agency is limited (GET /api/v1/brand `notice`), for the sign-in page. */
+export type BrandNotice = { code: string; message: string; validUntil: string };
+export function brandNotice(brand: Brand | null | undefined): BrandNotice | null {
+  const n = (brand as (Brand & { notice?: BrandNotice | null }) | null | undefined)?.notice;
+  return n && typeof n.message === 'string' ? n : null;
+}

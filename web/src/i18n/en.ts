@@ -10,6 +10,15 @@ import { walletEn } from '../features/wallet/i18n.en.ts';
 import { topupEn } from '../features/topup/i18n.en.ts';
 import { billingEn } from '../features/billing/i18n.en.ts';
 import { ticketsEn } from '../features/tickets/i18n.en.ts';
+import { phonebookEn } from '../features/phonebook/i18n.en.ts';
+import { campaignEn } from '../features/campaigns/i18n.en.ts';
+import { patternsEn } from '../features/patterns/i18n.en.ts';
+import { notificationsEn } from '../features/notifications/i18n.en.ts';
+import { auditEn } from '../features/audit/i18n.en.ts';
+import { agencyEn } from '../features/agency/i18n.en.ts';
+import { brandingEn } from '../features/branding/i18n.en.ts';
+import { domainsEn } from '../features/domains/i18n.en.ts';
+import { usersEn } from '../features/users/i18n.en.ts';
 import type { Catalog } from './fa.ts';
 
 export const en: Catalog = {
@@ -232,4 +241,13 @@ export const en: Catalog = {
   ...topupEn,
   ...billingEn,
   ...ticketsEn,
+  ...phonebookEn,
+  ...campaignEn,
+  ...patternsEn,
+  ...notificationsEn,
+  ...auditEn,
+  ...agencyEn,
+  ...brandingEn,
+  ...domainsEn,
+  ...usersEn,
 };

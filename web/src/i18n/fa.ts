@@ -11,6 +11,15 @@ import { walletFa } from '../features/wallet/i18n.fa.ts';
 import { topupFa } from '../features/topup/i18n.fa.ts';
 import { billingFa } from '../features/billing/i18n.fa.ts';
 import { ticketsFa } from '../features/tickets/i18n.fa.ts';
+import { phonebookFa } from '../features/phonebook/i18n.fa.ts';
+import { campaignFa } from '../features/campaigns/i18n.fa.ts';
+import { patternsFa } from '../features/patterns/i18n.fa.ts';
+import { notificationsFa } from '../features/notifications/i18n.fa.ts';
+import { auditFa } from '../features/audit/i18n.fa.ts';
+import { agencyFa } from '../features/agency/i18n.fa.ts';
+import { brandingFa } from '../features/branding/i18n.fa.ts';
+import { domainsFa } from '../features/domains/i18n.fa.ts';
+import { usersFa } from '../features/users/i18n.fa.ts';
 export const fa = {
   'lang.fa': 'فارسی',
   'lang.en': 'English',
@@ -231,6 +240,15 @@ export const fa = {
   ...topupFa,
   ...billingFa,
   ...ticketsFa,
+  ...phonebookFa,
+  ...campaignFa,
+  ...patternsFa,
+  ...notificationsFa,
+  ...auditFa,
+  ...agencyFa,
+  ...brandingFa,
+  ...domainsFa,
+  ...usersFa,
 } as const;
 
 export type MessageKey = keyof typeof fa;

@@ -1,0 +1,32 @@
+// Strings of the campaign page in English.
+import type { campaignFa } from './i18n.fa.ts';
+
+export const campaignEn: { readonly [K in keyof typeof campaignFa]: string } = {
+  'camp.nav': 'Send to groups',
+  'camp.title': 'Send to phonebook groups',
+  'camp.groups': 'Groups',
+  'camp.groupsHint': 'One or more phonebook groups',
+  'camp.noGroups': 'You have no phonebook groups.',
+  'camp.groupOption': '{name} ({count} contacts)',
+  'camp.tags': 'Only contacts with these tags',
+  'camp.filters': 'Field conditions',
+  'camp.addFilter': 'Add condition',
+  'camp.removeFilter': 'Remove condition',
+  'camp.filterField': 'Field',
+  'camp.filterOp': 'Condition',
+  'camp.filterValue': 'Value',
+  'camp.op.eq': 'equals',
+  'camp.op.contains': 'contains',
+  'camp.op.gt': 'greater than',
+  'camp.op.lt': 'less than',
+  'camp.op.before': 'before',
+  'camp.op.after': 'after',
+  'camp.personalised': 'A personalised text for each contact',
+  'camp.placeholders': 'Placeholders (click to insert):',
+  'camp.ph.name': 'Name',
+  'camp.ph.mobile': 'Number',
+  'camp.gradual': 'Gradual sending',
+  'camp.perMinute': 'Messages per minute',
+  'camp.recipients': '{count} recipients in the chosen groups',
+  'camp.sample': 'The first recipient’s text',
+};

@@ -1,0 +1,33 @@
+// English strings of the domains page.
+import type { domainsFa } from './i18n.fa.ts';
+
+export const domainsEn: Record<keyof typeof domainsFa, string> = {
+  'domains.nav': 'Domains',
+  'domains.title': 'Brand domains',
+  'domains.intro': 'Add your domain or subdomain and create the DNS records below at your DNS provider; once checked, the panel opens there with your brand.',
+  'domains.host': 'Domain',
+  'domains.hostHint': 'e.g. sms.example.ir',
+  'domains.add': 'Add domain',
+  'domains.added': 'Domain added: create the records, then press “Check now”.',
+  'domains.empty': 'No domains yet.',
+  'domains.status.pending': 'Waiting for DNS',
+  'domains.status.verified': 'Ownership verified',
+  'domains.status.active': 'Active',
+  'domains.status.failed': 'Failed',
+  'domains.check': 'Check now',
+  'domains.checked': 'DNS checked: {status}',
+  'domains.remove': 'Remove domain',
+  'domains.removeConfirm': 'Remove {host}? Your brand will no longer be served there.',
+  'domains.removed': 'Domain removed.',
+  'domains.checkedAt': 'Last checked: {at}',
+  'domains.neverChecked': 'Not checked yet.',
+  'domains.lastError': 'Last check failed: {error}',
+  'domains.ownership': 'Ownership: create this TXT record',
+  'domains.point': 'Pointing: create one of these sets',
+  'domains.option': 'Option {n}',
+  'domains.error.txt_missing': 'The ownership TXT record was not found.',
+  'domains.error.not_pointing': 'The domain does not point at us yet.',
+  'domains.type': 'Type',
+  'domains.name': 'Name',
+  'domains.value': 'Value',
+};
