@@ -4,18 +4,17 @@
 // itself sends free: nobody above it charges) makes a handset text its receiving line, reads it
 // in the inbox, and reads the customer's batch page in English.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { parseConfig } from '../../src/config.ts';
-import { startChapar, type Chapar } from '../../src/server.ts';
-import { freshDb, type TestDb } from '../helpers/db.ts';
-import { ensurePanelBuilt, launchChromium } from '../helpers/browser.ts';
+import type { Chapar } from '../../src/server.ts';
+import type { TestDb } from '../helpers/db.ts';
+import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar } from '../helpers/browser.ts';
 
 const ADMIN = { username: 'admin', password: 'admin-pass-123' };
 const SHOP = { username: 'shop', password: 'shop-pass-123', mobile: '09121110000', kind: 'user' };
 const TEXT = 'سلام، سفارش شما ارسال شد.';
 const INBOUND = 'سلام، لطفاً با من تماس بگیرید';
 
+let live: LiveChapar;
 let chapar: Chapar;
 let db: TestDb;
 let baseUrl: string;
@@ -25,31 +24,11 @@ const faNum = (n: number) => new Intl.NumberFormat('fa-IR').format(n);
 
 /** Like startLiveChapar, with the engine on and a simulator that delivers every part quickly. */
 async function startWithEngine() {
-  db = await freshDb({ migrate: false });
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    CHAPAR_PLATFORM_HOSTS: '127.0.0.1,localhost',
-    CHAPAR_ADMIN_USERNAME: ADMIN.username,
-    CHAPAR_ADMIN_PASSWORD: ADMIN.password,
-    ...(db.url ? { DATABASE_URL: db.url } : {}),
-  });
-  chapar = await startChapar(config, {
-    db,
-    jobs: false,
-    engine: true,
-    engineOptions: { simulator: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 300, max: 1200 } } } },
-    logger: pino({ level: 'silent' }),
-  });
-  await chapar.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = chapar.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  live = await startLiveChapar(ADMIN, { engine: true, engineOptions: { simulator: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 300, max: 1200 } } } } });
+  ({ chapar, db, baseUrl } = live);
 }
 
-async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token: string | null, body?: unknown) {
-  const res = await chapar.app.inject({ method, url, headers: { host: '127.0.0.1', ...(token ? { authorization: `Bearer ${token}` } : {}) }, payload: body as object | undefined });
-  return { status: res.statusCode, body: res.json() };
-}
+const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token: string | null, body?: unknown) => live.api(method, url, token, body);
 
 beforeAll(async () => {
   ensurePanelBuilt();

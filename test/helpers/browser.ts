@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { chromium, type Browser } from 'playwright-core';
 import { parseConfig } from '../../src/config.ts';
-import { startChapar, type Chapar } from '../../src/server.ts';
+import { startChapar, type Chapar, type StartOptions } from '../../src/server.ts';
 import { freshDb, type TestDb } from './db.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,9 +21,16 @@ export function ensurePanelBuilt() {
   if (r.status !== 0) throw new Error(`building the panel failed (exit ${r.status})`);
 }
 
-export type LiveChapar = { chapar: Chapar; db: TestDb; baseUrl: string; close(): Promise<void> };
+export type LiveChapar = {
+  chapar: Chapar;
+  db: TestDb;
+  baseUrl: string;
+  /** Setup calls through the same server (not the browser), on the platform host. */
+  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token: string | null, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+};
 
-export async function startLiveChapar(admin: { username: string; password: string }): Promise<LiveChapar> {
+export async function startLiveChapar(admin: { username: string; password: string }, opts: Pick<StartOptions, 'engine' | 'engineOptions'> = {}): Promise<LiveChapar> {
   const db = await freshDb({ migrate: false });
   const config = parseConfig({
     NODE_ENV: 'test',
@@ -32,7 +39,7 @@ export async function startLiveChapar(admin: { username: string; password: strin
     CHAPAR_ADMIN_PASSWORD: admin.password,
     ...(db.url ? { DATABASE_URL: db.url } : {}),
   });
-  const chapar = await startChapar(config, { db, jobs: false, logger: pino({ level: 'silent' }) });
+  const chapar = await startChapar(config, { db, jobs: false, engine: opts.engine ?? false, engineOptions: opts.engineOptions, logger: pino({ level: 'silent' }) });
   await chapar.app.listen({ port: 0, host: '127.0.0.1' });
   const address = chapar.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no TCP address');
@@ -40,6 +47,10 @@ export async function startLiveChapar(admin: { username: string; password: strin
     chapar,
     db,
     baseUrl: `http://127.0.0.1:${address.port}`,
+    async api(method, url, token, body) {
+      const res = await chapar.app.inject({ method, url, headers: { host: '127.0.0.1', ...(token ? { authorization: `Bearer ${token}` } : {}) }, payload: body as object | undefined });
+      return { status: res.statusCode, body: res.json() };
+    },
     async close() {
       await chapar.stop();
       await db.close();
