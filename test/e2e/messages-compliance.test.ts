@@ -88,10 +88,18 @@ describe('Iran’s sending rules on the send path', () => {
     const batch = await t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token });
     expect(batch.body).toMatchObject({ status: 'cancelled', counts: { cancelled: 3 } });
     expect((await t.api({ url: '/api/v1/balance', token: user.token })).body).toMatchObject({ balance: before.balance, reserved: before.reserved });
+    // an approved batch goes out
+    const ok = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09121000004', '09121000005', '09121000006'], text: ad, class: 'advertising' } });
+    expect(ok.body.status).toBe('held');
+    const pending = await t.api({ url: '/api/v1/compliance/moderation?status=pending', token: admin });
+    const okItem = pending.body.items.find((i: { batchId: string }) => i.batchId === ok.body.batchId);
+    expect((await t.api({ url: `/api/v1/compliance/moderation/${okItem.id}/approve`, token: admin, body: {} })).status).toBe(200);
+    await until('approved batch delivered', () => t.api({ url: `/api/v1/messages/${ok.body.batchId}`, token: user.token }), (r) => r.body.counts.delivered === 3);
     // the sender is told why, on the panel and by SMS
-    const told = await until('sender notified', () => t.db.query("SELECT channel, body FROM notifications WHERE kind = 'moderation.result' AND account_id = $1", [user.id]), (r) => r.rows.length === 2);
-    expect(told.rows.map((r) => r.channel).sort()).toEqual(['panel', 'sms']);
-    expect(told.rows[0].body).toContain('متن نامناسب');
+    const told = await until('sender notified', () => t.db.query("SELECT channel, body FROM notifications WHERE kind = 'moderation.result' AND account_id = $1 ORDER BY created_at", [user.id]), (r) => r.rows.length === 4);
+    expect(told.rows.map((r) => r.channel).sort()).toEqual(['panel', 'panel', 'sms', 'sms']);
+    expect(told.rows.some((r) => String(r.body).includes('متن نامناسب'))).toBe(true);
+    expect(told.rows.some((r) => String(r.body).includes('تأیید شد'))).toBe(true);
   });
 
   it('charges a received message at the receive price, and keeps it unpaid when credit runs out', async () => {
