@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
+import { postForm } from '../helpers/multipart.ts';
 
 async function until<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -42,6 +43,23 @@ describe('patterns and phonebook campaigns on the engine', () => {
     const sim = t.services.engine.routing.upstream(Object.keys(t.services.engine.routing.stats())[0]) as unknown as { smsc: { received: { to: string; text: string }[] } };
     expect(sim.smsc.received.find((p) => p.to.endsWith('9121110002'))?.text).toBe('رضا عزیز، تخفیف ویژهٔ شما آماده است. لغو۱۱');
     expect(sim.smsc.received.some((p) => p.to.endsWith('9121110003'))).toBe(false);
+  });
+
+  it('sends a personalised campaign to an uploaded file, listing the rows it cannot use', async () => {
+    const csv = 'mobile,name,city\n09121110021,مینا,شیراز\nnot-a-number,خطا,تهران\n۰۹۳۵۱۱۱۰۰۲۲,امید,تبریز\n';
+    const upload = await postForm(t, { url: '/api/v1/phonebook/uploads', token: user.token, fields: {}, files: [{ filename: 'customers.csv', data: Buffer.from(csv), contentType: 'text/csv' }] });
+    expect(upload.status).toBe(201);
+    const body = { file: { uploadId: upload.body.uploadId, mapping: { '0': 'mobile', '1': 'name', '2': 'field:city' }, hasHeader: true }, text: '{name} عزیز، شعبهٔ {city} منتظر شماست.', personalised: true, class: 'service' };
+    const quote = await t.api({ url: '/api/v1/campaigns/quote', token: user.token, body });
+    expect(quote.body).toMatchObject({ recipients: 2, accepted: 2 });
+    expect(quote.body.rejectedRows).toEqual([expect.objectContaining({ row: 3, value: 'not-a-number' })]);
+    const res = await t.api({ url: '/api/v1/campaigns', token: user.token, body });
+    expect(res.body).toMatchObject({ accepted: 2 });
+    await until('file campaign delivered', () => t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token }), (r) => r.body.counts.delivered === 2);
+    const sim = t.services.engine.routing.upstream(Object.keys(t.services.engine.routing.stats())[0]) as unknown as { smsc: { received: { to: string; text: string }[] } };
+    expect(sim.smsc.received.find((p) => p.to.endsWith('9351110022'))?.text).toBe('امید عزیز، شعبهٔ تبریز منتظر شماست.');
+    // both sources at once, or neither, is refused
+    expect((await t.api({ url: '/api/v1/campaigns/quote', token: user.token, body: { ...body, groupIds: ['x'] } })).status).toBe(400);
   });
 
   it('puts a pattern OTP ahead of a running 100k campaign', { timeout: 120_000 }, async () => {

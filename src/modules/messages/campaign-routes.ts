@@ -7,13 +7,21 @@ import type { Db } from '../../db/driver.ts';
 import { requireCaller } from '../../http/context.ts';
 import type { CampaignRecipients } from '../campaigns/recipients.ts';
 import type { AcceptService } from './accept.ts';
+import type { Account } from '../accounts/repo.ts';
+import { AppError } from '../../http/errors.ts';
 import { messageClass, sendResponse } from './schema.ts';
 
+type Uploads = { uploadSource(caller: Account, uploadId: string): Promise<{ filename: string; bytes: AsyncIterable<Uint8Array> }> };
 type Patterns = { renderForSend(tx: Db, accountId: string, templateId: string, params: Record<string, unknown>): Promise<{ text: string }> };
 
 const filter = z.object({ field: z.string().max(40), op: z.enum(['eq', 'contains', 'gt', 'lt', 'before', 'after']), value: z.union([z.string().max(200), z.number()]) });
 const campaignBody = z.object({
-  groupIds: z.array(z.string()).min(1).max(50),
+  groupIds: z.array(z.string()).min(1).max(50).optional().describe('send to these phonebook groups …'),
+  file: z.object({
+    uploadId: z.string().describe('from POST /api/v1/phonebook/uploads'),
+    mapping: z.record(z.string(), z.string()).describe('column index → mobile | name | tag | field:<key>'),
+    hasHeader: z.boolean().default(true),
+  }).optional().describe('… or to the numbers of an uploaded CSV/XLSX file; its columns fill {field:<key>} placeholders'),
   tags: z.array(z.string().max(40)).max(20).optional(),
   filters: z.array(filter).max(20).optional(),
   text: z.string().min(1).max(5000).describe('the text; with personalised: a template with {name}, {mobile} and your custom fields'),
@@ -24,7 +32,7 @@ const campaignBody = z.object({
   perMinute: z.number().int().min(1).max(1_000_000).optional(),
 });
 
-export function campaignRoutes(app: FastifyInstance, deps: { db: Db; accept: AcceptService; patterns: Patterns; recipients: CampaignRecipients }) {
+export function campaignRoutes(app: FastifyInstance, deps: { db: Db; accept: AcceptService; patterns: Patterns; recipients: CampaignRecipients; uploads: Uploads }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const answer = (res: Awaited<ReturnType<AcceptService['send']>>) => ({ batchId: res.batchId, status: res.status, accepted: res.accepted, blacklisted: res.blacklisted, rejected: res.rejected, parts: res.parts, cost: res.cost.toString() });
 
@@ -43,29 +51,38 @@ export function campaignRoutes(app: FastifyInstance, deps: { db: Db; accept: Acc
     return reply.code(202).send(answer(res));
   });
 
-  /** The recipients of a campaign and their texts, from the phonebook. */
-  async function build(accountId: string, body: z.infer<typeof campaignBody>) {
+  /** The recipients of a campaign and their texts: from phonebook groups or an uploaded file. */
+  async function build(caller: Account, body: z.infer<typeof campaignBody>) {
+    if (Boolean(body.groupIds) === Boolean(body.file)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'groupIds', message: 'groups or a file, one of the two' }] });
     const to: string[] = [];
     const texts: string[] = [];
-    for await (const batch of deps.recipients.resolveGroupRecipients(deps.db, accountId, { groupIds: body.groupIds, tags: body.tags, filters: body.filters })) {
-      for (const rcp of batch) {
-        to.push(rcp.e164);
-        if (body.personalised) texts.push(deps.recipients.renderPerRecipient(body.text, rcp.fields));
+    const rejectedRows: { row: number; value: string; code: string }[] = [];
+    const take = (rcp: { e164: string; fields: Record<string, string | number> }) => {
+      to.push(rcp.e164);
+      if (body.personalised) texts.push(deps.recipients.renderPerRecipient(body.text, rcp.fields));
+    };
+    if (body.file) {
+      const source = await deps.uploads.uploadSource(caller, body.file.uploadId);
+      for await (const b of deps.recipients.resolveFileRecipients(source.bytes, { filename: source.filename, mapping: body.file.mapping, hasHeader: body.file.hasHeader })) {
+        b.recipients.forEach(take);
+        if (rejectedRows.length < 1000) rejectedRows.push(...b.rejected.slice(0, 1000 - rejectedRows.length));
       }
+    } else {
+      for await (const batch of deps.recipients.resolveGroupRecipients(deps.db, caller.id, { groupIds: body.groupIds!, tags: body.tags, filters: body.filters })) batch.forEach(take);
     }
-    return { to, texts: body.personalised ? texts : undefined };
+    return { to, texts: body.personalised ? texts : undefined, rejectedRows };
   }
 
-  r.post('/api/v1/campaigns/quote', { schema: { tags: ['campaigns'], summary: 'Parts, cost and checks of a campaign to phonebook groups, before sending', body: campaignBody.omit({ sendAt: true, perMinute: true }) } }, async (req) => {
+  r.post('/api/v1/campaigns/quote', { schema: { tags: ['campaigns'], summary: 'Parts, cost and checks of a campaign (groups or an uploaded file) before sending; file rows that cannot be used are listed', body: campaignBody.omit({ sendAt: true, perMinute: true }) } }, async (req) => {
     const { account } = requireCaller(req);
-    const { to, texts } = await build(account.id, { ...req.body, sendAt: null });
+    const { to, texts, rejectedRows } = await build(account, { ...req.body, sendAt: null });
     const q = await deps.accept.quote(account, { to, texts, text: req.body.text, class: req.body.class, from: req.body.from });
-    return { ...q, recipients: to.length, cost: q.cost.toString(), heldUntil: q.heldUntil?.toISOString() ?? null, perOperator: Object.fromEntries(Object.entries(q.perOperator).map(([k, v]) => [k, { count: v.count, cost: v.cost.toString() }])), levels: q.levels.map((l) => ({ ...l, amount: l.amount.toString() })) };
+    return { ...q, recipients: to.length, rejectedRows, cost: q.cost.toString(), heldUntil: q.heldUntil?.toISOString() ?? null, perOperator: Object.fromEntries(Object.entries(q.perOperator).map(([k, v]) => [k, { count: v.count, cost: v.cost.toString() }])), levels: q.levels.map((l) => ({ ...l, amount: l.amount.toString() })) };
   });
 
-  r.post('/api/v1/campaigns', { schema: { tags: ['campaigns'], summary: 'Send to phonebook groups (filtered), optionally a text per recipient, scheduled or gradual', body: campaignBody, response: { 202: sendResponse } } }, async (req, reply) => {
+  r.post('/api/v1/campaigns', { schema: { tags: ['campaigns'], summary: 'Send to phonebook groups (filtered) or an uploaded file, optionally a text per recipient, scheduled or gradual', body: campaignBody, response: { 202: sendResponse } } }, async (req, reply) => {
     const { account } = requireCaller(req);
-    const { to, texts } = await build(account.id, req.body);
+    const { to, texts } = await build(account, req.body);
     const key = req.headers['idempotency-key'];
     const res = await deps.accept.send(account, { to, texts, text: req.body.text, class: req.body.class, from: req.body.from, sendAt: req.body.sendAt ? new Date(req.body.sendAt) : null, perMinute: req.body.perMinute }, { idempotencyKey: typeof key === 'string' ? key : undefined, source: 'panel' });
     return reply.code(202).send(answer(res));

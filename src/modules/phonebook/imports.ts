@@ -110,6 +110,13 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (
     return { uploadId, ...(await previewRows(uploadBytes(uploadId), upload.format, scope)) };
   }
 
+  /** An upload's bytes, for its owner only: a campaign to a file reads them back. */
+  async function uploadSource(caller: Account, uploadId: string): Promise<{ filename: string; bytes: AsyncIterable<Uint8Array> }> {
+    const upload = await repo.findUpload(scopeOf(caller), uploadId);
+    if (!upload) throw new AppError('NOT_FOUND');
+    return { filename: upload.filename, bytes: uploadBytes(uploadId) };
+  }
+
   /** The import itself, from any byte stream: the upload's chunks, or a file (bench, CLI). */
   async function runImport(scope: Scope, job: ImportJob, source: AsyncIterable<Uint8Array>, format: TableFormat, req: ImportRequest): Promise<ImportJob> {
     const progress: Progress = { rowsRead: 0, imported: 0, merged: 0, failed: 0 };
@@ -185,6 +192,7 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (
   return {
     storeUpload,
     previewUpload,
+    uploadSource,
     startImport,
     importStream,
     getImport,
