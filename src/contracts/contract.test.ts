@@ -19,7 +19,7 @@ describe('the agency contract', () => {
     expect(rialsFa(12500000n)).toBe('۱۲,۵۰۰,۰۰۰');
   });
 
-  it('fills the template into a title, headings and paragraphs, and names unknown placeholders', () => {
+  it('fills the template into a title, headings and paragraphs, and names unknown variables', () => {
     const blocks = fillContract(defaultContractTemplate, vars);
     expect(blocks[0]).toEqual({ kind: 'title', text: 'قرارداد نمایندگی مستقل سامانهٔ پیامک' });
     expect(blocks.filter((b) => b.kind === 'heading')).toHaveLength(5);

@@ -1,5 +1,5 @@
 // The agency contract: an editable template per parent (plain text, "# " a title, "## " a
-// heading, a blank line between paragraphs, {{placeholders}}), filled with both parties' details
+// heading, a blank line between paragraphs, {{variables}}), filled with both parties' details
 // in Persian digits and Jalali dates, rendered to a right-to-left PDF.
 import { toPersianDigits } from '../lib/i18n.ts';
 import { groupDigits } from '../lib/money.ts';
@@ -42,11 +42,11 @@ export const defaultContractTemplate = `# قرارداد نمایندگی مست
 امضای سامانه: {{parentName}}          امضای نماینده: {{applicantName}}
 `;
 
-const placeholder = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+const templateVariable = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
 export function unknownContractVariables(template: string): string[] {
   const known = new Set<string>(contractVariables);
-  return [...new Set([...template.matchAll(placeholder)].map((m) => m[1]).filter((n) => !known.has(n)))];
+  return [...new Set([...template.matchAll(templateVariable)].map((m) => m[1]).filter((n) => !known.has(n)))];
 }
 
 /** 2026-01-10 (a UTC instant read on the Tehran calendar) → «۱۴۰۴/۱۰/۲۰». */
@@ -59,7 +59,7 @@ export function jalaliDate(at: Date): string {
 export const rialsFa = (amount: bigint) => toPersianDigits(groupDigits(amount));
 
 export function fillContract(template: string, vars: ContractVars): Block[] {
-  const filled = template.replace(placeholder, (_m, name: string) => (name in vars ? vars[name as keyof ContractVars] : ''));
+  const filled = template.replace(templateVariable, (_m, name: string) => (name in vars ? vars[name as keyof ContractVars] : ''));
   return filled
     .split(/\n\s*\n/)
     .map((p) => p.trim())

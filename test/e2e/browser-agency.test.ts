@@ -4,8 +4,8 @@
 // platform's sign-in page keeps the platform's brand.
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar } from '../helpers/browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar, openPage, field, signIn } from '../helpers/browser.ts';
 
 const ADMIN = { username: 'admin', password: 'admin-pass-123' };
 const USER = { username: 'aftab', password: 'aftab-pass-123', mobile: '09351112233' };
@@ -17,6 +17,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 let live: LiveChapar;
 let browser: Browser;
 const pageErrors: string[] = [];
+const newPage = () => openPage(browser, live.baseUrl, pageErrors);
 
 beforeAll(async () => {
   ensurePanelBuilt();
@@ -30,24 +31,8 @@ afterAll(async () => {
   await live?.close();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: live.baseUrl, viewport: { width: 1280, height: 900 }, locale: 'fa-IR' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && pageErrors.push(m.text()));
-  return { context, page };
-}
 
-const field = (label: string) => new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
 
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel(field('نام کاربری')).fill(username);
-  await page.getByLabel(field('رمز عبور')).fill(password);
-  await page.getByRole('button', { name: 'ورود', exact: true }).click();
-  await page.getByRole('heading', { name: 'پیشخوان' }).waitFor();
-}
 
 async function createUser(page: Page, a: { username: string; password: string; mobile: string }) {
   await page.getByRole('button', { name: 'ایجاد حساب' }).click();

@@ -2,8 +2,8 @@
 // counts it (the bell polls), the agency reads it in the notification centre and marks all read;
 // the platform finds the ticket's opening in the audit log under 'ticket.*', in Persian and English.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar } from '../helpers/browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar, openPage, field, signIn, createChild } from '../helpers/browser.ts';
 
 const ADMIN = { username: 'admin', password: 'admin-pass-123' };
 const AGENCY = { username: 'nima.agency', password: 'nima-pass-123', mobile: '09123456782' };
@@ -13,6 +13,7 @@ const SUBJECT = 'گزارش تحویل نمی‌آید';
 let live: LiveChapar;
 let browser: Browser;
 const pageErrors: string[] = [];
+const newPage = () => openPage(browser, live.baseUrl, pageErrors);
 
 beforeAll(async () => {
   ensurePanelBuilt();
@@ -25,36 +26,10 @@ afterAll(async () => {
   await live?.close();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: live.baseUrl, viewport: { width: 1280, height: 900 }, locale: 'fa-IR' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && pageErrors.push(m.text()));
-  return { context, page };
-}
 
-const field = (label: string) => new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
 const latin = (s: string) => s.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
 
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel(field('نام کاربری')).fill(username);
-  await page.getByLabel(field('رمز عبور')).fill(password);
-  await page.getByRole('button', { name: 'ورود', exact: true }).click();
-  await page.getByRole('heading', { name: 'پیشخوان' }).waitFor();
-}
 
-async function createChild(page: Page, a: { username: string; password: string; mobile: string }, kind: 'نماینده' | 'کاربر') {
-  await page.getByRole('button', { name: 'ایجاد حساب' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel(field('نام کاربری')).fill(a.username);
-  await dialog.getByLabel(field('رمز عبور')).fill(a.password);
-  await dialog.getByLabel(field('شمارهٔ همراه')).fill(a.mobile);
-  await dialog.getByLabel(field(kind)).check();
-  await dialog.getByRole('button', { name: 'ایجاد', exact: true }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
 
 /** The bell's unread count, read from its accessible name ("اعلان‌ها، ۲ خوانده‌نشده"); 0 without one. */
 async function bellCount(page: Page): Promise<number> {

@@ -4,10 +4,10 @@
 // and watches the recipients turn delivered on the batch page; then a pattern goes through review
 // and a test send.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Chapar } from '../../src/server.ts';
 import type { TestDb } from '../helpers/db.ts';
-import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar } from '../helpers/browser.ts';
+import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar, openPage, field, signIn as signInAs } from '../helpers/browser.ts';
 
 const ADMIN = { username: 'admin', password: 'admin-pass-123' };
 const SHOP = { username: 'shop', password: 'shop-pass-123', mobile: '09121110000', kind: 'user' };
@@ -21,6 +21,8 @@ let db: TestDb;
 let baseUrl: string;
 let browser: Browser;
 const pageErrors: string[] = [];
+const newPage = () => openPage(browser, baseUrl, pageErrors);
+const signIn = (page: Page, who: { username: string; password: string }) => signInAs(page, who.username, who.password);
 const faNum = (n: number) => new Intl.NumberFormat('fa-IR').format(n);
 
 async function startWithEngine() {
@@ -53,24 +55,8 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 }, locale: 'fa-IR', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && pageErrors.push(m.text()));
-  return { context, page };
-}
 
-const field = (label: string) => new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
 
-async function signIn(page: Page, who: { username: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel(field('نام کاربری')).fill(who.username);
-  await page.getByLabel(field('رمز عبور')).fill(who.password);
-  await page.getByRole('button', { name: 'ورود', exact: true }).click();
-  await page.getByRole('heading', { name: 'پیشخوان' }).waitFor();
-}
 
 describe('phonebook, import and campaign from the panel', () => {
   it('creates a group, imports a CSV with a bad row, sends a personalised campaign and sees it delivered', async () => {

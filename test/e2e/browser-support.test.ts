@@ -2,8 +2,8 @@
 // forwards it, the platform answers, the user reads the reply (from "support") and closes it.
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar } from '../helpers/browser.ts';
+import type { Browser } from 'playwright-core';
+import { ensurePanelBuilt, launchChromium, startLiveChapar, type LiveChapar, openPage, field, signIn, createChild } from '../helpers/browser.ts';
 
 const ADMIN = { username: 'admin', password: 'admin-pass-123' };
 const AGENCY = { username: 'sina.agency', password: 'sina-pass-123', mobile: '09123456781' };
@@ -13,6 +13,7 @@ const LOG = '/tmp/chapar-ticket-log.txt';
 let live: LiveChapar;
 let browser: Browser;
 const pageErrors: string[] = [];
+const newPage = () => openPage(browser, live.baseUrl, pageErrors);
 
 beforeAll(async () => {
   ensurePanelBuilt();
@@ -26,35 +27,9 @@ afterAll(async () => {
   await live?.close();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: live.baseUrl, viewport: { width: 1280, height: 900 }, locale: 'fa-IR' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && pageErrors.push(m.text()));
-  return { context, page };
-}
 
-const field = (label: string) => new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
 
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel(field('نام کاربری')).fill(username);
-  await page.getByLabel(field('رمز عبور')).fill(password);
-  await page.getByRole('button', { name: 'ورود', exact: true }).click();
-  await page.getByRole('heading', { name: 'پیشخوان' }).waitFor();
-}
 
-async function createChild(page: Page, a: { username: string; password: string; mobile: string }, kind: 'نماینده' | 'کاربر') {
-  await page.getByRole('button', { name: 'ایجاد حساب' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel(field('نام کاربری')).fill(a.username);
-  await dialog.getByLabel(field('رمز عبور')).fill(a.password);
-  await dialog.getByLabel(field('شمارهٔ همراه')).fill(a.mobile);
-  await dialog.getByLabel(field(kind)).check();
-  await dialog.getByRole('button', { name: 'ایجاد', exact: true }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
 
 describe('support in the panel', () => {
   it('a user opens a ticket with a file, the agency forwards it, the platform answers, the user reads it and closes it', async () => {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { parseConfig } from '../../src/config.ts';
 import { startChapar, type Chapar, type StartOptions } from '../../src/server.ts';
 import { freshDb, type TestDb } from './db.ts';
@@ -64,4 +64,41 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+}
+
+/** A form field by its visible label (Mantine adds " *" to required ones). */
+export function field(label: string): RegExp {
+  return new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
+}
+
+/** A fresh browser context in Persian on the server; page errors and console errors (but the
+ * 4xx answers a flow expects) are collected into `errors` for the test to assert on. */
+export async function openPage(browser: Browser, baseUrl: string, errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 }, locale: 'fa-IR', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && errors.push(m.text()));
+  return { context, page };
+}
+
+/** Signs in through the Persian sign-in page and waits for the home page. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel(field('نام کاربری')).fill(username);
+  await page.getByLabel(field('رمز عبور')).fill(password);
+  await page.getByRole('button', { name: 'ورود', exact: true }).click();
+  await page.getByRole('heading', { name: 'پیشخوان' }).waitFor();
+}
+
+/** Creates a direct child through the home page's create-account form. */
+export async function createChild(page: Page, a: { username: string; password: string; mobile: string }, kind: 'نماینده' | 'کاربر') {
+  await page.getByRole('button', { name: 'ایجاد حساب' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(field('نام کاربری')).fill(a.username);
+  await dialog.getByLabel(field('رمز عبور')).fill(a.password);
+  await dialog.getByLabel(field('شمارهٔ همراه')).fill(a.mobile);
+  await dialog.getByLabel(field(kind)).check();
+  await dialog.getByRole('button', { name: 'ایجاد', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
 }

@@ -7,7 +7,12 @@ import type { MessageClass, Quote } from './types.ts';
 export type QuoteInput = { to: string[]; text: string; class: MessageClass; from?: string };
 
 export function useQuote(input: QuoteInput | null) {
-  const [quote, setQuote] = useState<Quote | null>(null);
+  return useDebouncedQuote<Quote>('/api/v1/messages/quote', input);
+}
+
+/** Any quote endpoint: the send page's and the campaign page's ask the same way. */
+export function useDebouncedQuote<Q>(url: string, input: object | null) {
+  const [quote, setQuote] = useState<Q | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
   const seq = useRef(0);
@@ -24,13 +29,13 @@ export function useQuote(input: QuoteInput | null) {
     setLoading(true);
     const timer = setTimeout(() => {
       api
-        .post<Quote>('/api/v1/messages/quote', JSON.parse(key))
+        .post<Q>(url, JSON.parse(key))
         .then((q) => n === seq.current && (setQuote(q), setError(null)))
         .catch((err) => n === seq.current && (setQuote(null), setError(err)))
         .finally(() => n === seq.current && setLoading(false));
     }, 400);
     return () => clearTimeout(timer);
-  }, [key]);
+  }, [url, key]);
 
   return { quote, error, loading };
 }
