@@ -20,6 +20,7 @@ describe('compliance on the send path (one transaction, bulk)', () => {
   let platform: Account;
   let agency: Account;
   let user: Account;
+  let deps: Parameters<typeof createComplianceService>[0];
   const clock = fakeClock('2026-03-01T10:00:00+03:30');
 
   beforeAll(async () => {
@@ -28,7 +29,8 @@ describe('compliance on the send path (one transaction, bulk)', () => {
     const brands = createBrandService({ db, platformHosts: ['platform.test'] });
     const accounts = createAccountService({ db, clock, audit, brands });
     const kyc = createKycService({ db, clock, audit });
-    c = createComplianceService({ db, clock, audit, kyc, accounts });
+    deps = { db, clock, audit, kyc, accounts };
+    c = createComplianceService(deps);
     const make = (parent: Account | null, username: string, kind: Account['kind']) =>
       db.transaction((tx) => accounts.insertAccount(tx, parent, { username, passwordHash: 'x', mobile: '09120000001', kind }, { createdBy: null, mobileVerified: true }));
     platform = await make(null, 'root', 'platform');
@@ -151,5 +153,32 @@ describe('compliance on the send path (one transaction, bulk)', () => {
     const { rows } = await db.query("SELECT action FROM audit_events WHERE action LIKE 'moderation.%'");
     expect(rows.map((x) => x.action)).toEqual(['moderation.rejected']);
     await c.setPolicy(agency, null, emptyRow(), null);
+  });
+
+  it('checks sends against an in-memory copy of the operator list that follows every change, made by any process', async () => {
+    // Two API processes on one database, each with its own copy (loaded for any send size here).
+    const [a, b] = [createComplianceService({ ...deps, recipientCheck: { memoryFrom: 1 } }), createComplianceService({ ...deps, recipientCheck: { memoryFrom: 1 } })];
+    // 0…9 as in the first test, then 60 numbers on no list: a send big enough to reload a copy
+    const recipients = [...Array.from({ length: 10 }, (_, i) => rcpt(mobile(i))), ...Array.from({ length: 60 }, (_, i) => rcpt(mobile(1001 + 2 * i)))];
+    const check = async (svc: ComplianceService) => {
+      const { perRecipient } = await db.transaction((tx) => svc.evaluateSend(tx, send({ recipients, extraBlocked: ['09120000009'] })));
+      expect(perRecipient.slice(11)).toEqual(new Array(59).fill(null));
+      return perRecipient.slice(0, 11);
+    };
+    const file = async function* (text: string) {
+      yield Buffer.from(text);
+    };
+    // the same answer as the per-recipient probes of the first test
+    expect(await check(a)).toEqual(['blacklisted', null, 'blacklisted', 'blacklisted', 'blacklisted', 'blacklisted', 'blacklisted', 'opted_out', 'blacklisted', 'blacklisted', null]);
+    await b.importOperatorBlacklist(platform, file('09120000001\n'), 'add', null);
+    expect((await check(a))[1]).toBe('blacklisted');
+    await b.importOperatorBlacklist(platform, file('09120000001\n09120000002\n'), 'replace', null);
+    const replaced = [null, 'blacklisted', 'blacklisted', 'blacklisted', null, 'blacklisted', null, 'opted_out', null, 'blacklisted', null];
+    expect(await check(a)).toEqual(replaced);
+    expect(await check(c)).toEqual(replaced);
+    // a change outside the import (SQL by hand) is seen too
+    await db.query('DELETE FROM operator_blacklist WHERE number = 989120000002');
+    expect((await check(a))[2]).toBeNull();
+    expect((await check(b))[2]).toBeNull();
   });
 });

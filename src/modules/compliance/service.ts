@@ -32,6 +32,7 @@ import type { LineType } from '../lines/repo.ts';
 import { appendOptOutFooter, hasOptOutFooter, parseKeyword, scanContent } from './content.ts';
 import { createComplianceLists, numberKey } from './lists.ts';
 import { createModerationQueue, requireModeration } from './moderation.ts';
+import { createRecipientCheck } from './recipient-check.ts';
 import { emptyRow, findLoosening, invalidWindowRule, lineTypeList, mergePolicies, operators, windowView, type EffectivePolicy, type PolicyRow } from './policy.ts';
 import { complianceRepo, idsOfPath } from './repo.ts';
 import { formatClock, intersectWindows, isInsideWindow, nextOpening, toTehranIso, type DailyWindow } from './tehran.ts';
@@ -66,8 +67,11 @@ function windowForSend(policy: EffectivePolicy, ops: Iterable<string>, lineType:
   return w;
 }
 
-export function createComplianceService(deps: { db: Db; clock: Clock; audit: AuditService; kyc: KycService; accounts: AccountService }) {
+/** `recipientCheck.memoryFrom`: sends of at least this many recipients reload a stale in-memory
+ * copy of the operator blacklist (recipient-check.ts); tests lower it. */
+export function createComplianceService(deps: { db: Db; clock: Clock; audit: AuditService; kyc: KycService; accounts: AccountService; recipientCheck?: { memoryFrom?: number } }) {
   const lists = createComplianceLists(deps);
+  const recipientCheck = createRecipientCheck(deps.recipientCheck);
   const queue = createModerationQueue(deps);
 
   async function effectivePolicy(db: Db, path: string, opts: { excludeOwn?: boolean } = {}): Promise<EffectivePolicy> {
@@ -127,13 +131,12 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
     const perRecipient = none();
     let blocked = 0;
     if (s.recipients.length) {
-      const hits = await repo.blockedRecipients(s.recipients.map((r) => numberKey(r.e164) || '0').join(','), {
+      const hits = await recipientCheck.blockedRecipients(tx, s.recipients.map((r) => numberKey(r.e164)), {
         operatorList: advertising,
         // the sender's own list and the lists of the agencies above it
         blacklistOwners: ids,
-        optOutAccount: advertising ? s.account.id : null,
-        lineId: advertising ? s.line.id : null,
-        extra: (s.extraBlocked ?? []).map((n) => numberKey(normaliseIranMobile(n) ?? n)).filter(Boolean).join(','),
+        optOuts: advertising ? { account: s.account.id, lineId: s.line.id } : null,
+        extra: (s.extraBlocked ?? []).map((n) => numberKey(normaliseIranMobile(n) ?? n)).filter(Boolean),
       });
       for (const h of hits) {
         if (perRecipient[h.index] === null) blocked++;
@@ -210,6 +213,11 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
     getPolicy,
     setPolicy,
     ...lists,
+    importOperatorBlacklist: async (...args: Parameters<typeof lists.importOperatorBlacklist>) => {
+      const result = await lists.importOperatorBlacklist(...args);
+      await recipientCheck.refresh(deps.db);
+      return result;
+    },
     ...queue,
   };
 }
