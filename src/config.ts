@@ -25,6 +25,9 @@ const schema = z.object({
   CHAPAR_CANONICAL_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'a host name').optional(),
   CHAPAR_PUBLIC_IPS: z.string().default('').transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
   CHAPAR_DNS_SERVERS: z.string().default('').transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
+  CHAPAR_SMPP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CHAPAR_SMPP_HOST: z.string().default('0.0.0.0'),
+  CHAPAR_SMPP_PUBLIC_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.:-]+$/, 'a host name').optional(),
 });
 
 export type Config = {
@@ -47,6 +50,8 @@ export type Config = {
   publicIps: string[];
   /** DNS servers for domain checks ("1.1.1.1", "127.0.0.1:5353"); empty: the system's */
   dnsServers: string[];
+  /** customers' SMPP server: unset = off; 0 picks a free port */
+  smpp: { port: number | undefined; host: string; publicHost: string | undefined };
 };
 
 export class ConfigError extends Error {
@@ -78,5 +83,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     canonicalHost: e.CHAPAR_CANONICAL_HOST ?? e.CHAPAR_PLATFORM_HOSTS[0],
     publicIps: e.CHAPAR_PUBLIC_IPS,
     dnsServers: e.CHAPAR_DNS_SERVERS,
+    smpp: { port: e.CHAPAR_SMPP_PORT, host: e.CHAPAR_SMPP_HOST, publicHost: e.CHAPAR_SMPP_PUBLIC_HOST },
   };
 }

@@ -29,6 +29,7 @@ async function main() {
   const line = '─'.repeat(60);
   console.log(`\n${line}\n  Chapar is running: ${shown}  (${address})`);
   console.log(`  Database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}`);
+  if (chapar.smpp) console.log(`  SMPP server: ${config.smpp.host}:${chapar.smpp.port}  (system_id = username, password = the account's SMPP password)`);
   if (chapar.adminPassword) {
     console.log(`  Platform admin created — username: ${config.admin.username}  password: ${chapar.adminPassword}`);
     console.log('  (shown once; change it in the panel under Profile)');

@@ -18,7 +18,7 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
-export type IdPrefix = 'rte' | 'acc' | 'brd' | 'key' | 'vc' | 'ntf' | 'tx' | 'grp' | 'pay' | 'dep' | 'bnk' | 'msg' | 'bat' | 'lin' | 'con' | 'tkt' | 'app' | 'evt' | 'whk' | 'in' | 'tpl' | 'pkg' | 'pb' | 'ct' | 'tkm' | 'att' | 'cnd' | 'rsv' | 'gtw' | 'mod' | 'kyd' | 'agd' | 'upl' | 'imp' | 'ptn';
+export type IdPrefix = 'rte' | 'acc' | 'brd' | 'key' | 'vc' | 'ntf' | 'tx' | 'grp' | 'pay' | 'dep' | 'bnk' | 'msg' | 'bat' | 'lin' | 'con' | 'tkt' | 'app' | 'evt' | 'whk' | 'in' | 'tpl' | 'pkg' | 'pb' | 'ct' | 'tkm' | 'att' | 'cnd' | 'rsv' | 'gtw' | 'mod' | 'kyd' | 'agd' | 'upl' | 'imp' | 'ptn' | 'smp';
 
 /** A prefixed, random, url-safe id that a person can read aloud: `acc_5k2m9x0q3r7t1w4z`. */
 export function newId(prefix: IdPrefix): string {

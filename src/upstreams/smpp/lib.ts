@@ -19,6 +19,9 @@ export type Pdu = {
   esm_class?: number;
   data_coding?: number;
   registered_delivery?: number;
+  /** received submit_sm: the raw SMPP time text (see the filter below); may be '' */
+  schedule_delivery_time?: string;
+  validity_period?: string;
   /** Decoded by the library's filter: `{ udh?: Buffer[], message: string | Buffer }`. */
   short_message?: { udh?: Buffer[]; message: string | Buffer } | Buffer | string;
   message_payload?: { udh?: Buffer[]; message: string | Buffer } | Buffer | string;
@@ -51,12 +54,23 @@ type SmppModule = {
   createServer(options: Record<string, unknown>, onSession: (s: Session) => void): SmppServer;
   PDU: new (command: string, options?: Record<string, unknown>) => Pdu;
   errors: Record<string, number>;
+  commands: Record<string, { params?: Record<string, { filter?: { encode(v: unknown): unknown; decode(v: unknown): unknown } }> }>;
   /** The library's own GSM 03.38 coder (an implementation independent of ours, used in tests). */
   gsmCoder: { encode(text: string, table: number): Buffer };
 };
 
 const require = createRequire(import.meta.url);
 export const smpp = require('smpp') as SmppModule;
+
+// Trap: the library turns a received submit_sm's schedule_delivery_time and validity_period into a
+// Date — a relative time against the process's local clock, a malformed one as Invalid Date — so
+// the SMSC could not tell a bad value from none. Keep the text (smpp-server/pdu.ts parses it);
+// sending still takes a string or a Date.
+for (const field of ['schedule_delivery_time', 'validity_period']) {
+  const param = smpp.commands.submit_sm.params![field];
+  const encode = param.filter!.encode;
+  param.filter = { encode, decode: (v) => v };
+}
 
 // command_status values we act on (SMPP 3.4 §5.1.3).
 export const status = {
@@ -76,6 +90,8 @@ export const status = {
   INVSRCTON: 0x48,
   INVDSTTON: 0x50,
   THROTTLED: 0x58,
+  INVSCHED: 0x61,
+  INVEXPIRY: 0x62,
   INVDCS: 0x104,
 } as const;
 

@@ -1,9 +1,10 @@
-// Profile: your details, password, two-factor sign-in and API keys.
+// Profile: your details, password, two-factor sign-in, API keys and how to bind over SMPP.
 import { Stack, Title } from '@mantine/core';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ApiKeysCard } from './ApiKeysCard.tsx';
 import { DetailsCard } from './DetailsCard.tsx';
 import { PasswordCard } from './PasswordCard.tsx';
+import { SmppCard } from './SmppCard.tsx';
 import { TwoFactorCard } from './TwoFactorCard.tsx';
 
 export function ProfilePage() {
@@ -15,6 +16,7 @@ export function ProfilePage() {
       <PasswordCard />
       <TwoFactorCard />
       <ApiKeysCard />
+      <SmppCard />
     </Stack>
   );
 }
