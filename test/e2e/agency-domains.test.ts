@@ -96,6 +96,14 @@ describe('agency branding and domains', () => {
     expect(login.status).toBe(401);
   });
 
+  it('points the welcome SMS of a user made on the platform’s host at the agency’s own domain', async () => {
+    const res = await t.api({ url: '/api/v1/users', token: agency.token, body: { username: 'welcomed', mobile: '09125550001' } });
+    expect(res.status).toBe(201);
+    const [sms] = await t.services.notifications.listForRecipient('sms', '+989125550001', 1);
+    expect(sms.body).toContain(`http://${HOST}/`);
+    expect(sms.body).not.toContain('platform.test');
+  });
+
   it('accepts A records to the configured addresses for an apex domain', async () => {
     const res = await t.api({ url: '/api/v1/domains', token: other.token, body: { host: 'rival.test' } });
     expect(res.body.records.options).toEqual([[{ type: 'A', name: 'rival.test', value: '203.0.113.10', purpose: 'point' }, { type: 'A', name: 'rival.test', value: '203.0.113.11', purpose: 'point' }]]);

@@ -30,7 +30,8 @@ export type LiveChapar = {
   close(): Promise<void>;
 };
 
-export async function startLiveChapar(admin: { username: string; password: string }, opts: Pick<StartOptions, 'engine' | 'engineOptions'> = {}): Promise<LiveChapar> {
+/** `env`: more configuration (CHAPAR_SMTP_URL, CHAPAR_DNS_SERVERS, …) on top of the test's own. */
+export async function startLiveChapar(admin: { username: string; password: string }, opts: Pick<StartOptions, 'engine' | 'engineOptions'> & { env?: Record<string, string> } = {}): Promise<LiveChapar> {
   const db = await freshDb({ migrate: false });
   const config = parseConfig({
     NODE_ENV: 'test',
@@ -38,6 +39,7 @@ export async function startLiveChapar(admin: { username: string; password: strin
     CHAPAR_ADMIN_USERNAME: admin.username,
     CHAPAR_ADMIN_PASSWORD: admin.password,
     ...(db.url ? { DATABASE_URL: db.url } : {}),
+    ...opts.env,
   });
   const chapar = await startChapar(config, { db, jobs: false, engine: opts.engine ?? false, engineOptions: opts.engineOptions, logger: pino({ level: 'silent' }) });
   await chapar.app.listen({ port: 0, host: '127.0.0.1' });
@@ -58,11 +60,13 @@ export async function startLiveChapar(admin: { username: string; password: strin
   };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `hosts`: names this browser resolves to 127.0.0.1 (an agency's own domain) instead of asking DNS. */
+export async function launchChromium(opts: { hosts?: string[] } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const resolve = opts.hosts?.length ? [`--host-resolver-rules=${opts.hosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`] : [];
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...resolve],
   });
 }
 

@@ -60,9 +60,26 @@ export function createUserManagement(deps: {
     return a;
   }
 
+  /**
+   * Where the user signs in: the brand's own domain once one is active (same scheme and port as the
+   * request: one server answers every host), unless the request already came through one of them.
+   */
+  async function loginUrlFor(brandId: string, requestUrl: string): Promise<string> {
+    const hosts = (await deps.brands.listHosts(brandId)).filter((h) => h.status === 'active').map((h) => h.host);
+    try {
+      const url = new URL(requestUrl);
+      if (!hosts.length || hosts.includes(url.hostname)) return requestUrl;
+      url.hostname = hosts[0];
+      return url.toString();
+    } catch {
+      return requestUrl;
+    }
+  }
+
   /** A template of the caller's brand, by SMS (a secret: it carries a password) and by e-mail. */
-  async function sendTemplate(caller: Account, to: Account, kind: TemplateKind, extra: Record<string, string>, loginUrl: string) {
+  async function sendTemplate(caller: Account, to: Account, kind: TemplateKind, extra: Record<string, string>, requestUrl: string) {
     const brand = (await deps.brands.findByAccount(caller.id)) ?? (await deps.brands.getPlatformBrand());
+    const loginUrl = await loginUrlFor(brand.id, requestUrl);
     const lang = to.locale;
     const text = await deps.notifications.render(brand.id, kind, lang, {
       brandName: lang === 'fa' ? brand.nameFa : brand.nameEn,
@@ -115,7 +132,7 @@ export function createUserManagement(deps: {
     const validUntil = addYears(base, years);
     await deps.db.transaction(async (tx) => {
       if (fee > 0n) {
-        await deps.billing.postAdjustment(caller.id, { type: 'renewal', fromAccountId: a.id, toAccountId: caller.id, amount: fee, note: `panel renewal ${years}y`, idempotencyKey: `user_renewal:${a.id}:${base.toISOString()}`, reference: a.id }, tx);
+        await deps.billing.postAdjustment(caller.id, { type: 'renewal', fromAccountId: a.id, toAccountId: caller.id, amount: fee, params: { kind: 'panel', years }, idempotencyKey: `user_renewal:${a.id}:${base.toISOString()}`, reference: a.id }, tx);
       }
       await deps.accounts.setValidity(a.id, validUntil, tx);
       await deps.audit.record({ actorId: caller.id, subject: a, action: 'account.validity_extended', ip, details: { from: a.validUntil?.toISOString() ?? null, to: validUntil.toISOString(), fee: fee.toString() } }, tx);
@@ -169,8 +186,15 @@ export function createUserManagement(deps: {
       return deps.billing.setGroup(caller, id, groupId);
     },
     requests: async (caller: Account, id: string) => records.requests((await subtreeAccount(caller, id)).id),
-    sent: (caller: Account, f: RecordFilter) => records.sent(scopeOf(caller), f),
-    received: (caller: Account, f: RecordFilter) => records.received(scopeOf(caller), f),
+    /** The subtree's records are reports: the caller's package must allow `see_reports`. */
+    sent: async (caller: Account, f: RecordFilter) => {
+      await deps.packages.check(deps.db, caller.id, 'see_reports');
+      return records.sent(scopeOf(caller), f);
+    },
+    received: async (caller: Account, f: RecordFilter) => {
+      await deps.packages.check(deps.db, caller.id, 'see_reports');
+      return records.received(scopeOf(caller), f);
+    },
     impersonations: (account: Account) => records.impersonations(account.id),
   };
 }

@@ -7,15 +7,17 @@ import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import { lineRepo } from '../lines/repo.ts';
 import type { WebhookService } from '../webhooks/service.ts';
+import type { ReceivePermission } from './service.ts';
 
 export type ForwardKind = 'url' | 'email' | 'sms';
 export type ForwardingRule = { id: string; lineId: string; kind: ForwardKind; target: string; endpointId: string | null };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 'createForwardEndpoint'> }) {
-  /** Only the account that receives on the line sets where its messages go. */
+export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 'createForwardEndpoint'>; permissions?: ReceivePermission }) {
+  /** Only the account that receives on the line, with a package that allows receiving, sets where its messages go. */
   async function requireReceiver(caller: Account, lineId: string) {
+    await deps.permissions?.(deps.db, caller.id, 'receive');
     const receiver = await lineRepo(deps.db).findReceiver(lineId);
     if (!receiver || receiver.accountId !== caller.id) throw new AppError('NOT_FOUND');
   }

@@ -36,7 +36,10 @@ const toInbox = (r: Record<string, unknown>): InboxMessage => ({
   receivedAt: toDate(r.received_at)!,
 });
 
-export function createInboxService(deps: { db: Db; clock: Clock; log: Logger; chargeReceive?: (tx: Db, accountId: string, reference: string) => Promise<bigint | null> }) {
+/** The reader's package must allow receiving (packages.check: PERMISSION_DENIED otherwise). */
+export type ReceivePermission = (db: Db, accountId: string, permission: 'receive') => Promise<void>;
+
+export function createInboxService(deps: { db: Db; clock: Clock; log: Logger; chargeReceive?: (tx: Db, accountId: string, reference: string) => Promise<bigint | null>; permissions?: ReceivePermission }) {
   /** `later` runs a step after the delivering transaction commits (a reply SMS opens its own). */
   type Listener = (m: InboxMessage, tx: Db, later: (step: () => Promise<void>) => void) => Promise<void>;
   const listeners: Listener[] = [];
@@ -133,7 +136,9 @@ export function createInboxService(deps: { db: Db; clock: Clock; log: Logger; ch
     return n;
   }
 
+  /** Messages still land in the inbox of an account whose package withholds `receive`; it may not read them. */
   async function list(scope: Scope, f: { q?: string; lineId?: string; limit: number; offset: number }): Promise<{ items: InboxMessage[] }> {
+    await deps.permissions?.(deps.db, scope.accountId, 'receive');
     const params: unknown[] = [scope.path];
     let where = 'starts_with(account_path, $1)';
     if (f.q) {

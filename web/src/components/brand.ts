@@ -39,6 +39,16 @@ export function brandColor(brand: Brand | null | undefined): string | undefined 
   return typeof c === 'string' && /^#[0-9a-fA-F]{6}$/.test(c) ? c : undefined;
 }
 
+/** The sign-in page's title and text the brand set for this language (branding settings), if any. */
+export function brandSignIn(brand: Brand | null | undefined, lang: Lang): { title?: string; text?: string } {
+  const s = brand?.settings ?? {};
+  const pick = (key: string) => {
+    const v = (s as Record<string, unknown>)[`${key}${lang === 'fa' ? 'Fa' : 'En'}`];
+    return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+  };
+  return { title: pick('signInTitle'), text: pick('signInText') };
+}
+
 /** Where the brand's logo is served on its own hosts, when it uploaded one. */
 export function brandLogo(brand: Brand | null | undefined): string | undefined {
   const u = brand?.settings.logoUrl;

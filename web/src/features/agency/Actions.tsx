@@ -13,6 +13,7 @@ import { JalaliDateInput } from '../wallet/JalaliDateInput.tsx';
 import { todayTehran } from '../wallet/jalali.ts';
 import { clientError } from '../wallet/http.ts';
 import { parseAmount, useRials } from '../wallet/money.tsx';
+import { PaymentPicker } from './PaymentPicker.tsx';
 import type { Application } from './types.ts';
 
 type Props = { a: Application; onChanged(): void };
@@ -40,7 +41,7 @@ function StepForm({ children, label, color, done, run }: { children?: ReactNode;
 export function ApplicantActions({ a, onChanged }: Props) {
   const { t } = useI18n();
   const [method, setMethod] = useState<'online' | 'deposit'>('online');
-  const [reference, setReference] = useState('');
+  const [reference, setReference] = useState<string | null>(null);
   const [postedOn, setPostedOn] = useState(todayTehran());
   const [tracking, setTracking] = useState('');
   const [confirm, setConfirm] = useState(false);
@@ -67,17 +68,18 @@ export function ApplicantActions({ a, onChanged }: Props) {
             label={t('agency.pay.declare')}
             done={t('agency.pay.declared')}
             run={async () => {
-              await api.post(path(a, 'payment'), { method, reference: reference.trim() });
+              if (!reference) throw clientError(t('agency.pay.pick'));
+              await api.post(path(a, 'payment'), { method, reference });
               onChanged();
             }}
           >
-            <Radio.Group label={t('agency.pay.method')} value={method} onChange={(v) => setMethod(v as typeof method)}>
+            <Radio.Group label={t('agency.pay.method')} value={method} onChange={(v) => (setMethod(v as typeof method), setReference(null))}>
               <Group mt={4}>
                 <Radio value="online" label={t('agency.method.online')} />
                 <Radio value="deposit" label={t('agency.method.deposit')} />
               </Group>
             </Radio.Group>
-            <TextInput label={t('agency.pay.reference')} description={t('agency.pay.referenceHint')} dir="ltr" maw={320} value={reference} onChange={(e) => setReference(e.currentTarget.value)} />
+            <PaymentPicker method={method} value={reference} onChange={setReference} />
           </StepForm>
         </Stack>
       ) : null}

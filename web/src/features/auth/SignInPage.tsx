@@ -5,6 +5,7 @@ import { PasswordField } from '../../components/PasswordField.tsx';
 import { api, ApiError } from '../../api/client.ts';
 import type { Session } from '../../api/types.ts';
 import { navigate, Link, useLocation } from '../../app/router.tsx';
+import { brandSignIn, usePublicBrand } from '../../components/brand.ts';
 import { ErrorAlert, useAction } from '../../components/errors.tsx';
 import { latinDigits } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -17,7 +18,8 @@ export function safeNext(next: string | null): string {
 }
 
 export function SignInPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const own = brandSignIn(usePublicBrand(), lang);
   const { signedIn } = useSession();
   const { search } = useLocation();
   const [username, setUsername] = useState('');
@@ -45,7 +47,7 @@ export function SignInPage() {
   };
 
   return (
-    <AuthLayout title={step === 'otp' ? t('signIn.otpTitle') : t('signIn.title')} subtitle={step === 'otp' ? t('signIn.otpHint') : t('signIn.subtitle')}>
+    <AuthLayout title={step === 'otp' ? t('signIn.otpTitle') : (own.title ?? t('signIn.title'))} subtitle={step === 'otp' ? t('signIn.otpHint') : (own.text ?? t('signIn.subtitle'))}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <ErrorAlert error={action.error} />

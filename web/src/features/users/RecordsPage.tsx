@@ -1,12 +1,12 @@
-// Sent and received messages of the caller's subtree: by number, text, status, Jalali date range,
-// one account (from user management) or all of it.
+// Sent and received messages of the caller's subtree (mobiles written the Iranian way, 09…): by
+// number, text, status, Jalali date range, one account (from user management) or all of it.
 import { useEffect, useState } from 'react';
 import { Badge, Button, Card, Group, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import type { MessageKey } from '../../i18n/fa.ts';
-import { latinDigits } from '../../i18n/format.ts';
+import { latinDigits, localMobile } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { JalaliDateInput } from '../wallet/JalaliDateInput.tsx';
 import { tehranDayStart } from '../wallet/jalali.ts';
@@ -114,10 +114,10 @@ export function RecordsPage() {
                         <bdi>{r.username ?? t('common.none')}</bdi>
                       </Table.Td>
                       <Table.Td>
-                        <bdi>{r.from ? digits(r.from) : t('common.none')}</bdi>
+                        <bdi>{r.from ? digits(localMobile(r.from)) : t('common.none')}</bdi>
                       </Table.Td>
                       <Table.Td>
-                        <bdi>{digits(r.to)}</bdi>
+                        <bdi>{digits(localMobile(r.to))}</bdi>
                       </Table.Td>
                       <Table.Td maw={320}>
                         <Text size="sm" lineClamp={2}>
