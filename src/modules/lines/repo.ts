@@ -14,12 +14,18 @@ export type Line = {
   ref16: boolean;
   refundStatuses: string[];
   renewalPrice: bigint;
+  /** days an unpaid assignment keeps sending after its paid-until date */
+  renewalGraceDays: number;
   isShared: boolean;
   status: 'active' | 'disabled';
 };
 
-/** A line as one account may use it: through an assignment (or shared with everybody). */
-export type UsableLine = Line & { maySend: boolean; mayReceive: boolean; isDefault: boolean };
+/**
+ * A line as one account may use it: through an assignment (or shared with everybody). `paidUntil`
+ * is the account's own assignment's; `chainPaidUntil` the earliest of its own and its ancestors'
+ * (a line lapses for a whole subtree when the agency above stops paying for it). Null: no renewal.
+ */
+export type UsableLine = Line & { maySend: boolean; mayReceive: boolean; isDefault: boolean; paidUntil: Date | null; chainPaidUntil: Date | null };
 
 const toLine = (r: Record<string, unknown>): Line => ({
   id: r.id as string,
@@ -31,6 +37,7 @@ const toLine = (r: Record<string, unknown>): Line => ({
   ref16: Boolean(r.ref16),
   refundStatuses: r.refund_statuses as string[],
   renewalPrice: toBigInt(r.renewal_price),
+  renewalGraceDays: Number(r.renewal_grace_days ?? 7),
   isShared: Boolean(r.is_shared),
   status: r.status as Line['status'],
 });
@@ -40,15 +47,17 @@ const toUsable = (r: Record<string, unknown>): UsableLine => ({
   maySend: Boolean(r.can_send) && Boolean(r.a_send ?? r.is_shared),
   mayReceive: Boolean(r.can_receive) && Boolean(r.a_receive),
   isDefault: Boolean(r.is_default),
+  paidUntil: r.paid_until ? new Date(r.paid_until as string) : null,
+  chainPaidUntil: r.chain_paid_until ? new Date(r.chain_paid_until as string) : null,
 });
 
 export function lineRepo(db: Db) {
   return {
-    async insert(l: Line): Promise<Line> {
+    async insert(l: Omit<Line, 'renewalGraceDays'> & { renewalGraceDays?: number }): Promise<Line> {
       const { rows } = await db.query(
-        `INSERT INTO lines (id, number, line_type, operators, can_send, can_receive, ref16, refund_statuses, renewal_price, is_shared)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING *`,
-        [l.id, l.number, l.lineType, l.operators, l.canSend, l.canReceive, l.ref16, l.refundStatuses, l.renewalPrice, l.isShared],
+        `INSERT INTO lines (id, number, line_type, operators, can_send, can_receive, ref16, refund_statuses, renewal_price, is_shared, renewal_grace_days)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING *`,
+        [l.id, l.number, l.lineType, l.operators, l.canSend, l.canReceive, l.ref16, l.refundStatuses, l.renewalPrice, l.isShared, l.renewalGraceDays ?? 7],
       );
       return toLine(rows[0]);
     },
@@ -67,20 +76,26 @@ export function lineRepo(db: Db) {
     /** Lines assigned to the account, and shared lines. */
     async listUsable(accountId: string): Promise<UsableLine[]> {
       const { rows } = await db.query(
-        `SELECT l.*, a.can_send AS a_send, a.can_receive AS a_receive, COALESCE(a.is_default, false) AS is_default
-         FROM lines l LEFT JOIN line_assignments a ON a.line_id = l.id AND a.account_id = $1
+        `SELECT l.*, a.can_send AS a_send, a.can_receive AS a_receive, COALESCE(a.is_default, false) AS is_default, a.paid_until,
+           (SELECT min(x.paid_until) FROM line_assignments x JOIN accounts ax ON ax.id = x.account_id
+            WHERE x.line_id = l.id AND x.paid_until IS NOT NULL AND starts_with(me.path, ax.path)) AS chain_paid_until
+         FROM lines l CROSS JOIN (SELECT path FROM accounts WHERE id = $1) me
+         LEFT JOIN line_assignments a ON a.line_id = l.id AND a.account_id = $1
          WHERE l.status = 'active' AND (a.account_id IS NOT NULL OR l.is_shared)
          ORDER BY COALESCE(a.is_default, false) DESC, l.created_at`,
         [accountId],
       );
       return rows.map(toUsable);
     },
-    async assign(a: { lineId: string; accountId: string; canSend: boolean; canReceive: boolean; assignedBy: string }): Promise<void> {
-      await db.query(
+    /** True when the assignment is new (an existing one only gets the new rights). */
+    async assign(a: { lineId: string; accountId: string; canSend: boolean; canReceive: boolean; assignedBy: string }): Promise<boolean> {
+      const { rows } = await db.query(
         `INSERT INTO line_assignments (line_id, account_id, can_send, can_receive, assigned_by) VALUES ($1,$2,$3,$4,$5)
-         ON CONFLICT (line_id, account_id) DO UPDATE SET can_send = EXCLUDED.can_send, can_receive = EXCLUDED.can_receive`,
+         ON CONFLICT (line_id, account_id) DO UPDATE SET can_send = EXCLUDED.can_send, can_receive = EXCLUDED.can_receive
+         RETURNING (xmax = 0) AS inserted`,
         [a.lineId, a.accountId, a.canSend, a.canReceive, a.assignedBy],
       );
+      return Boolean(rows[0]?.inserted);
     },
     /** Removing a line from an account removes it from that account's whole subtree. */
     async unassignFromSubtree(lineId: string, subtreePath: string): Promise<number> {
@@ -103,13 +118,14 @@ export function lineRepo(db: Db) {
       );
       return rows[0] ? { accountId: rows[0].id as string, path: rows[0].path as string } : null;
     },
-    async update(id: string, patch: Partial<Pick<Line, 'status' | 'refundStatuses' | 'renewalPrice' | 'operators' | 'canSend' | 'canReceive' | 'ref16' | 'isShared'>>): Promise<void> {
+    async update(id: string, patch: Partial<Pick<Line, 'status' | 'refundStatuses' | 'renewalPrice' | 'renewalGraceDays' | 'operators' | 'canSend' | 'canReceive' | 'ref16' | 'isShared'>>): Promise<void> {
       await db.query(
         `UPDATE lines SET status = COALESCE($2, status), refund_statuses = COALESCE($3, refund_statuses),
            renewal_price = COALESCE($4, renewal_price), operators = COALESCE($5, operators), can_send = COALESCE($6, can_send),
-           can_receive = COALESCE($7, can_receive), ref16 = COALESCE($8, ref16), is_shared = COALESCE($9, is_shared) WHERE id = $1`,
+           can_receive = COALESCE($7, can_receive), ref16 = COALESCE($8, ref16), is_shared = COALESCE($9, is_shared),
+           renewal_grace_days = COALESCE($10, renewal_grace_days) WHERE id = $1`,
         [id, patch.status ?? null, patch.refundStatuses ?? null, patch.renewalPrice ?? null, patch.operators ?? null, patch.canSend ?? null,
-          patch.canReceive ?? null, patch.ref16 ?? null, patch.isShared ?? null],
+          patch.canReceive ?? null, patch.ref16 ?? null, patch.isShared ?? null, patch.renewalGraceDays ?? null],
       );
     },
   };

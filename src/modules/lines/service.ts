@@ -1,6 +1,8 @@
 // Sender lines: owned by the platform, assigned down the tree with send/receive rights; shared
-// lines are open to everybody. A send uses a line the account may use, or its default.
+// lines are open to everybody. A send uses a line the account may use, or its default. Dedicated
+// lines are rented by the year (renewals.ts): a lapsed one is refused with LINE_EXPIRED.
 import type { Db } from '../../db/driver.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { toLatinDigits } from '../../lib/i18n.ts';
 import { AppError } from '../../http/errors.ts';
@@ -8,6 +10,7 @@ import type { Account } from '../accounts/repo.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import { lineRepo, type Line, type LineType, type UsableLine } from './repo.ts';
+import { graceEndOf, renewalStateOf, type Renewal } from './renewal-state.ts';
 
 export type NewLine = {
   number: string;
@@ -18,11 +21,29 @@ export type NewLine = {
   ref16?: boolean;
   refundStatuses?: string[];
   renewalPrice?: bigint;
+  renewalGraceDays?: number;
   isShared?: boolean;
 };
 
-export function createLineService(deps: { db: Db; accounts: AccountService }) {
+/** What a new assignment cost its assignee (the first year of a rented line), in the assignment's transaction. */
+export type AssignHook = (tx: Db, a: { line: Line; child: Account; assigner: Account }) => Promise<{ charged: bigint; paidUntil: Date | null }>;
+export type Assigned = { created: boolean; charged: bigint; paidUntil: Date | null };
+
+export function createLineService(deps: { db: Db; accounts: AccountService; clock?: Clock }) {
   const repo = lineRepo(deps.db);
+  const clock = deps.clock ?? systemClock;
+  const assignHooks: AssignHook[] = [];
+
+  /** A line's rent as the account sees it: the earliest paid-until of its own and its ancestors' assignments. */
+  function renewalOf(l: Line | UsableLine): Renewal {
+    const paid = 'chainPaidUntil' in l ? l.chainPaidUntil : null;
+    return { state: renewalStateOf(paid, l.renewalGraceDays, clock.now()), paidUntil: paid?.toISOString() ?? null, graceUntil: paid ? graceEndOf(paid, l.renewalGraceDays).toISOString() : null };
+  }
+  const lapsed = (l: UsableLine) => renewalOf(l).state === 'suspended';
+  function expired(l: UsableLine, from: string): AppError {
+    const own = l.paidUntil ? renewalStateOf(l.paidUntil, l.renewalGraceDays, clock.now()) === 'suspended' : false;
+    return new AppError('LINE_EXPIRED', { from, paidUntil: l.chainPaidUntil?.toISOString(), level: own ? 'self' : 'ancestor' });
+  }
 
   async function createLine(caller: Account, input: NewLine): Promise<Line> {
     if (caller.kind !== 'platform') throw new AppError('FORBIDDEN');
@@ -39,6 +60,7 @@ export function createLineService(deps: { db: Db; accounts: AccountService }) {
       ref16: input.ref16 ?? false,
       refundStatuses: input.refundStatuses ?? ['failed', 'rejected', 'expired'],
       renewalPrice: input.renewalPrice ?? 0n,
+      renewalGraceDays: input.renewalGraceDays ?? 7,
       isShared: input.isShared ?? input.lineType === 'public',
       status: 'active',
     });
@@ -48,7 +70,7 @@ export function createLineService(deps: { db: Db; accounts: AccountService }) {
   async function listLines(caller: Account): Promise<UsableLine[]> {
     if (caller.kind === 'platform') {
       const mine = new Map((await repo.listUsable(caller.id)).map((l) => [l.id, l]));
-      return (await repo.listAll()).map((l) => mine.get(l.id) ?? { ...l, maySend: l.canSend, mayReceive: l.canReceive, isDefault: false });
+      return (await repo.listAll()).map((l) => mine.get(l.id) ?? { ...l, maySend: l.canSend, mayReceive: l.canReceive, isDefault: false, paidUntil: null, chainPaidUntil: null });
     }
     return repo.listUsable(caller.id);
   }
@@ -56,18 +78,35 @@ export function createLineService(deps: { db: Db; accounts: AccountService }) {
   async function usableLine(account: Account, lineId: string): Promise<UsableLine | null> {
     if (account.kind === 'platform') {
       const l = await repo.findById(lineId);
-      return l ? { ...l, maySend: l.canSend, mayReceive: l.canReceive, isDefault: false } : null;
+      return l ? { ...l, maySend: l.canSend, mayReceive: l.canReceive, isDefault: false, paidUntil: null, chainPaidUntil: null } : null;
     }
     return (await repo.listUsable(account.id)).find((l) => l.id === lineId) ?? null;
   }
 
-  /** Gives a line the caller may use to one of its direct children. */
-  async function assignLine(caller: Account, lineId: string, childId: string, rights: { canSend: boolean; canReceive: boolean }): Promise<void> {
+  /**
+   * Gives a line the caller may use to one of its direct children. A new assignment runs the
+   * assign hooks in the same transaction (a rented line's first year is charged there: short of
+   * credit, nothing is assigned); an existing one only gets the new rights.
+   */
+  async function assignLine(caller: Account, lineId: string, childId: string, rights: { canSend: boolean; canReceive: boolean }): Promise<Assigned> {
     const own = await usableLine(caller, lineId);
     if (!own || own.isShared) throw new AppError('NOT_FOUND');
+    if (lapsed(own)) throw expired(own, own.number);
     const child = await deps.accounts.getAccount(scopeOf(caller), childId);
     if (child.parentId !== caller.id) throw new AppError('FORBIDDEN');
-    await repo.assign({ lineId, accountId: child.id, canSend: rights.canSend && own.maySend, canReceive: rights.canReceive && own.mayReceive, assignedBy: caller.id });
+    return deps.db.transaction(async (tx) => {
+      const created = await lineRepo(tx).assign({ lineId, accountId: child.id, canSend: rights.canSend && own.maySend, canReceive: rights.canReceive && own.mayReceive, assignedBy: caller.id });
+      let charged = 0n;
+      let paidUntil: Date | null = null;
+      if (created) {
+        for (const hook of assignHooks) {
+          const r = await hook(tx, { line: own, child, assigner: caller });
+          charged += r.charged;
+          paidUntil = r.paidUntil ?? paidUntil;
+        }
+      }
+      return { created, charged, paidUntil };
+    });
   }
 
   async function unassignLine(caller: Account, lineId: string, childId: string): Promise<void> {
@@ -92,16 +131,22 @@ export function createLineService(deps: { db: Db; accounts: AccountService }) {
       const wanted = toLatinDigits(from).replace(/[\s-]/g, '');
       const line = sendable.find((l) => l.id === from || l.number === wanted);
       if (!line) throw new AppError('LINE_NOT_ALLOWED', { from });
+      if (lapsed(line)) throw expired(line, line.number);
       return line;
     }
-    const line = sendable.find((l) => l.isDefault) ?? sendable[0];
+    // A lapsed default is refused rather than silently replaced: the recipients would see another sender.
+    const line = sendable.find((l) => l.isDefault) ?? sendable.find((l) => !lapsed(l)) ?? sendable[0];
     if (!line) throw new AppError('NO_LINE');
+    if (lapsed(line)) throw expired(line, line.number);
     return line;
   }
 
   return {
     createLine,
     listLines,
+    renewalOf,
+    /** Runs for every new assignment, inside its transaction (renewals.ts charges the first year). */
+    onAssigned: (hook: AssignHook) => void assignHooks.push(hook),
     assignLine,
     unassignLine,
     setDefaultLine,

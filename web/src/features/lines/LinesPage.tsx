@@ -1,4 +1,5 @@
-// Lines the caller may use (the platform: every line): type, operators, rights, default marker.
+// Lines the caller may use (the platform: every line): type, operators, rights, default marker,
+// and a dedicated line's yearly rent (paid-until date in the Jalali calendar, price, state, renew).
 // Everyone sets a default; the platform adds lines and edits refund policy; platform and agencies
 // give lines to their children and take them back.
 import { useCallback, useEffect, useState } from 'react';
@@ -12,8 +13,10 @@ import { labelOf } from '../batches/labels.ts';
 import type { Line } from '../send/types.ts';
 import { AssignLineModal, CreateLineModal, EditLineModal, useLineTypeLabel } from './LineModals.tsx';
 
+const renewalColor = { active: 'teal', expiring: 'yellow', grace: 'orange', suspended: 'red' } as const;
+
 export function LinesPage() {
-  const { t, digits } = useI18n();
+  const { t, digits, date, num } = useI18n();
   const me = useMe();
   const typeLabel = useLineTypeLabel();
   const [lines, setLines] = useState<Line[] | null>(null);
@@ -33,6 +36,18 @@ export function LinesPage() {
   }, []);
   useEffect(load, [load]);
 
+  const renew = async (l: Line) => {
+    setBusyId(l.id);
+    try {
+      const r = await api.post<{ paidUntil: string }>(`/api/v1/lines/${encodeURIComponent(l.id)}/renew`, {});
+      notifySuccess(t('lines.renewed', { number: digits(l.number), date: date(r.paidUntil) }));
+      load();
+    } catch (err) {
+      notifyError(t, err);
+    } finally {
+      setBusyId(null);
+    }
+  };
   const makeDefault = async (l: Line) => {
     setBusyId(l.id);
     try {
@@ -77,6 +92,7 @@ export function LinesPage() {
                   <Table.Th>{t('lines.colRights')}</Table.Th>
                   <Table.Th>{t('lines.colRefund')}</Table.Th>
                   <Table.Th>{t('lines.colStatus')}</Table.Th>
+                  <Table.Th>{t('lines.colRenewal')}</Table.Th>
                   <Table.Th>{t('lines.colActions')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -121,7 +137,33 @@ export function LinesPage() {
                       </Badge>
                     </Table.Td>
                     <Table.Td>
+                      {l.renewal.state === 'none' ? (
+                        <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                          {l.isShared || l.renewalPrice === '0' ? t('lines.renewal.none') : t('lines.renewal.price', { price: num(BigInt(l.renewalPrice)) })}
+                        </Text>
+                      ) : (
+                        <Stack gap={2}>
+                          <Group gap={6} wrap="nowrap">
+                            <Badge color={renewalColor[l.renewal.state]} variant="light" size="sm">
+                              {t(`lines.renewal.${l.renewal.state}`)}
+                            </Badge>
+                            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                              {t('lines.renewal.paidUntil', { date: date(l.renewal.paidUntil!) })}
+                            </Text>
+                          </Group>
+                          <Text size="xs" c="dimmed">
+                            {t('lines.renewal.price', { price: num(BigInt(l.renewalPrice)) })}
+                          </Text>
+                        </Stack>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
                       <Group gap={4} wrap="nowrap">
+                        {l.renewal.state === 'expiring' || l.renewal.state === 'grace' || l.renewal.state === 'suspended' ? (
+                          <Button size="compact-sm" color={l.renewal.state === 'suspended' ? 'red' : undefined} loading={busyId === l.id} onClick={() => void renew(l)}>
+                            {t('lines.renew')}
+                          </Button>
+                        ) : null}
                         {l.maySend && !l.isDefault && l.status === 'active' ? (
                           <Button size="compact-sm" variant="light" loading={busyId === l.id} onClick={() => void makeDefault(l)}>
                             {t('lines.setDefault')}
