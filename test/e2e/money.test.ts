@@ -60,11 +60,11 @@ describe('money over the public API', () => {
     expect(none.body.total).toBe(0);
     const future = await t.api({ url: `/api/v1/transactions?from=${encodeURIComponent('2999-01-01T00:00:00Z')}`, token: userA.token });
     expect(future.body.total).toBe(0);
-    const csv = await t.app.inject({ url: '/api/v1/transactions?format=csv', headers: { host: 'platform.test', authorization: `Bearer ${userA.token}` } });
+    const csv = await t.app.inject({ url: '/api/v1/transactions?format=csv', headers: { host: 'platform.test', authorization: `Bearer ${userA.token}`, 'accept-language': 'en' } });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.startsWith('\ufeff')).toBe(true); // a BOM, so spreadsheet programs read Persian notes as UTF-8
     const lines = csv.body.trim().split('\r\n');
-    expect(lines[0]).toBe('id,type,amount,reserved_change,balance_after,note,reference,created_at');
+    expect(lines[0]).toBe('id,type,description,note,amount,reserved_change,balance_after,reference,created_at');
     expect(lines).toHaveLength(4);
     expect(lines.some((l) => l.includes(',شارژ,'))).toBe(true);
   });

@@ -183,7 +183,7 @@ export function createAgencyService(deps: AgencyDeps) {
           if (a.fee === null) throw new AppError('APPLICATION_STATE', { status: a.status });
           let transactionId: string | null = null;
           if (a.fee > 0n) {
-            const posted = await deps.billing.postAdjustment(caller.id, { type: 'agency_fee', fromAccountId: a.applicantId, toAccountId: a.parentId, amount: a.fee, note: `agency fee ${a.id}`, idempotencyKey: `agency_fee:${a.id}`, reference: a.id }, tx);
+            const posted = await deps.billing.postAdjustment(caller.id, { type: 'agency_fee', fromAccountId: a.applicantId, toAccountId: a.parentId, amount: a.fee, idempotencyKey: `agency_fee:${a.id}`, reference: a.id }, tx);
             transactionId = posted.transaction.id;
           }
           const validUntil = addYears(now(), 1);

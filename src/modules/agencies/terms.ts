@@ -93,7 +93,7 @@ export function createTermService(deps: { db: Db; clock: Clock; log: Logger; acc
         const r = agencyRepo(tx);
         const t = (await r.findTerm(agencyId, { forUpdate: true }))!;
         if (t.renewalFee > 0n) {
-          await deps.billing.postAdjustment(caller.id, { type: 'renewal', fromAccountId: agencyId, toAccountId: t.parentId, amount: t.renewalFee, note: 'agency renewal', idempotencyKey: `renewal:${agencyId}:${t.validUntil.toISOString()}`, reference: agencyId }, tx);
+          await deps.billing.postAdjustment(caller.id, { type: 'renewal', fromAccountId: agencyId, toAccountId: t.parentId, amount: t.renewalFee, params: { kind: 'agency', years: 1 }, idempotencyKey: `renewal:${agencyId}:${t.validUntil.toISOString()}`, reference: agencyId }, tx);
         }
         const base = t.validUntil.getTime() > now().getTime() ? t.validUntil : now();
         const validUntil = addYears(base, 1);

@@ -64,6 +64,7 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
       tx,
       {
         type: 'send_reserve', idempotencyKey: `reserve:${r.idempotencyKey}`, actorId: r.accountId, reference: reservationId, legs,
+        params: { messages: cells.reduce((n, c) => n + c.count, 0) },
         shortError: (walletId) => new AppError('INSUFFICIENT_CREDIT', { level: levelOf.get(walletId) === 0 ? 'self' : 'ancestor' }),
       },
       now,
@@ -109,7 +110,10 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
     }
     const posted = await post(
       tx,
-      { type: mode === 'settle' ? 'settle' : 'refund', idempotencyKey: idempotencyKey ?? `${mode}:${reservationId}:${newId('tx')}`, actorId: null, reference: reservationId, legs },
+      {
+        type: mode === 'settle' ? 'settle' : 'refund', idempotencyKey: idempotencyKey ?? `${mode}:${reservationId}:${newId('tx')}`, actorId: null, reference: reservationId, legs,
+        params: { messages: [...counts.values()].reduce((a, b) => a + b, 0) },
+      },
       deps.now(),
     );
     if (posted.replayed) return { amount: 0n };
@@ -137,7 +141,7 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
     ]);
     await tx.query('SAVEPOINT receive_charge');
     try {
-      await post(tx, { type: 'settle', idempotencyKey: `receive:${reference}`, actorId: null, note: 'received message', reference, legs, shortError: () => new AppError('INSUFFICIENT_CREDIT') }, deps.now());
+      await post(tx, { type: 'settle', idempotencyKey: `receive:${reference}`, actorId: null, params: { kind: 'receive' }, reference, legs, shortError: () => new AppError('INSUFFICIENT_CREDIT') }, deps.now());
       await tx.query('RELEASE SAVEPOINT receive_charge');
       return prices[0];
     } catch (err) {

@@ -4,6 +4,7 @@
 import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../http/errors.ts';
+import type { LedgerParams } from './descriptions.ts';
 import { ledgerRepo, type Bucket, type EntryRow, type LedgerTransaction, type TransactionType, type Wallet } from './repo.ts';
 
 export type Leg = { walletId: string; bucket: Bucket; amount: bigint };
@@ -12,7 +13,10 @@ export type PostInput = {
   type: TransactionType;
   idempotencyKey: string;
   actorId: string | null;
+  /** Only what a person typed; the statement's description comes from `type` and `params`. */
   note?: string;
+  /** Facts the description needs (descriptions.ts), e.g. { messages: 12 }. */
+  params?: LedgerParams;
   reference?: string | null;
   legs: Leg[];
   /** The lowest available balance allowed per wallet, instead of −credit limit (e.g. 0 when taking credit back). */
@@ -34,7 +38,7 @@ export async function post(tx: Db, input: PostInput, at: Date): Promise<Posted> 
   if (legs.reduce((s, l) => s + l.amount, 0n) !== 0n) throw new Error(`ledger legs of ${input.type} do not sum to zero`);
   const repo = ledgerRepo(tx);
   const header = await repo.insertTransaction({
-    id: newId('tx'), type: input.type, idempotencyKey: input.idempotencyKey, actorId: input.actorId, note: input.note ?? '', reference: input.reference ?? null, at,
+    id: newId('tx'), type: input.type, idempotencyKey: input.idempotencyKey, actorId: input.actorId, note: input.note ?? '', params: input.params ?? {}, reference: input.reference ?? null, at,
   });
   if (!header) {
     const prior = await repo.findTransactionByKey(input.idempotencyKey);

@@ -3,6 +3,7 @@
 import type { Db, Row } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
+import type { LedgerParams } from './descriptions.ts';
 
 export type TransactionType = 'topup' | 'transfer' | 'send_reserve' | 'settle' | 'refund' | 'agency_fee' | 'renewal' | 'adjustment';
 export type Bucket = 'available' | 'held';
@@ -19,7 +20,9 @@ export type Wallet = {
   lowCreditAlerted: boolean;
 };
 
-export type LedgerTransaction = { id: string; type: TransactionType; idempotencyKey: string; actorId: string | null; note: string; reference: string | null; createdAt: Date };
+export type LedgerTransaction = {
+  id: string; type: TransactionType; idempotencyKey: string; actorId: string | null; note: string; params: LedgerParams | null; reference: string | null; createdAt: Date;
+};
 export type EntryRow = { walletId: string; bucket: Bucket; amount: bigint; balanceAfter: bigint };
 
 /** An account on the way up from a sender: whom it pays and at which group's prices. */
@@ -52,7 +55,7 @@ function toWallet(r: Row): Wallet {
 function toTransaction(r: Row): LedgerTransaction {
   return {
     id: r.id as string, type: r.type as TransactionType, idempotencyKey: r.idempotency_key as string, actorId: (r.actor_id as string | null) ?? null,
-    note: r.note as string, reference: (r.reference as string | null) ?? null, createdAt: toDate(r.created_at)!,
+    note: r.note as string, params: (r.params as LedgerParams | null) ?? null, reference: (r.reference as string | null) ?? null, createdAt: toDate(r.created_at)!,
   };
 }
 
@@ -102,11 +105,11 @@ export function ledgerRepo(db: Db) {
     },
 
     /** null when the key is taken: the caller returns the transaction that holds it. */
-    async insertTransaction(t: { id: string; type: TransactionType; idempotencyKey: string; actorId: string | null; note: string; reference: string | null; at: Date }) {
+    async insertTransaction(t: { id: string; type: TransactionType; idempotencyKey: string; actorId: string | null; note: string; params: LedgerParams; reference: string | null; at: Date }) {
       const { rows } = await db.query(
-        `INSERT INTO ledger_transactions (id, type, idempotency_key, actor_id, note, reference, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+        `INSERT INTO ledger_transactions (id, type, idempotency_key, actor_id, note, params, reference, created_at) VALUES ($1,$2,$3,$4,$5,$6::jsonb,$7,$8)
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING *`,
-        [t.id, t.type, t.idempotencyKey, t.actorId, t.note, t.reference, t.at],
+        [t.id, t.type, t.idempotencyKey, t.actorId, t.note, JSON.stringify(t.params), t.reference, t.at],
       );
       return rows[0] ? toTransaction(rows[0]) : null;
     },
@@ -151,7 +154,11 @@ export function ledgerRepo(db: Db) {
       await db.query('UPDATE wallets SET low_credit_threshold = $2, low_credit_alerted = $3, updated_at = now() WHERE id = $1', [walletId, threshold?.toString() ?? null, alerted]);
     },
 
-    /** The wallet's transactions, newest first: its net change per bucket and the balance after. */
+    /**
+     * The wallet's transactions, newest first: its net change per bucket and the balance after, and
+     * `party`, the deepest other account of the transaction inside the scope (the child credited,
+     * the user who sent); null when the other side is above the reader, whose name it need not see.
+     */
     async statement(scope: Scope, f: StatementFilter) {
       const where = ['e.wallet_id = $1'];
       const params: unknown[] = [walletIdOf(scope.accountId)];
@@ -166,18 +173,21 @@ export function ledgerRepo(db: Db) {
       const from = `FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id WHERE ${w}`;
       const total = await db.query<{ n: bigint }>(`SELECT count(DISTINCT t.id)::int8 AS n ${from}`, params);
       const { rows } = await db.query(
-        `SELECT t.id, t.type, t.note, t.reference, t.created_at,
+        `SELECT t.id, t.type, t.note, t.params, t.idempotency_key, t.reference, t.created_at,
+           (SELECT a.username FROM ledger_entries pe JOIN wallets pw ON pw.id = pe.wallet_id JOIN accounts a ON a.id = pw.account_id
+             WHERE pe.transaction_id = t.id AND pe.wallet_id <> $1 AND starts_with(a.path, $${params.length + 1}) ORDER BY a.depth DESC LIMIT 1) AS party,
            coalesce(sum(e.amount) FILTER (WHERE e.bucket = 'available'), 0)::int8 AS amount,
            coalesce(sum(e.amount) FILTER (WHERE e.bucket = 'held'), 0)::int8 AS reserved_change,
            (array_agg(e.balance_after ORDER BY e.id DESC) FILTER (WHERE e.bucket = 'available'))[1] AS balance_after,
            (array_agg(e.balance_after ORDER BY e.id DESC) FILTER (WHERE e.bucket = 'held'))[1] AS reserved_after
          ${from} GROUP BY t.id ORDER BY t.created_at DESC, max(e.id) DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
-        params,
+        [...params, scope.path],
       );
       return {
         total: Number(total.rows[0].n),
         items: rows.map((r) => ({
           id: r.id as string, type: r.type as TransactionType, note: r.note as string, reference: (r.reference as string | null) ?? null,
+          params: (r.params as LedgerParams | null) ?? null, idempotencyKey: r.idempotency_key as string, party: (r.party as string | null) ?? null,
           createdAt: toDate(r.created_at)!, amount: toBigInt(r.amount), reservedChange: toBigInt(r.reserved_change),
           balanceAfter: r.balance_after === null ? null : toBigInt(r.balance_after), reservedAfter: r.reserved_after === null ? null : toBigInt(r.reserved_after),
         })),

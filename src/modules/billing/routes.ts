@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { parseRials } from '../../lib/money.ts';
+import { describeTransaction, typeLabel } from './descriptions.ts';
 import type { UserGroup } from './groups-repo.ts';
 import type { Override } from './pricing.ts';
 import type { Wallet } from './repo.ts';
@@ -38,6 +39,10 @@ function groupChanges(b: z.infer<typeof s.groupPatch>) {
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+const csvHeadings = {
+  fa: 'شناسه,نوع,شرح,یادداشت,مبلغ (ریال),تغییر رزرو (ریال),مانده پس از تراکنش (ریال),مرجع,زمان',
+  en: 'id,type,description,note,amount,reserved_change,balance_after,reference,created_at',
+};
 
 export function billingRoutes(app: FastifyInstance, deps: { billing: BillingService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -56,16 +61,16 @@ export function billingRoutes(app: FastifyInstance, deps: { billing: BillingServ
 
   r.get('/api/v1/transactions', { schema: { tags, summary: 'Your wallet’s transactions, newest first; ?format=csv for a spreadsheet', querystring: s.statementQuery, response: { 200: s.statementPage } } }, async (req, reply) => {
     const { scope } = requireCaller(req);
-    const { page, pageSize, format, ...f } = req.query;
+    const { page, pageSize, format, lang: asked, ...f } = req.query;
+    const lang = asked ?? req.lang;
     const { items, total } = await b.statement(scope, { ...f, limit: pageSize, offset: (page - 1) * pageSize });
     const rows = items.map((i) => ({
       id: i.id, type: i.type, amount: i.amount.toString(), reservedChange: i.reservedChange.toString(), balanceAfter: i.balanceAfter?.toString() ?? null,
-      note: i.note, reference: i.reference, createdAt: i.createdAt.toISOString(),
+      ...describeTransaction(i, lang), reference: i.reference, createdAt: i.createdAt.toISOString(),
     }));
     if (format === 'csv') {
-      const header = 'id,type,amount,reserved_change,balance_after,note,reference,created_at';
-      const lines = rows.map((x) => [x.id, x.type, x.amount, x.reservedChange, x.balanceAfter ?? '', x.note, x.reference ?? '', x.createdAt].map(csvCell).join(','));
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="transactions.csv"').send(`\ufeff${[header, ...lines].join('\r\n')}\r\n` as never);
+      const lines = rows.map((x) => [x.id, typeLabel(x.type, lang), x.description, x.note, x.amount, x.reservedChange, x.balanceAfter ?? '', x.reference ?? '', x.createdAt].map(csvCell).join(','));
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="transactions.csv"').send(`\ufeff${[csvHeadings[lang], ...lines].join('\r\n')}\r\n` as never);
     }
     return { items: rows, total, page, pageSize };
   });

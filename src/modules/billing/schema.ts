@@ -30,6 +30,7 @@ export const statementQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(1000).default(50),
   format: z.enum(['json', 'csv']).default('json'),
+  lang: z.enum(['fa', 'en']).optional().describe('the language of descriptions (and CSV headings); default: Accept-Language'),
 });
 
 export const statementItem = z.object({
@@ -38,7 +39,9 @@ export const statementItem = z.object({
   amount: z.string().describe('change of the available balance'),
   reservedChange: z.string(),
   balanceAfter: z.string().nullable(),
-  note: z.string(),
+  description: z.string().describe('what the transaction was, in the language asked for (lang, else Accept-Language)'),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('the facts the description is made from, e.g. {"messages": 12}'),
+  note: z.string().describe('text a person typed (a transfer’s note), as typed; empty otherwise'),
   reference: z.string().nullable(),
   createdAt: z.string(),
 });

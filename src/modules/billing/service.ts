@@ -13,6 +13,7 @@ import type { AuditAction, AuditService } from '../audit/service.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { NotificationService } from '../notifications/service.ts';
 import { createCharging, priceChain, type CountedCell } from './charging.ts';
+import type { LedgerParams } from './descriptions.ts';
 import { groupRepo, type GroupChanges } from './groups-repo.ts';
 import { post, type Leg } from './ledger.ts';
 import { priceMatrix } from './pricing.ts';
@@ -189,11 +190,18 @@ export function createBillingService(deps: BillingDeps) {
     };
   }
 
-  /** Operators' tool: an out-of-band adjustment between two wallets, e.g. a correction. */
-  async function postAdjustment(actorId: string | null, r: { type: TransactionType; fromAccountId: string; toAccountId: string; amount: bigint; note: string; idempotencyKey: string; reference?: string }, tx?: Db) {
+  /**
+   * A charge or credit between two wallets (fees, renewals, top-ups, corrections). The statement
+   * describes it from `type` and `params` (descriptions.ts); `note` is only for text a person typed.
+   */
+  async function postAdjustment(
+    actorId: string | null,
+    r: { type: TransactionType; fromAccountId: string; toAccountId: string; amount: bigint; params?: LedgerParams; note?: string; idempotencyKey: string; reference?: string },
+    tx?: Db,
+  ) {
     const run = (db: Db) =>
       post(db, {
-        type: r.type, idempotencyKey: r.idempotencyKey, actorId, note: r.note, reference: r.reference ?? null,
+        type: r.type, idempotencyKey: r.idempotencyKey, actorId, note: r.note, params: r.params, reference: r.reference ?? null,
         legs: [
           { walletId: walletIdOf(r.fromAccountId), bucket: 'available', amount: -r.amount },
           { walletId: walletIdOf(r.toAccountId), bucket: 'available', amount: r.amount },
@@ -202,8 +210,24 @@ export function createBillingService(deps: BillingDeps) {
     return tx ? run(tx) : deps.db.transaction(run).then(afterCommit);
   }
 
+  /**
+   * A fee (a rented line's year, say) from one account to the one it pays, in the caller's
+   * transaction. Short of credit: INSUFFICIENT_CREDIT with the fee and the rials missing.
+   */
+  async function chargeFee(tx: Db, r: { actorId: string | null; type: TransactionType; fromAccountId: string; toAccountId: string; amount: bigint; params?: LedgerParams; note?: string; idempotencyKey: string; reference?: string }) {
+    try {
+      return await postAdjustment(r.actorId, r, tx);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'INSUFFICIENT_CREDIT') throw err;
+      const w = (await ledgerRepo(tx).lockWallets([walletIdOf(r.fromAccountId)])).get(walletIdOf(r.fromAccountId))!;
+      const missing = r.amount - (w.balance + w.creditLimit);
+      throw new AppError('INSUFFICIENT_CREDIT', { level: 'self', amount: r.amount.toString(), missing: (missing > 0n ? missing : 0n).toString() }, { cause: err });
+    }
+  }
+
   return {
     ...charging,
+    chargeFee,
     getWallet,
     transfer,
     setCreditLimit,

@@ -13,6 +13,7 @@ import { scopeOf, type Scope } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { normaliseCardNumber, normaliseIban, sniffReceipt } from './bank-numbers.ts';
+import type { LedgerParams } from './descriptions.ts';
 import { addVat, splitVat } from './pricing.ts';
 import { ledgerRepo, walletIdOf } from './repo.ts';
 import type { BillingService } from './service.ts';
@@ -46,10 +47,10 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
     if (w.kind !== 'issuance' && w.balance - amount < -w.creditLimit) throw new AppError('INSUFFICIENT_CREDIT', { level: 'ancestor' });
   }
 
-  async function creditPayer(tx: Db, r: { payerId: string; payeeId: string; amount: bigint; key: string; actorId: string | null; note: string; reference: string }) {
+  async function creditPayer(tx: Db, r: { payerId: string; payeeId: string; amount: bigint; key: string; actorId: string | null; params: LedgerParams; reference: string }) {
     return deps.billing.postAdjustment(
       r.actorId,
-      { type: 'topup', fromAccountId: r.payeeId, toAccountId: r.payerId, amount: r.amount, note: r.note, idempotencyKey: r.key, reference: r.reference },
+      { type: 'topup', fromAccountId: r.payeeId, toAccountId: r.payerId, amount: r.amount, params: r.params, idempotencyKey: r.key, reference: r.reference },
       tx,
     );
   }
@@ -113,7 +114,9 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
       if (!p || (caller && p.payeeId !== caller.id)) throw new AppError('NOT_FOUND');
       if (p.status !== 'verified') throw new AppError('CONFLICT', { status: p.status });
       if (p.transactionId) return;
-      const posted = await creditPayer(tx, { payerId: p.payerId, payeeId: p.payeeId, amount: p.amount, key: `payment:${p.id}`, actorId: null, note: `online ${p.refId ?? ''}`.trim(), reference: p.id });
+      const gateway = (await t.findGateway(p.gatewayId))?.kind ?? 'online';
+      const params = { method: 'online', gateway, ...(p.refId ? { refId: p.refId } : {}) };
+      const posted = await creditPayer(tx, { payerId: p.payerId, payeeId: p.payeeId, amount: p.amount, key: `payment:${p.id}`, actorId: null, params, reference: p.id });
       await t.setPaymentTransaction(p.id, posted.transaction.id);
     });
     await deps.billing.deliverLowCreditAlerts().catch(() => 0);
@@ -189,7 +192,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
       let transactionId: string | null = null;
       if (decision.approve) {
         await assertPayeeCanCredit(caller.id, d.amount, tx);
-        const posted = await creditPayer(tx, { payerId: d.payerId, payeeId: caller.id, amount: d.amount, key: `deposit:${d.id}`, actorId: caller.id, note: `deposit ${d.trackingNumber}`, reference: d.id });
+        const posted = await creditPayer(tx, { payerId: d.payerId, payeeId: caller.id, amount: d.amount, key: `deposit:${d.id}`, actorId: caller.id, params: { method: 'deposit', trackingNumber: d.trackingNumber }, reference: d.id });
         transactionId = posted.transaction.id;
       }
       await t.decideDeposit(id, { status: decision.approve ? 'approved' : 'rejected', reason: decision.approve ? null : decision.reason, by: caller.id, at: now(), transactionId });

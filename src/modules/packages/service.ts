@@ -51,7 +51,7 @@ export function createPackageService(deps: { db: Db; clock: Clock; accounts: Acc
     await deps.accounts.setPackage(account.id, p.id, tx);
     if (p.validityDays) await deps.accounts.setValidity(account.id, new Date(deps.clock.now().getTime() + p.validityDays * DAY), tx);
     if (p.defaultCredit > 0n) {
-      await deps.billing.postAdjustment(account.parentId, { type: 'transfer', fromAccountId: account.parentId, toAccountId: account.id, amount: p.defaultCredit, note: `package ${p.name}`, idempotencyKey: `package_credit:${account.id}`, reference: account.id }, tx);
+      await deps.billing.postAdjustment(account.parentId, { type: 'transfer', fromAccountId: account.parentId, toAccountId: account.id, amount: p.defaultCredit, params: { package: p.name }, idempotencyKey: `package_credit:${account.id}`, reference: account.id }, tx);
     }
   });
 

@@ -3,7 +3,6 @@ import { useEffect, useState } from 'react';
 import { Badge, Button, Card, Center, Group, Loader, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { api, withQuery } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
-import { Ltr } from '../../components/Bidi.tsx';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -15,7 +14,7 @@ import { transactionTypes, type Transaction, type TransactionType } from './type
 const PAGE_SIZE = 20;
 
 export function TransactionsCard() {
-  const { t, dateTime, digits } = useI18n();
+  const { t, lang, dateTime, digits } = useI18n();
   const [type, setType] = useState<TransactionType | ''>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -39,9 +38,9 @@ export function TransactionsCard() {
     return () => {
       live = false;
     };
-  }, [key, page]);
+  }, [key, page, lang]); // descriptions come from the server in the panel's language
 
-  const csv = withQuery('/api/v1/transactions', { ...filters, format: 'csv', pageSize: 1000 });
+  const csv = withQuery('/api/v1/transactions', { ...filters, format: 'csv', pageSize: 1000, lang });
 
   return (
     <Card withBorder radius="md" padding="lg">
@@ -102,7 +101,15 @@ export function TransactionsCard() {
                     </Table.Td>
                     <Table.Td>{big(x.reservedChange) === 0n ? t('common.none') : <Rials value={x.reservedChange} />}</Table.Td>
                     <Table.Td>{x.balanceAfter === null ? t('common.none') : <Rials value={x.balanceAfter} />}</Table.Td>
-                    <Table.Td>{x.note ? <bdi>{digits(x.note)}</bdi> : x.reference ? <Ltr>{x.reference}</Ltr> : t('common.none')}</Table.Td>
+                    <Table.Td>
+                      <bdi>{x.description}</bdi>
+                      {x.note ? (
+                        <Text span c="dimmed" size="sm">
+                          {' — '}
+                          <bdi>{digits(x.note)}</bdi>
+                        </Text>
+                      ) : null}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -21,7 +21,7 @@ export const walletEn: { readonly [K in keyof typeof walletFa]: string } = {
   'wallet.colAmount': 'Amount',
   'wallet.colReserved': 'Reserved change',
   'wallet.colBalanceAfter': 'Balance after',
-  'wallet.colNote': 'Note',
+  'wallet.colNote': 'Description',
   'wallet.txn.topup': 'Top-up',
   'wallet.txn.transfer': 'Transfer',
   'wallet.txn.send_reserve': 'Send reserved',

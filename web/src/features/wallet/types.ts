@@ -4,7 +4,11 @@ export type Wallet = Balance & { accountId: string; groupId: string | null };
 
 export const transactionTypes = ['topup', 'transfer', 'send_reserve', 'settle', 'refund', 'agency_fee', 'renewal', 'adjustment'] as const;
 export type TransactionType = (typeof transactionTypes)[number];
-export type Transaction = { id: string; type: TransactionType; amount: string; reservedChange: string; balanceAfter: string | null; note: string; reference: string | null; createdAt: string };
+/** description: in the language asked for (the server renders it); note: text a person typed, as typed. */
+export type Transaction = {
+  id: string; type: TransactionType; amount: string; reservedChange: string; balanceAfter: string | null;
+  description: string; params: Record<string, string | number | boolean>; note: string; reference: string | null; createdAt: string;
+};
 
 export const operators = ['mci', 'irancell', 'rightel', 'other'] as const;
 export const lineTypes = ['public', '1000', '2000', '3000', '5000', '9000', 'fixed'] as const;
