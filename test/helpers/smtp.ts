@@ -37,8 +37,17 @@ export function parseMail(raw: string): Omit<ReceivedMail, 'to' | 'raw'> {
   return { from: decodeWords(headers.from ?? ''), subject: decodeWords(headers.subject ?? ''), text: text.replace(/\r\n/g, '\n').trimEnd(), headers };
 }
 
-export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[]; close(): Promise<void> }> {
+export type TestSmtp = {
+  url: string;
+  mails: ReceivedMail[];
+  /** The next messages are answered with these SMTP codes after DATA (451: try later, 550: never), one each, then accepted. */
+  refuseNext(...codes: number[]): void;
+  close(): Promise<void>;
+};
+
+export async function startSmtp(): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
+  const refusals: number[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -47,6 +56,8 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        const refusal = refusals.shift();
+        if (refusal !== undefined) return callback(Object.assign(new Error(refusal < 500 ? 'Try again later' : 'Mailbox unavailable'), { responseCode: refusal }));
         const raw = Buffer.concat(chunks).toString('utf8');
         mails.push({ ...parseMail(raw), raw, to: session.envelope.rcptTo.map((r) => r.address) });
         callback();
@@ -55,5 +66,10 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    refuseNext: (...codes) => void refusals.push(...codes),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -95,7 +95,10 @@ export function createAnnouncer(deps: { db: Db; clock: Clock; log: Logger; accou
     });
   }
 
-  /** True when the e-mail went out (or into the outbox when no SMTP server is configured). */
+  /**
+   * True when the e-mail went out, or waits for a retry after a temporary refusal (the PDF is
+   * kept with the notification until then), or went into the outbox when no SMTP server is set.
+   */
   async function mailContract(a: Application & { contractNumber: string }, pdf: Buffer): Promise<boolean> {
     const applicant = await deps.accounts.findAccountForAuth(a.applicantId);
     const to = a.email ?? applicant?.email;
@@ -107,13 +110,14 @@ export function createAnnouncer(deps: { db: Db; clock: Clock; log: Logger; accou
       ? `${applicant.displayName || applicant.username} گرامی،\n\nقرارداد نمایندگی شما پیوست است. لطفاً آن را امضا کنید و با پست بفرستید، سپس تاریخ و کد رهگیری مرسوله را در پنل ثبت کنید.\n\n${signatureOf(brand, 'fa')}`
       : `Dear ${applicant.displayName || applicant.username},\n\nYour agency contract is attached. Please sign it, post it, and record the posting date and tracking number in the panel.\n\n${signatureOf(brand, 'en')}`;
     const filename = `contract-${a.contractNumber}.pdf`;
-    if (deps.mailer.kind === 'outbox') {
-      await deps.notifications.send({ channel: 'email', recipient: to, subject, body: `${text}\n\n[${filename}]`, kind: 'agency.contract', accountId: applicant.id, brandId: brand.id, fromName: fa ? brand.nameFa : brand.nameEn });
-      return true;
-    }
-    const r = await deps.mailer.send({ to, subject, text, fromName: fa ? brand.nameFa : brand.nameEn, attachments: [{ filename, content: pdf, contentType: 'application/pdf' }] });
-    if (!r.ok) deps.log.warn({ applicationId: a.id, code: r.code }, 'contract e-mail not delivered');
-    return r.ok;
+    // The outbox shows the attachment's name in the text; over SMTP the PDF itself is attached.
+    const outbox = deps.mailer.kind === 'outbox';
+    const r = await deps.notifications.deliver({
+      channel: 'email', recipient: to, subject, body: outbox ? `${text}\n\n[${filename}]` : text, kind: 'agency.contract', accountId: applicant.id, brandId: brand.id,
+      fromName: fa ? brand.nameFa : brand.nameEn, ...(outbox ? {} : { attachments: [{ filename, content: pdf, contentType: 'application/pdf' }] }),
+    });
+    if (r.status !== 'sent') deps.log.warn({ applicationId: a.id, notification: r.id, status: r.status }, 'contract e-mail not delivered yet');
+    return r.status !== 'failed';
   }
 
   return { applicationChanged, contractPdf, mailContract };

@@ -1,8 +1,9 @@
 // The only SQL of the notifications module: the notifications table (outbox, simulator handset,
-// panel centre), brand templates and agency quiet rules.
+// panel centre, retries) and its attachments, brand templates and agency quiet rules.
 import type { Db } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
 import type { Lang } from '../../lib/i18n.ts';
+import type { MailAttachment } from '../../mail/mailer.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { QuietRule } from './quiet.ts';
 import type { Template, TemplateKind } from './templates.ts';
@@ -22,6 +23,13 @@ export type Notification = {
   data: Record<string, unknown>;
   createdAt: Date;
   readAt: Date | null;
+  brandId: string | null;
+  fromName: string | null;
+  /** attempts at the channel so far; the last one's error code stays even once sent */
+  attempts: number;
+  error: string | null;
+  /** pending only: when the retry job tries again (a lease while an attempt is under way) */
+  nextAttemptAt: Date | null;
 };
 
 function toNotification(r: Record<string, unknown>): Notification {
@@ -37,6 +45,11 @@ function toNotification(r: Record<string, unknown>): Notification {
     data: (r.data as Record<string, unknown>) ?? {},
     createdAt: toDate(r.created_at)!,
     readAt: toDate(r.read_at),
+    brandId: (r.brand_id as string) ?? null,
+    fromName: (r.from_name as string) ?? null,
+    attempts: Number(r.attempts ?? 0),
+    error: (r.error as string) ?? null,
+    nextAttemptAt: toDate(r.next_attempt_at),
   };
 }
 
@@ -50,19 +63,64 @@ export type NewNotification = {
   body: string;
   kind: string;
   data: Record<string, unknown>;
+  fromName: string | null;
+  /** the lease of the first attempt: if the process dies during it, the retry job takes over */
+  nextAttemptAt: Date;
+  attachments: MailAttachment[];
 };
+
+/** What one attempt came to: `retry` keeps the row pending until `at`, `deferred` hands it on. */
+export type AttemptOutcome =
+  | { status: 'sent' }
+  | { status: 'deferred' }
+  | { status: 'retry'; error: string; at: Date }
+  | { status: 'failed'; error: string };
 
 export function notificationRepo(db: Db) {
   return {
     async insert(n: NewNotification): Promise<void> {
-      await db.query(
-        'INSERT INTO notifications (id, channel, account_id, brand_id, recipient, subject, body, kind, data) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
-        [n.id, n.channel, n.accountId, n.brandId, n.recipient, n.subject, n.body, n.kind, JSON.stringify(n.data)],
-      );
+      const write = async (q: Db) => {
+        await q.query(
+          'INSERT INTO notifications (id, channel, account_id, brand_id, recipient, subject, body, kind, data, from_name, next_attempt_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)',
+          [n.id, n.channel, n.accountId, n.brandId, n.recipient, n.subject, n.body, n.kind, JSON.stringify(n.data), n.fromName, n.nextAttemptAt],
+        );
+        for (const [i, a] of n.attachments.entries()) {
+          await q.query('INSERT INTO notification_attachments (notification_id, position, filename, content_type, data) VALUES ($1,$2,$3,$4,$5)', [n.id, i, a.filename, a.contentType, a.content]);
+        }
+      };
+      // A plain insert needs no transaction (the common case, and safe for callers that hold one).
+      await (n.attachments.length ? db.transaction(write) : write(db));
     },
     // created_at and sent_at are the database's time: the outbox is ordered by when rows really arrived.
-    async setOutcome(id: string, ok: boolean, error: string | null): Promise<void> {
-      await db.query("UPDATE notifications SET status = $2, sent_at = CASE WHEN $2 = 'sent' THEN now() END, error = $3 WHERE id = $1", [id, ok ? 'sent' : 'failed', error]);
+    async recordAttempt(id: string, attempts: number, at: Date, o: AttemptOutcome): Promise<void> {
+      // Only a final outcome writes the status: a deferred SMS may already be marked sent by the
+      // engine's worker, and a retried row is pending anyway.
+      const final = o.status === 'sent' || o.status === 'failed' ? o.status : null;
+      const error = o.status === 'retry' || o.status === 'failed' ? o.error : null;
+      await db.query(
+        `UPDATE notifications SET status = COALESCE($2, status), attempts = $3, last_attempt_at = $4, next_attempt_at = $5, error = COALESCE($6, error),
+           sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1`,
+        [id, final, attempts, at, o.status === 'retry' ? o.at : null, error],
+      );
+      if (final) await db.query('DELETE FROM notification_attachments WHERE notification_id = $1', [id]);
+    },
+    /**
+     * Pending rows whose next attempt is due, each claimed until `leaseUntil` with its attempt
+     * counted, so two workers (or a second server) never send the same one at once.
+     */
+    async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<Notification[]> {
+      const { rows } = await db.query(
+        `UPDATE notifications SET next_attempt_at = $2, attempts = attempts + 1, last_attempt_at = $1
+         WHERE id IN (SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1
+                      ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [now, leaseUntil, limit],
+      );
+      return rows.map(toNotification).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+    },
+    async findAttachments(id: string): Promise<MailAttachment[]> {
+      const { rows } = await db.query('SELECT filename, content_type, data FROM notification_attachments WHERE notification_id = $1 ORDER BY position', [id]);
+      return rows.map((r) => ({ filename: r.filename as string, contentType: r.content_type as string, content: Buffer.from(r.data as Uint8Array) }));
     },
     async listForRecipient(channel: Channel, recipient: string, limit: number): Promise<Notification[]> {
       const { rows } = await db.query('SELECT * FROM notifications WHERE channel = $1 AND recipient = $2 ORDER BY created_at DESC, id DESC LIMIT $3', [channel, recipient, limit]);

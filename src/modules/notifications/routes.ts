@@ -16,6 +16,10 @@ const view = z.object({
   body: z.string(),
   kind: z.string(),
   status: z.string(),
+  /** attempts at the channel so far, the last failure's code, and when a pending row is tried again */
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
   createdAt: z.string(),
 });
 
@@ -40,7 +44,7 @@ export function notificationRoutes(app: FastifyInstance, deps: { notifications: 
     const items = req.query.recipient
       ? await deps.notifications.listForRecipient(req.query.channel, req.query.recipient, 200)
       : await deps.notifications.listRecent(req.query.channel, 200);
-    return { items: items.map((n) => ({ id: n.id, channel: n.channel, recipient: n.recipient, subject: n.subject, body: n.body, kind: n.kind, status: n.status, createdAt: n.createdAt.toISOString() })) };
+    return { items: items.map((n) => ({ id: n.id, channel: n.channel, recipient: n.recipient, subject: n.subject, body: n.body, kind: n.kind, status: n.status, attempts: n.attempts, lastError: n.error, nextAttemptAt: n.nextAttemptAt?.toISOString() ?? null, createdAt: n.createdAt.toISOString() })) };
   });
 
   r.get('/api/v1/notifications', {

@@ -3,16 +3,19 @@
 // demo mode: the SMS channel's default adapter is the built-in simulator's handset, and without
 // SMTP e-mail stays in the same table (the outbox). Channel 'panel' rows are each account's
 // notification centre. alert() picks the wording (brand template), language and channels.
+// A retryable failure (SMTP 4xx, a refused connection) leaves the row pending with a next attempt;
+// retryDue(), run every minute by the notification-retries job, tries again with backoff.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Lang } from '../../lib/i18n.ts';
+import type { MailAttachment } from '../../mail/mailer.ts';
 import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { BrandService } from '../brands/service.ts';
 import { defaultQuietRule, smsAllowed, type Priority, type QuietRule } from './quiet.ts';
-import { notificationRepo, type Channel, type Notification } from './repo.ts';
+import { notificationRepo, type AttemptOutcome, type Channel, type Notification } from './repo.ts';
 import { defaultTemplates, renderTemplate, templateKinds, unknownVariables, type Template, type TemplateKind, type TemplateVars } from './templates.ts';
 
 export type { Channel, Notification } from './repo.ts';
@@ -20,7 +23,13 @@ export type { Channel, Notification } from './repo.ts';
 export type SendResult = { ok: true; deferred?: boolean } | { ok: false; retryable: boolean; code: string };
 
 /** One adapter per channel; the message engine replaces the simulator handset for SMS. */
-export type ChannelAdapter = { send(n: { recipient: string; subject: string | null; body: string; brandId: string | null; fromName?: string | null }): Promise<SendResult> };
+export type ChannelAdapter = { send(n: { recipient: string; subject: string | null; body: string; brandId: string | null; fromName?: string | null; attachments?: MailAttachment[] }): Promise<SendResult> };
+
+/** Waits after the 1st, 2nd … failed attempt; one attempt more than delays, then failed for good. */
+export const retryDelaysMs = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
+export const maxAttempts = retryDelaysMs.length + 1;
+// How long one attempt may take before another worker may assume it died (SMTP timeouts are ~40 s).
+const attemptLeaseMs = 10 * 60_000;
 
 /** Demo mode: the message lands on the simulator's handset (this table) and counts as sent. */
 export const simulatorHandset: ChannelAdapter = { send: async () => ({ ok: true }) };
@@ -41,7 +50,26 @@ export function createNotificationService(deps: {
   const adapters: Record<Channel, ChannelAdapter> = { sms: simulatorHandset, email: simulatorHandset, panel: simulatorHandset, ...deps.adapters };
   const repo = notificationRepo(deps.db);
 
-  async function send(n: {
+  async function attempt(n: Pick<Notification, 'channel' | 'recipient' | 'subject' | 'body' | 'brandId' | 'fromName'>, attachments: MailAttachment[]): Promise<SendResult> {
+    return adapters[n.channel]
+      .send({ recipient: n.recipient, subject: n.subject, body: n.body, brandId: n.brandId, fromName: n.fromName, ...(attachments.length ? { attachments } : {}) })
+      .catch((err: unknown) => ({ ok: false as const, retryable: true, code: String((err as Error).message) }));
+  }
+
+  /** Records one attempt's result: sent, handed on, tried again after the backoff, or failed for good. */
+  async function record(n: Pick<Notification, 'id' | 'channel' | 'recipient' | 'kind'>, attempts: number, result: SendResult): Promise<'sent' | 'pending' | 'failed'> {
+    const now = deps.clock.now();
+    let outcome: AttemptOutcome;
+    if (result.ok) outcome = { status: result.deferred ? 'deferred' : 'sent' };
+    else if (result.retryable && attempts < maxAttempts) outcome = { status: 'retry', error: result.code, at: new Date(now.getTime() + retryDelaysMs[attempts - 1]) };
+    else outcome = { status: 'failed', error: result.code };
+    if (!result.ok) deps.log.warn({ channel: n.channel, to: n.recipient, kind: n.kind, code: result.code, attempts, retryAt: outcome.status === 'retry' ? outcome.at : null }, 'notification not delivered');
+    await repo.recordAttempt(n.id, attempts, now, outcome);
+    return outcome.status === 'sent' || outcome.status === 'failed' ? outcome.status : 'pending';
+  }
+
+  /** Writes the row, then tries the channel once; `status` is pending when a retry (or the engine) will finish it. */
+  async function deliver(n: {
     channel: Channel;
     recipient: string;
     body: string;
@@ -52,18 +80,37 @@ export function createNotificationService(deps: {
     secret?: boolean;
     fromName?: string | null;
     data?: Record<string, unknown>;
-  }): Promise<string> {
+    /** e-mail only; kept with the row until it is sent, so a retry carries them too */
+    attachments?: MailAttachment[];
+  }): Promise<{ id: string; status: 'sent' | 'pending' | 'failed' }> {
     const id = newId('ntf');
-    await repo.insert({ id, channel: n.channel, accountId: n.accountId ?? null, brandId: n.brandId ?? null, recipient: n.recipient, subject: n.subject ?? null, body: n.body, kind: n.kind, data: n.data ?? {} });
+    const row = { id, channel: n.channel, recipient: n.recipient, subject: n.subject ?? null, body: n.body, kind: n.kind, brandId: n.brandId ?? null, fromName: n.fromName ?? null };
+    const attachments = n.attachments ?? [];
+    await repo.insert({ ...row, accountId: n.accountId ?? null, data: n.data ?? {}, attachments, nextAttemptAt: new Date(deps.clock.now().getTime() + attemptLeaseMs) });
     // Codes are secrets: outside production the console shows them so a newcomer can sign up.
     if (!n.secret || !deps.production) deps.log.info({ channel: n.channel, to: n.recipient, kind: n.kind, body: n.body }, 'notification');
     else deps.log.info({ channel: n.channel, to: n.recipient, kind: n.kind }, 'notification');
-    const result = await adapters[n.channel]
-      .send({ recipient: n.recipient, subject: n.subject ?? null, body: n.body, brandId: n.brandId ?? null, fromName: n.fromName ?? null })
-      .catch((err: unknown) => ({ ok: false as const, retryable: true, code: String((err as Error).message) }));
-    if (!result.ok) deps.log.warn({ channel: n.channel, to: n.recipient, kind: n.kind, code: result.code }, 'notification not delivered');
-    if (!(result.ok && result.deferred)) await repo.setOutcome(id, result.ok, result.ok ? null : result.code);
-    return id;
+    return { id, status: await record(row, 1, await attempt(row, attachments)) };
+  }
+
+  async function send(n: Parameters<typeof deliver>[0]): Promise<string> {
+    return (await deliver(n)).id;
+  }
+
+  /**
+   * One round of the retry job: every pending row whose next attempt is due is claimed (counted
+   * and leased, so a concurrent round skips it), sent again with its original subject, body,
+   * sender name and attachments, and its outcome recorded.
+   */
+  async function retryDue(limit = 100): Promise<{ sent: number; pending: number; failed: number }> {
+    const now = deps.clock.now();
+    const due = await repo.claimDue(now, new Date(now.getTime() + attemptLeaseMs), limit);
+    const counts = { sent: 0, pending: 0, failed: 0 };
+    for (const n of due) {
+      const status = await record(n, n.attempts, await attempt(n, await repo.findAttachments(n.id)));
+      counts[status] += 1;
+    }
+    return counts;
   }
 
   /** The SMS quiet rule that applies to a recipient: an agency's own, a user's agency's. */
@@ -148,6 +195,8 @@ export function createNotificationService(deps: {
 
   return {
     send,
+    deliver,
+    retryDue,
     /** Swaps a channel's adapter: the message engine takes over SMS once it runs. */
     setAdapter: (channel: Channel, adapter: ChannelAdapter) => {
       adapters[channel] = adapter;

@@ -5,6 +5,7 @@ import type { Lang } from '../../lib/i18n.ts';
 export const templateKinds = [
   'ticket.created', 'ticket.replied', 'ticket.forwarded',
   'agency.welcome', 'agency.password_reset', 'agency.renewal_reminder', 'agency.low_credit', 'agency.application',
+  'line.renewal_reminder',
 ] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 
@@ -22,6 +23,7 @@ export const agencyVariables = {
   'agency.renewal_reminder': ['name', 'username', 'validUntil', 'days', 'fee'],
   'agency.low_credit': ['name', 'username', 'balance'],
   'agency.application': ['name', 'applicationId', 'status', 'reason', 'fee'],
+  'line.renewal_reminder': ['name', 'username', 'number', 'paidUntil', 'days', 'price'],
 } as const;
 
 const commonVariables = ['brandName', 'supportPhone', 'signature'];
@@ -91,6 +93,18 @@ const agencyDefaults: Record<keyof typeof agencyVariables, Record<Lang, Template
       subject: 'Agency application {{applicationId}}: {{status}}',
       body: 'Dear {{name}}, your agency application ({{applicationId}}) is now "{{status}}".\n{{reason}}\n{{fee}}\n{{signature}}',
       sms: '{{brandName}}: agency application {{applicationId}}: {{status}}. {{reason}}',
+    },
+  },
+  'line.renewal_reminder': {
+    fa: {
+      subject: 'خط {{number}} {{days}} روز دیگر نیاز به تمدید دارد',
+      body: '{{name}} گرامی، مهلت اجارهٔ خط {{number}} در تاریخ {{paidUntil}} پایان می‌یابد. هزینهٔ تمدید سالانه: {{price}} ریال. اگر اعتبار کافی داشته باشید، خط در سررسید خودکار تمدید می‌شود؛ وگرنه پس از مهلت ارفاق، ارسال از آن متوقف می‌شود.\n{{signature}}',
+      sms: '{{brandName}}: خط {{number}} {{days}} روز دیگر ({{paidUntil}}) سررسید تمدید است. هزینه {{price}} ریال؛ با اعتبار کافی خودکار تمدید می‌شود.',
+    },
+    en: {
+      subject: 'Line {{number}} is due for renewal in {{days}} days',
+      body: 'Dear {{name}}, line {{number}} is paid until {{paidUntil}}. The yearly renewal is {{price}} rials. With enough credit it renews automatically on that day; otherwise sending from it stops after the grace period.\n{{signature}}',
+      sms: '{{brandName}}: line {{number}} is due for renewal in {{days}} days ({{paidUntil}}): {{price}} rials, taken from your credit automatically.',
     },
   },
 };

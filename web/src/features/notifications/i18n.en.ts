@@ -21,6 +21,7 @@ export const notificationsEn: { readonly [K in keyof typeof notificationsFa]: st
   'notifications.kind.agency.welcome': 'Agency welcome',
   'notifications.kind.agency.password_reset': 'Agency password reset',
   'notifications.kind.agency.renewal_reminder': 'Renewal reminder',
+  'notifications.kind.line.renewal_reminder': 'Line renewal reminder',
   'notifications.kind.agency.low_credit': 'Low credit',
   'notifications.kind.agency.application': 'Agency application',
 

@@ -20,6 +20,7 @@ export const notificationsFa = {
   'notifications.kind.agency.welcome': 'خوش‌آمد نماینده',
   'notifications.kind.agency.password_reset': 'بازنشانی رمز نماینده',
   'notifications.kind.agency.renewal_reminder': 'یادآوری تمدید',
+  'notifications.kind.line.renewal_reminder': 'یادآوری تمدید خط',
   'notifications.kind.agency.low_credit': 'کمبود اعتبار',
   'notifications.kind.agency.application': 'درخواست نمایندگی',
 

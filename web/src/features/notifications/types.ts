@@ -16,7 +16,7 @@ export function onNotificationsChanged(fn: () => void): () => void {
   return () => window.removeEventListener(EVENT, fn);
 }
 
-export const knownKinds = ['ticket.created', 'ticket.replied', 'ticket.forwarded', 'agency.welcome', 'agency.password_reset', 'agency.renewal_reminder', 'agency.low_credit', 'agency.application'] as const;
+export const knownKinds = ['ticket.created', 'ticket.replied', 'ticket.forwarded', 'agency.welcome', 'agency.password_reset', 'agency.renewal_reminder', 'agency.low_credit', 'agency.application', 'line.renewal_reminder'] as const;
 export type KnownKind = (typeof knownKinds)[number];
 export const isKnownKind = (k: string): k is KnownKind => (knownKinds as readonly string[]).includes(k);
 
