@@ -14,13 +14,18 @@ import { createServices, type Services } from './services.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
 import { agencyRenewalsJob, domainChecksJob } from './modules/agencies/jobs.ts';
+import { lineRenewalsJob } from './modules/lines/jobs.ts';
+import { notificationRetriesJob } from './modules/notifications/jobs.ts';
 import type { EngineOptions } from './modules/messages/engine.ts';
 import { deferredSms } from './modules/messages/system-sms.ts';
+import { createSmppListener, type SmppListener } from './modules/smpp-server/listener.ts';
 
 export type Chapar = {
   app: FastifyInstance;
   services: Services;
   jobs: JobQueue | null;
+  /** customers' SMPP server, when CHAPAR_SMPP_PORT is set */
+  smpp: SmppListener | null;
   adminPassword: string | undefined;
   stop(): Promise<void>;
 };
@@ -58,7 +63,7 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
   const boot = await services.accounts.bootstrapPlatform(config.admin);
   const platform = await services.accounts.findPlatform();
   if (platform) await services.engine.ensureDefaults(platform.id);
-  const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never, services.engine.webhooks.job as never, agencyRenewalsJob(services.terms) as never, domainChecksJob(services.domains) as never] });
+  const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never, services.engine.webhooks.job as never, agencyRenewalsJob(services.terms) as never, domainChecksJob(services.domains) as never, lineRenewalsJob(services.lineRenewals) as never, notificationRetriesJob(services.notifications) as never] });
   if (jobs) services.engine.webhooks.attachQueue(jobs);
   if (opts.engine !== false) {
     await services.engine.start();
@@ -66,13 +71,21 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
     services.notifications.setAdapter('sms', deferredSms);
   }
   const app = await buildApp(services, { logger: log });
+  let smpp: SmppListener | null = null;
+  if (config.smpp.port !== undefined) {
+    smpp = createSmppListener({ service: services.smpp, log, options: { port: config.smpp.port, host: config.smpp.host } });
+    await smpp.start();
+    log.info({ port: smpp.port, host: config.smpp.host }, 'SMPP server listening');
+  }
   return {
     app,
     services,
     jobs,
+    smpp,
     adminPassword: boot.password,
     async stop() {
       await app.close();
+      await smpp?.stop();
       if (opts.engine !== false) await services.engine.stop();
       await jobs?.stop();
       if (!opts.db) await db.close();

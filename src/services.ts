@@ -29,6 +29,8 @@ import { createDomainService } from './modules/domains/service.ts';
 import { createPackageService } from './modules/packages/service.ts';
 import { createMessageEngine, type EngineOptions } from './modules/messages/engine.ts';
 import { createUpstream } from './upstreams/registry.ts';
+import { createLineRenewalService } from './modules/lines/renewals.ts';
+import { createSmppServerService } from './modules/smpp-server/service.ts';
 
 export type ServiceOptions = {
   db: Db;
@@ -44,7 +46,7 @@ export function createServices(o: ServiceOptions) {
   const brands = createBrandService({ db: o.db, platformHosts: o.config.platformHosts });
   // E-mail: SMTP when configured, otherwise the outbox (the notifications row is the message).
   const mailer = mailerFor(o.config);
-  const email: ChannelAdapter = { send: (n) => mailer.send({ to: n.recipient, subject: n.subject ?? '', text: n.body, fromName: n.fromName }) };
+  const email: ChannelAdapter = { send: (n) => mailer.send({ to: n.recipient, subject: n.subject ?? '', text: n.body, fromName: n.fromName, attachments: n.attachments }) };
   const notifications = createNotificationService({ db: o.db, log: o.log, clock: o.clock, production: o.config.production, brands, adapters: { email, ...o.channelAdapters } });
   const accounts = createAccountService({ db: o.db, clock: o.clock, audit, brands });
   const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications, audit });
@@ -73,8 +75,12 @@ export function createServices(o: ServiceOptions) {
     db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
     upstreamFactory: (c) => createUpstream(c.kind, c.settings as never),
   });
+  // Rented lines: charges the first year on assignment (a hook on engine.lines), renews, reminds.
+  const lineRenewals = createLineRenewalService({ db: o.db, clock: o.clock, log: o.log, lines: engine.lines, accounts, billing, audit, notifications, brands });
+  // Customers' SMPP: its receipt and inbound hooks are on even in processes without the listener.
+  const smpp = createSmppServerService({ db: o.db, clock: o.clock, log: o.log, accounts, packages, audit, engine });
   return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, billing, topups, engine, auth, support, cannedReplies, kyc, compliance, phonebook, patterns, campaignRecipients, mailer,
-    packages, terms, agencies, agencySettings, branding, domains, users };
+    packages, terms, agencies, agencySettings, branding, domains, users, smpp, lineRenewals };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -25,6 +25,7 @@ import { notificationRoutes } from '../modules/notifications/routes.ts';
 import { supportRoutes } from '../modules/support/routes.ts';
 import { inboxRoutes } from '../modules/inbox/routes.ts';
 import { lineRoutes } from '../modules/lines/routes.ts';
+import { lineRenewalRoutes } from '../modules/lines/renewal-routes.ts';
 import { messageRoutes } from '../modules/messages/routes.ts';
 import { campaignRoutes } from '../modules/messages/campaign-routes.ts';
 import { routingRoutes } from '../modules/routing/routes.ts';
@@ -42,6 +43,7 @@ import { registerErrorHandler } from './errors-handler.ts';
 import { AppError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerMetrics } from './metrics.ts';
+import { smppServerRoutes } from '../modules/smpp-server/routes.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -74,9 +76,14 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
         scriptSrc: ["'self'"],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Outside production the panel is plain HTTP, also on hosts other than loopback (an
+        // agency's domain in the browser tests, a LAN address): upgrading would load nothing.
+        upgradeInsecureRequests: services.config.production ? [] : null,
       },
     },
     strictTransportSecurity: services.config.production,
+    // Browsers ignore COOP on plain HTTP and say so on the console; it protects only over HTTPS.
+    crossOriginOpenerPolicy: services.config.production,
   });
   await app.register(swagger, {
     openapi: {
@@ -121,6 +128,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   complianceRoutes(app, { compliance: services.compliance });
   kycRoutes(app, { kyc: services.kyc });
   lineRoutes(app, { lines: services.engine.lines });
+  lineRenewalRoutes(app, { renewals: services.lineRenewals });
   messageRoutes(app, { accept: services.engine.accept, batches: services.engine.batches });
   campaignRoutes(app, { db: services.db, accept: services.engine.accept, patterns: services.patterns, recipients: services.campaignRecipients, uploads: services.phonebook });
   inboxRoutes(app, { inbox: services.engine.inbox, forwarding: services.engine.forwarding });
@@ -128,6 +136,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   webhookRoutes(app, { webhooks: services.engine.webhooks });
   phonebookRoutes(app, { phonebook: services.phonebook });
   patternRoutes(app, { patterns: services.patterns });
+  smppServerRoutes(app, { smpp: services.smpp, publicHost: services.config.smpp.publicHost });
   for (const add of opts.routes ?? []) add(app, services);
 
   registerPanel(app);

@@ -1,5 +1,6 @@
 import type { ErrorCode, ErrorDetails } from './errors.ts';
 import { toPersianDigits } from '../lib/i18n.ts';
+import { groupDigits } from '../lib/money.ts';
 
 type Text = string | ((d: ErrorDetails) => string);
 
@@ -7,6 +8,9 @@ const fieldList = (d: ErrorDetails) => {
   const fields = (d.fields as { path: string }[] | undefined)?.map((f) => f.path).filter(Boolean) ?? [];
   return fields.length ? fields.join('، ') : '';
 };
+
+/** The rials a payer is short by, when the error says (digits only, more than zero). */
+const shortBy = (d: ErrorDetails) => (typeof d.missing === 'string' && /^\d+$/.test(d.missing) && BigInt(d.missing) > 0n ? groupDigits(BigInt(d.missing)) : null);
 
 const policyFields = (d: ErrorDetails) => (d.violations as { field: string }[] | undefined)?.map((v) => v.field).join(', ') ?? '';
 
@@ -45,8 +49,8 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   TWO_FACTOR_ALREADY_ENABLED: { fa: 'ورود دومرحله‌ای از قبل فعال است.', en: 'Two-factor sign-in is already on.' },
   TWO_FACTOR_NOT_ENABLED: { fa: 'ورود دومرحله‌ای فعال نیست.', en: 'Two-factor sign-in is not on.' },
   INSUFFICIENT_CREDIT: {
-    fa: (d) => (d.level === 'self' || !d.level ? 'اعتبار حساب شما کافی نیست.' : 'اعتبار نمایندگی شما کافی نیست؛ با نمایندهٔ خود تماس بگیرید.'),
-    en: (d) => (d.level === 'self' || !d.level ? 'Your credit is not enough.' : 'Your agency is out of credit; contact your agency.'),
+    fa: (d) => (d.level === 'self' || !d.level ? `اعتبار حساب شما کافی نیست${shortBy(d) ? `؛ ${toPersianDigits(shortBy(d)!)} ریال کم دارید.` : '.'}` : 'اعتبار نمایندگی شما کافی نیست؛ با نمایندهٔ خود تماس بگیرید.'),
+    en: (d) => (d.level === 'self' || !d.level ? `Your credit is not enough${shortBy(d) ? `; ${shortBy(d)} rials short.` : '.'}` : 'Your agency is out of credit; contact your agency.'),
   },
   LINE_NOT_ALLOWED: {
     fa: (d) => `از خط ${String(d.from ?? '')} نمی‌توانید ارسال کنید.`,
@@ -62,6 +66,18 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   },
   NO_VALID_RECIPIENTS: { fa: 'هیچ شمارهٔ معتبری در فهرست گیرندگان نیست.', en: 'None of the recipients is a valid number.' },
   BATCH_NOT_CANCELLABLE: { fa: 'ارسال این پیام آغاز شده و دیگر لغو نمی‌شود.', en: 'This send has started and can no longer be cancelled.' },
+  LINE_EXPIRED: {
+    fa: (d) => (d.level === 'ancestor'
+      ? `خط ${toPersianDigits(String(d.from ?? ''))} به‌دلیل تمدیدنشدن از سوی نمایندهٔ شما موقتاً غیرفعال است؛ با نمایندهٔ خود تماس بگیرید.`
+      : `مهلت تمدید خط ${toPersianDigits(String(d.from ?? ''))} گذشته و ارسال از آن متوقف شده است؛ برای ادامه، خط را تمدید کنید.`),
+    en: (d) => (d.level === 'ancestor'
+      ? `Line ${String(d.from ?? '')} is suspended because your agency has not renewed it; contact your agency.`
+      : `Line ${String(d.from ?? '')} has not been renewed and its grace period is over; renew it to send again.`),
+  },
+  LINE_NOT_RENEWABLE: {
+    fa: (d) => (d.reason === 'not_due' ? 'این خط هنوز به موعد تمدید نرسیده است (تمدید از ۳۰ روز پیش از سررسید ممکن است).' : 'این خط هزینهٔ تمدید ندارد.'),
+    en: (d) => (d.reason === 'not_due' ? 'This line is not due for renewal yet (renewal opens 30 days before it ends).' : 'This line has no renewal.'),
+  },
   NO_LINE: { fa: 'هیچ خط ارسالی برای حساب شما تعریف نشده است.', en: 'Your account has no sending line.' },
   LINE_NUMBER_TAKEN: { fa: 'این شمارهٔ خط قبلاً ثبت شده است.', en: 'That line number already exists.' },
   TICKET_CLOSED: { fa: 'این تیکت بسته شده است.', en: 'This ticket is closed.' },

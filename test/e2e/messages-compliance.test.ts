@@ -80,6 +80,7 @@ describe('Iran’s sending rules on the send path', () => {
     const before = (await t.api({ url: '/api/v1/balance', token: user.token })).body;
     const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09121000001', '09121000002', '09121000003'], text: ad, class: 'advertising' } });
     expect(res.body.status).toBe('held');
+    expect((await t.api({ url: `/api/v1/messages/${res.body.batchId}`, token: user.token })).body.held).toEqual({ reason: 'moderation', until: null });
     const queue = await t.api({ url: '/api/v1/compliance/moderation?status=pending', token: admin });
     const item = queue.body.items.find((i: { batchId: string }) => i.batchId === res.body.batchId);
     expect(item).toBeTruthy();

@@ -47,6 +47,9 @@ export type AuditAction =
   | 'agency.contract_posted'
   | 'agency.renewed'
   | 'agency.expired'
+  | 'line.assigned'
+  | 'line.renewed'
+  | 'line.suspended'
   | 'agency.settings_changed'
   | 'brand.changed'
   | 'domain.added'
@@ -57,7 +60,11 @@ export type AuditAction =
   | 'account.package_changed'
   | 'account.validity_extended'
   | 'account.password_reset_by_parent'
-  | 'account.impersonated';
+  | 'account.impersonated'
+  | 'smpp.bound'
+  | 'smpp.bind_failed'
+  | 'smpp.password_rotated'
+  | 'smpp.disabled';
 
 export type AuditEntry = {
   actorId: string | null;

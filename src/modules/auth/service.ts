@@ -27,7 +27,8 @@ export type Principal = { account: Account; via: 'session' | 'api_key'; tokenHas
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function parseAllowList(cidrs: string[]): BlockList | null {
+/** An IP/CIDR allow-list (API keys, SMPP passwords); empty: null, anyone. */
+export function parseAllowList(cidrs: string[]): BlockList | null {
   if (!cidrs.length) return null;
   const list = new BlockList();
   for (const c of cidrs) {
@@ -49,7 +50,7 @@ export function isValidCidr(c: string): boolean {
   return /^\d+$/.test(bits) && n >= 0 && n <= (v === 4 ? 32 : 128);
 }
 
-function ipAllowed(list: BlockList | null, ip: string | null): boolean {
+export function ipAllowed(list: BlockList | null, ip: string | null): boolean {
   if (!list) return true;
   if (!ip) return false;
   const mapped = ip.startsWith('::ffff:') ? ip.slice(7) : ip;

@@ -23,6 +23,8 @@ export type SendInput = {
   class: MessageClass;
   from?: string;
   sendAt?: Date | null;
+  /** The end of the messages' validity (SMPP validity_period); default DEFAULT_VALIDITY_MS after they are ready. */
+  validUntil?: Date | null;
   /** Peer-to-peer: each recipient's own text, aligned with `to`. */
   texts?: readonly string[];
   /** Gradual sending: at most this many messages a minute. */
@@ -56,8 +58,8 @@ type Priced = {
 /** Numbers the sender's own contacts say not to send to (phonebook flags), looked up in tx. */
 export type BlockedNumbers = (tx: Db, accountId: string, e164s: readonly string[]) => Promise<Set<string>>;
 
-/** Package permissions (a package may withhold advertising). */
-export type PermissionCheck = (db: Db, accountId: string, permission: 'send_advertising') => Promise<void>;
+/** Package permissions (a package may withhold advertising, or reading what its lines receive). */
+export type PermissionCheck = (db: Db, accountId: string, permission: 'send_advertising' | 'receive') => Promise<void>;
 
 export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers; permissions?: PermissionCheck }) {
   async function prepare(caller: Account, input: SendInput): Promise<Prepared> {
@@ -180,7 +182,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
         // Gradual sending: the k-th sendable message is ready k ÷ perMinute minutes after the start.
         const at = input.perMinute && c >= 0 ? new Date(readyAt.getTime() + Math.floor(sendable++ / input.perMinute) * 60_000) : undefined;
         rows[i] = c < 0
-          ? { recipient: r.e164, operator: r.operator, status: 'blacklisted', parts, cost: 0n, body }
+          ? { recipient: r.e164, operator: r.operator, status: 'blacklisted', parts, cost: 0n, body, errorCode: e.evaluation.perRecipient[i] }
           : { recipient: r.e164, operator: r.operator, status: messageStatus, parts, cost: reservation.unitPrices[c], body, readyAt: at };
       }
       const r = messageRepo(tx);
@@ -190,7 +192,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
         cost: reservation.total, reservationId: reservation.reservationId, idempotencyKey: meta.idempotencyKey ?? null, source: meta.source, priority,
         perMinute: input.perMinute ?? null, personalised: Boolean(e.own),
       });
-      await r.insertMessages({ id: batchId, accountId: caller.id, priority, expiresAt: new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows);
+      await r.insertMessages({ id: batchId, accountId: caller.id, priority, expiresAt: input.validUntil ?? new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows);
       if (moderated) {
         await deps.compliance.enqueue(tx, { batchId, account: { id: caller.id, path: caller.path }, reasons: e.evaluation.moderation, messageClass: input.class, body: e.text, recipients: rows.length - e.blocked });
       }

@@ -43,11 +43,13 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     const routes = deps.router.candidates(m);
     if (!routes.length) return { kind: 'retry', code: 'no_route' };
     let last: SubmitFailure | null = null;
+    // The operator keeps trying for no longer than the message is still valid here.
+    const validityPeriod = Math.max(60, Math.min(opts.validitySeconds, Math.floor((m.expiresAt.getTime() - deps.clock.now().getTime()) / 1000)));
     for (const route of routes) {
       const up = route.upstream;
       const parts = up.splitsLongText
-        ? [buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod: opts.validitySeconds }, { ref: 0, ref16: m.ref16, maxParts: 1000 })[0]]
-        : buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod: opts.validitySeconds }, { ref: (ref = (ref + 1) & 0xffff), ref16: m.ref16 });
+        ? [buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod }, { ref: 0, ref16: m.ref16, maxParts: 1000 })[0]]
+        : buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod }, { ref: (ref = (ref + 1) & 0xffff), ref16: m.ref16 });
       if (up.splitsLongText) parts[0] = { ...parts[0], text: m.body, concat: undefined };
       const results = await Promise.all(parts.map((p) => up.submit(p)));
       const failure = results.find((r): r is SubmitFailure => !r.ok);

@@ -44,11 +44,11 @@ export function createMessageEngine(deps: {
   options?: EngineOptions;
 }) {
   const { db, clock, log } = deps;
-  const lines = createLineService({ db, accounts: deps.accounts });
+  const lines = createLineService({ db, accounts: deps.accounts, clock });
   const settlement = createSettlement({ charging: deps.charging });
   const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions });
   const batches = createBatchService({ db, clock, settlement });
-  const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive });
+  const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
   const webhooks = createWebhookService({ db, clock });
   const receipts = createReceiptProcessor({ db, clock, log, settlement });
   const routing = createRoutingService({
@@ -81,7 +81,7 @@ export function createMessageEngine(deps: {
     if (m.accountId) await webhooks.emit(tx, m.accountId, 'inbound', [{ id: m.id, from: m.sender, to: m.recipient, text: m.body, parts: m.parts, receivedAt: m.receivedAt.toISOString() }]);
   });
 
-  const forwarding = createForwarding({ db, webhooks });
+  const forwarding = createForwarding({ db, webhooks, permissions: deps.permissions });
   // Forwarding rules of the receiving line: a URL gets a signed POST enqueued with the message;
   // an e-mail or another mobile is sent once the message has committed.
   inbox.onMessage(async (m, tx, later) => {

@@ -34,7 +34,8 @@ export type Batch = {
   createdAt: Date;
 };
 
-export type NewMessage = { recipient: string; operator: string; status: RecipientStatus; parts: number; cost: bigint; body?: string | null; readyAt?: Date };
+/** `errorCode` on a blacklisted recipient says which list: `blacklisted` (a blacklist) or `opted_out` (it replied 11). */
+export type NewMessage = { recipient: string; operator: string; status: RecipientStatus; parts: number; cost: bigint; body?: string | null; readyAt?: Date; errorCode?: string | null };
 
 export type ClaimedMessage = {
   id: bigint;
@@ -76,6 +77,7 @@ const toBatch = (r: Record<string, unknown>): Batch => ({
 });
 
 const CHUNK = 20_000;
+const nulls = (n: number) => new Array<null>(n).fill(null);
 
 export function messageRepo(db: Db) {
   return {
@@ -96,12 +98,13 @@ export function messageRepo(db: Db) {
         // Per-message text and ready time only when some message has its own (P2P, gradual sends).
         const own = chunk.some((m) => m.body || m.readyAt);
         await db.query(
-          `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at, settled, body)
-           SELECT $1, $2, r, o, s, p, c, $3, COALESCE(at, $4) + $5 * interval '1 millisecond', COALESCE(at, $4), s = 'blacklisted', b
-           FROM unnest($6::text[], $7::text[], $8::text[], $9::int2[], $10::int8[], $11::text[], $12::timestamptz[]) AS t(r, o, s, p, c, b, at)`,
+          `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at, settled, body, error_code)
+           SELECT $1, $2, r, o, s, p, c, $3, COALESCE(at, $4) + $5 * interval '1 millisecond', COALESCE(at, $4), s = 'blacklisted', b, e
+           FROM unnest($6::text[], $7::text[], $8::text[], $9::int2[], $10::int8[], $11::text[], $12::timestamptz[], $13::text[]) AS t(r, o, s, p, c, b, at, e)`,
           [batch.id, batch.accountId, batch.priority, batch.readyAt, validityMs,
             chunk.map((m) => m.recipient), chunk.map((m) => m.operator), chunk.map((m) => m.status), chunk.map((m) => m.parts), chunk.map((m) => m.cost.toString()),
-            own ? chunk.map((m) => m.body ?? null) : new Array(chunk.length).fill(null), own ? chunk.map((m) => m.readyAt ?? null) : new Array(chunk.length).fill(null)],
+            own ? chunk.map((m) => m.body ?? null) : nulls(chunk.length), own ? chunk.map((m) => m.readyAt ?? null) : nulls(chunk.length),
+            chunk.some((m) => m.errorCode) ? chunk.map((m) => m.errorCode ?? null) : nulls(chunk.length)],
         );
       }
     },
@@ -337,6 +340,16 @@ export function messageRepo(db: Db) {
          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = b.id AND NOT m.settled)`,
         [batchIds, now],
       );
+    },
+
+    /** Why a held send waits: a pending moderation item, or the sending window (until when). */
+    async heldInfo(batchId: string): Promise<{ reason: 'moderation' | 'sending_hours'; until: Date | null }> {
+      const { rows } = await db.query(
+        `SELECT EXISTS (SELECT 1 FROM moderation_items WHERE batch_id = $1 AND status = 'pending') AS moderated,
+                (SELECT min(next_attempt_at) FROM messages WHERE batch_id = $1 AND status = 'held') AS until`,
+        [batchId],
+      );
+      return rows[0].moderated ? { reason: 'moderation', until: null } : { reason: 'sending_hours', until: toDate(rows[0].until) };
     },
 
     async setBatchStatus(id: string, status: Batch['status'], now: Date): Promise<void> {

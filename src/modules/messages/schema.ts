@@ -53,6 +53,10 @@ export const batchView = z.object({
   rejected: z.number(),
   cost: rials,
   counts: z.record(z.string(), z.number()),
+  held: z
+    .object({ reason: z.enum(['moderation', 'sending_hours']), until: z.string().nullable().describe('when the sending window opens (sending_hours)') })
+    .nullable()
+    .describe('why a held send waits'),
   lineId: z.string(),
   sendAt: z.string().nullable(),
   createdAt: z.string(),

@@ -19,6 +19,7 @@ import { agencyEn } from '../features/agency/i18n.en.ts';
 import { brandingEn } from '../features/branding/i18n.en.ts';
 import { domainsEn } from '../features/domains/i18n.en.ts';
 import { usersEn } from '../features/users/i18n.en.ts';
+import { profileEn } from '../features/profile/i18n.en.ts';
 import type { Catalog } from './fa.ts';
 
 export const en: Catalog = {
@@ -250,4 +251,5 @@ export const en: Catalog = {
   ...brandingEn,
   ...domainsEn,
   ...usersEn,
+  ...profileEn,
 };

@@ -20,6 +20,7 @@ import { agencyFa } from '../features/agency/i18n.fa.ts';
 import { brandingFa } from '../features/branding/i18n.fa.ts';
 import { domainsFa } from '../features/domains/i18n.fa.ts';
 import { usersFa } from '../features/users/i18n.fa.ts';
+import { profileFa } from '../features/profile/i18n.fa.ts';
 export const fa = {
   'lang.fa': 'فارسی',
   'lang.en': 'English',
@@ -249,6 +250,7 @@ export const fa = {
   ...brandingFa,
   ...domainsFa,
   ...usersFa,
+  ...profileFa,
 } as const;
 
 export type MessageKey = keyof typeof fa;

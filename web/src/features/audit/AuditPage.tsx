@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { JalaliDateInput } from '../wallet/JalaliDateInput.tsx';
 import { tehranDayStart } from '../wallet/jalali.ts';
 
-const families = ['account', 'agency', 'api_key', 'auth', 'billing', 'brand', 'compliance', 'domain', 'kyc', 'moderation', 'package', 'ticket'] as const;
+const families = ['account', 'agency', 'api_key', 'auth', 'billing', 'brand', 'compliance', 'domain', 'kyc', 'line', 'moderation', 'package', 'smpp', 'ticket'] as const;
 type Family = (typeof families)[number];
 const isFamily = (f: string): f is Family => (families as readonly string[]).includes(f);
 const PAGE_SIZE = 25;

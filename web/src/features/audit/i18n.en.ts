@@ -27,7 +27,9 @@ export const auditEn: { readonly [K in keyof typeof auditFa]: string } = {
   'audit.family.compliance': 'Compliance',
   'audit.family.domain': 'Domains',
   'audit.family.kyc': 'Identity (KYC)',
+  'audit.family.line': 'Line rentals',
   'audit.family.moderation': 'Moderation',
   'audit.family.package': 'Packages',
+  'audit.family.smpp': 'SMPP binds',
   'audit.family.ticket': 'Tickets',
 } as const;

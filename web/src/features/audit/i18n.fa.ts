@@ -26,7 +26,9 @@ export const auditFa = {
   'audit.family.compliance': 'انطباق',
   'audit.family.domain': 'دامنه‌ها',
   'audit.family.kyc': 'احراز هویت',
+  'audit.family.line': 'اجارهٔ خطوط',
   'audit.family.moderation': 'بازبینی',
   'audit.family.package': 'بسته‌ها',
+  'audit.family.smpp': 'اتصال SMPP',
   'audit.family.ticket': 'تیکت‌ها',
 } as const;

@@ -1,7 +1,7 @@
 // One send: its status and counts per recipient status moving live, the recipients, and cancel
 // while it is scheduled or held.
 import { useCallback, useEffect, useState } from 'react';
-import { Badge, Button, Card, Center, Group, Loader, Progress as Bar, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Center, Group, Loader, Progress as Bar, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { api } from '../../api/client.ts';
 import { Link } from '../../app/router.tsx';
 import { Ltr } from '../../components/Bidi.tsx';
@@ -81,6 +81,11 @@ export function BatchPage({ id }: { id: string }) {
           </Button>
         ) : null}
       </Group>
+      {status === 'held' && batch.held ? (
+        <Alert color="yellow" data-testid="batch-held">
+          {batch.held.reason === 'moderation' ? t('batch.heldModeration') : t('batch.heldHours', { at: batch.held.until ? dateTime(batch.held.until) : '' })}
+        </Alert>
+      ) : null}
       <Card withBorder radius="md" padding="lg">
         <Stack gap="md">
           <SimpleGrid cols={{ base: 2, sm: 4 }}>

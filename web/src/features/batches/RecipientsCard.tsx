@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../components/errors.tsx';
 import { latinDigits, localMobile } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Recipient } from '../send/types.ts';
-import { labelOf, recipientStatuses, rials, statusColor } from './labels.ts';
+import { knownKey, labelOf, recipientStatuses, rials, statusColor } from './labels.ts';
 
 const PAGE = 50;
 
@@ -96,7 +96,7 @@ export function RecipientsCard({ batchId, version }: { batchId: string; version:
                     </Table.Td>
                     <Table.Td>{num(r.parts)}</Table.Td>
                     <Table.Td>{num(rials(r.cost))}</Table.Td>
-                    <Table.Td>{r.error ? <Ltr>{digits(r.error)}</Ltr> : t('common.none')}</Table.Td>
+                    <Table.Td>{!r.error ? t('common.none') : knownKey(`batch.reason.${r.error}`) ? labelOf(t, 'batch.reason.', r.error) : <Ltr>{digits(r.error)}</Ltr>}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(r.updatedAt)}</Table.Td>
                   </Table.Tr>
                 ))}

@@ -56,4 +56,8 @@ export const batchEn: { readonly [K in keyof typeof batchFa]: string } = {
   'batch.op.irancell': 'Irancell',
   'batch.op.rightel': 'RighTel',
   'batch.op.other': 'Other',
+  'batch.heldModeration': 'This send is waiting for content review and goes out once approved; you can cancel it until then.',
+  'batch.heldHours': 'Advertising goes out only within the permitted hours; this send is held and goes out automatically {at}.',
+  'batch.reason.blacklisted': 'On a blacklist',
+  'batch.reason.opted_out': 'Opted out by replying 11',
 } as const;

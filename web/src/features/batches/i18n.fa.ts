@@ -55,4 +55,8 @@ export const batchFa = {
   'batch.op.irancell': 'ایرانسل',
   'batch.op.rightel': 'رایتل',
   'batch.op.other': 'سایر',
+  'batch.heldModeration': 'این ارسال در صف بررسی محتواست و پس از تأیید فرستاده می‌شود؛ تا آن زمان می‌توانید لغوش کنید.',
+  'batch.heldHours': 'پیامک تبلیغاتی فقط در ساعات مجاز فرستاده می‌شود؛ این ارسال نگه داشته شده و {at} خودکار فرستاده می‌شود.',
+  'batch.reason.blacklisted': 'در لیست سیاه است',
+  'batch.reason.opted_out': 'با پاسخ ۱۱ لغو عضویت کرده است',
 } as const;

@@ -11,11 +11,14 @@ export type Line = {
   ref16: boolean;
   refundStatuses: string[];
   renewalPrice: string;
+  renewalGraceDays: number;
   isShared: boolean;
   status: string;
   maySend: boolean;
   mayReceive: boolean;
   isDefault: boolean;
+  /** the yearly rent of a dedicated line: none, active, expiring, grace, suspended (may not send) */
+  renewal: { state: 'none' | 'active' | 'expiring' | 'grace' | 'suspended'; paidUntil: string | null; graceUntil: string | null };
 };
 
 export type Quote = {
@@ -38,6 +41,7 @@ export type SendResult = { batchId: string; status: string; accepted: number; bl
 export type Batch = {
   id: string;
   accountId: string;
+  held: { reason: 'moderation' | 'sending_hours'; until: string | null } | null;
   status: string;
   class: MessageClass;
   text: string;
