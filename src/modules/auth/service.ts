@@ -5,6 +5,7 @@ import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { coalesce } from '../../lib/coalesce.ts';
 import { newId, newSecret } from '../../lib/ids.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
 import { AppError } from '../../http/errors.ts';
@@ -116,7 +117,7 @@ export function createAuthService(deps: {
   }
 
   /** Bearer token or API key or session cookie → the caller, or null. */
-  async function authenticate(token: string, meta: { ip: string | null; brand: ResolvedBrand }): Promise<Principal | null> {
+  async function authenticateNow(token: string, meta: { ip: string | null; brand: ResolvedBrand }): Promise<Principal | null> {
     const now = deps.clock.now();
     const tokenHash = sha256(token);
     let principal: Principal | null = null;
@@ -141,6 +142,9 @@ export function createAuthService(deps: {
     if (principal.account.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED');
     return principal;
   }
+
+  // Many requests with one token at once (an API client's burst) are authenticated once.
+  const authenticate = coalesce(authenticateNow, (token: string, meta: { ip: string | null; brand: ResolvedBrand }) => `${token}|${meta.ip}|${meta.brand.id}`);
 
   async function logout(p: Principal, ip: string | null) {
     if (p.via !== 'session') return;

@@ -7,28 +7,37 @@ import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../http/errors.ts';
 import { groupRepo } from './groups-repo.ts';
-import { post, type Leg } from './ledger.ts';
+import { post, postMany, type Leg, type PostInput, type Posted } from './ledger.ts';
 import { cellKey, priceRecipientMessage, type PriceCell } from './pricing.ts';
 import { ledgerRepo, type ChainLink, type ReservationLine } from './repo.ts';
 
 export type CountedCell = PriceCell & { count: number };
 export type LevelAmount = { accountId: string; kind: string; amount: bigint };
 export type PricedLevel = { payer: ChainLink; payee: ChainLink; unitPrices: bigint[]; amount: bigint };
+type ReserveRequest = { accountId: string; idempotencyKey: string; cells: CountedCell[] };
 export type Reservation = { reservationId: string; unitPrices: bigint[]; total: bigint; levels: LevelAmount[]; replayed: boolean };
 
-/** Each level of the chain above `accountId` priced at its parent's list; empty for the platform. */
-export async function priceChain(db: Db, accountId: string, cells: CountedCell[]): Promise<PricedLevel[]> {
+/** The sender and its ancestors with their price lists: what pricing a send of this account reads. */
+async function loadChain(db: Db, accountId: string) {
   const chain = await ledgerRepo(db).chain(accountId);
   if (!chain.length || chain[0].accountId !== accountId) throw new AppError('NOT_FOUND');
-  const payers = chain.slice(0, -1);
-  const lists = await groupRepo(db).priceLists(payers.map((p) => p.groupId!).filter(Boolean));
-  return payers.map((payer, i) => {
+  const lists = await groupRepo(db).priceLists(chain.slice(0, -1).map((p) => p.groupId!).filter(Boolean));
+  return { chain, lists };
+}
+
+function priceLevels({ chain, lists }: Awaited<ReturnType<typeof loadChain>>, cells: CountedCell[]): PricedLevel[] {
+  return chain.slice(0, -1).map((payer, i) => {
     const list = payer.groupId ? lists.get(payer.groupId) : undefined;
     if (!list) throw new Error(`account ${payer.accountId} has no user group`);
     const unitPrices = cells.map((c) => priceRecipientMessage(list, c));
     const amount = unitPrices.reduce((s, p, j) => s + p * BigInt(cells[j].count), 0n);
     return { payer, payee: chain[i + 1], unitPrices, amount };
   });
+}
+
+/** Each level of the chain above `accountId` priced at its parent's list; empty for the platform. */
+export async function priceChain(db: Db, accountId: string, cells: CountedCell[]): Promise<PricedLevel[]> {
+  return priceLevels(await loadChain(db, accountId), cells);
 }
 
 const levelAmounts = (levels: PricedLevel[]): LevelAmount[] => levels.map((l) => ({ accountId: l.payer.accountId, kind: l.payer.kind, amount: l.amount }));
@@ -46,30 +55,19 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
     return { reservationId, unitPrices: cells.map((c) => own.get(cellKey(c)) ?? 0n), total, levels: [], replayed: true };
   }
 
-  /** Reserves the whole send at every level, in tx; INSUFFICIENT_CREDIT names the first short level. */
-  async function reserve(tx: Db, r: { accountId: string; idempotencyKey: string; cells: CountedCell[] }): Promise<Reservation> {
-    const repo = ledgerRepo(tx);
-    const prior = await repo.findReservationByKey(r.idempotencyKey);
-    if (prior) return replay(tx, prior.id, r.cells, prior.total);
-    const cells = mergeCells(r.cells);
-    const levels = await priceChain(tx, r.accountId, cells);
+  /** The ledger posting and the reservation lines of a new reservation priced by `levels`. */
+  function draft(r: ReserveRequest, cells: CountedCell[], levels: PricedLevel[]) {
     const reservationId = newId('rsv');
     const legs: Leg[] = levels.flatMap((l) => [
       { walletId: l.payer.walletId, bucket: 'available' as const, amount: -l.amount },
       { walletId: l.payer.walletId, bucket: 'held' as const, amount: l.amount },
     ]);
     const levelOf = new Map(levels.map((l, i) => [l.payer.walletId, i]));
-    const now = deps.now();
-    const posted = await post(
-      tx,
-      {
-        type: 'send_reserve', idempotencyKey: `reserve:${r.idempotencyKey}`, actorId: r.accountId, reference: reservationId, legs,
-        params: { messages: cells.reduce((n, c) => n + c.count, 0) },
-        shortError: (walletId) => new AppError('INSUFFICIENT_CREDIT', { level: levelOf.get(walletId) === 0 ? 'self' : 'ancestor' }),
-      },
-      now,
-    );
-    if (posted.replayed) throw new AppError('CONFLICT', { reason: 'reservation key reused' });
+    const posting: PostInput = {
+      type: 'send_reserve', idempotencyKey: `reserve:${r.idempotencyKey}`, actorId: r.accountId, reference: reservationId, legs,
+      params: { messages: cells.reduce((n, c) => n + c.count, 0) },
+      shortError: (walletId) => new AppError('INSUFFICIENT_CREDIT', { level: levelOf.get(walletId) === 0 ? 'self' : 'ancestor' }),
+    };
     const lines: ReservationLine[] = levels.flatMap((l, level) =>
       cells.map((c, cell) => ({
         reservationId, cell, level, payerWallet: l.payer.walletId, payeeWallet: l.payee.walletId, operator: c.operator, lineType: c.lineType,
@@ -77,10 +75,61 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
       })),
     );
     const total = levels[0]?.amount ?? 0n;
-    await repo.insertReservation({ id: reservationId, accountId: r.accountId, idempotencyKey: r.idempotencyKey, transactionId: posted.transaction.id, total, at: now }, lines);
-    if (posted.alerts) deps.onAlerts();
     const own = new Map(cells.map((c, i) => [cellKey(c), levels[0]?.unitPrices[i] ?? 0n]));
-    return { reservationId, unitPrices: r.cells.map((c) => own.get(cellKey(c))!), total, levels: levelAmounts(levels), replayed: false };
+    const reservation: Reservation = { reservationId, unitPrices: r.cells.map((c) => own.get(cellKey(c))!), total, levels: levelAmounts(levels), replayed: false };
+    const row = (transactionId: string, at: Date) => ({ id: reservationId, accountId: r.accountId, idempotencyKey: r.idempotencyKey, transactionId, total, at });
+    return { posting, lines, reservation, row };
+  }
+
+  /** Reserves the whole send at every level, in tx; INSUFFICIENT_CREDIT names the first short level. */
+  async function reserve(tx: Db, r: ReserveRequest): Promise<Reservation> {
+    const repo = ledgerRepo(tx);
+    const prior = await repo.findReservationByKey(r.idempotencyKey);
+    if (prior) return replay(tx, prior.id, r.cells, prior.total);
+    const cells = mergeCells(r.cells);
+    const d = draft(r, cells, await priceChain(tx, r.accountId, cells));
+    const now = deps.now();
+    const posted = await post(tx, d.posting, now);
+    if (posted.replayed) throw new AppError('CONFLICT', { reason: 'reservation key reused' });
+    await repo.insertReservations([d.row(posted.transaction.id, now)], d.lines);
+    if (posted.alerts) deps.onAlerts();
+    return d.reservation;
+  }
+
+  /**
+   * New reservations for several sends at once (group commit): each account's chain and prices
+   * read once, every wallet locked once, every row written in one statement per table. Each
+   * request gets its reservation or its own error (INSUFFICIENT_CREDIT …), as `reserve` would
+   * answer it alone. Keys must be new: a key already used throws, and the transaction with it.
+   */
+  async function reserveMany(tx: Db, rs: ReserveRequest[]): Promise<Array<Reservation | AppError>> {
+    const chains = new Map<string, Promise<Awaited<ReturnType<typeof loadChain>>>>();
+    type Draft = ReturnType<typeof draft>;
+    const drafts: Array<Draft | AppError> = [];
+    for (const r of rs) {
+      try {
+        const cells = mergeCells(r.cells);
+        if (!chains.has(r.accountId)) chains.set(r.accountId, loadChain(tx, r.accountId));
+        drafts.push(draft(r, cells, priceLevels(await chains.get(r.accountId)!, cells)));
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        drafts.push(err);
+      }
+    }
+    const pending = drafts.filter((d): d is Draft => !(d instanceof AppError));
+    const now = deps.now();
+    const posted = await postMany(tx, pending.map((d) => d.posting), now);
+    const results = new Map(pending.map((d, i) => [d, posted[i]]));
+    const ok = pending.filter((d) => !(results.get(d) instanceof AppError));
+    if (ok.length) {
+      await ledgerRepo(tx).insertReservations(ok.map((d) => d.row((results.get(d) as Posted).transaction.id, now)), ok.flatMap((d) => d.lines));
+    }
+    if (posted.some((p) => !(p instanceof AppError) && p.alerts)) deps.onAlerts();
+    return drafts.map((d) => {
+      if (d instanceof AppError) return d;
+      const p = results.get(d)!;
+      return p instanceof AppError ? p : d.reservation;
+    });
   }
 
   /** Spends (settle) or gives back (release) the reserved money of `cells` recipient messages. */
@@ -154,6 +203,7 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
   return {
     quote,
     reserve,
+    reserveMany,
     chargeReceive,
     /** The operator took these recipient messages: each level's held money goes to its parent. */
     settle: async (tx: Db, reservationId: string, cells: CountedCell[], idempotencyKey?: string): Promise<void> => {

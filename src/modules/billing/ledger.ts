@@ -47,6 +47,58 @@ export async function post(tx: Db, input: PostInput, at: Date): Promise<Posted> 
   }
   const wallets = await repo.lockWallets([...new Set(legs.map((l) => l.walletId))]);
   const before = new Map([...wallets].map(([id, w]) => [id, w.balance]));
+  const entries = applyLegs(wallets, legs, input);
+  const alerts = lowCreditCrossings([...wallets.values()], before);
+  await repo.insertEntries([{ transactionId: header.id, entries }], at);
+  await repo.writeWallets([...wallets.values()], at);
+  await repo.insertLowCreditAlerts(alerts, at);
+  return { transaction: header, entries, replayed: false, alerts: alerts.length };
+}
+
+/**
+ * Several new transactions at once (group commit of concurrent sends): the wallets of all of them
+ * locked once, each applied in order, and every row written in one statement per table. An input
+ * that would take a wallet below its floor is left out and answered with its error, as `post`
+ * would have; the others go through. Keys must be new: a key already taken throws, and the
+ * caller's transaction with it.
+ */
+export async function postMany(tx: Db, inputs: PostInput[], at: Date): Promise<Array<Posted | AppError>> {
+  const repo = ledgerRepo(tx);
+  const legsOf = inputs.map((input) => {
+    const legs = input.legs.filter((l) => l.amount !== 0n);
+    if (legs.reduce((s, l) => s + l.amount, 0n) !== 0n) throw new Error(`ledger legs of ${input.type} do not sum to zero`);
+    return legs;
+  });
+  const wallets = await repo.lockWallets([...new Set(legsOf.flat().map((l) => l.walletId))]);
+  const before = new Map([...wallets].map(([id, w]) => [id, w.balance]));
+  const results = inputs.map((input, i): Posted | AppError => {
+    const saved = new Map([...new Set(legsOf[i].map((l) => l.walletId))].map((id) => [id, { ...wallets.get(id)! }]));
+    try {
+      const entries = applyLegs(wallets, legsOf[i], input);
+      const transaction = { id: newId('tx'), type: input.type, idempotencyKey: input.idempotencyKey, actorId: input.actorId, note: input.note ?? '', params: input.params ?? {}, reference: input.reference ?? null, createdAt: at };
+      return { transaction, entries, replayed: false, alerts: 0 };
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      for (const [id, w] of saved) wallets.set(id, w);
+      return err;
+    }
+  });
+  const posted = results.filter((r): r is Posted => !(r instanceof AppError));
+  if (!posted.length) return results;
+  const inserted = await repo.insertTransactions(posted.map((p) => ({ ...p.transaction, params: p.transaction.params ?? {}, at })));
+  if (inserted !== posted.length) throw new Error('ledger idempotency key reused in a group of new transactions');
+  await repo.insertEntries(posted.map((p) => ({ transactionId: p.transaction.id, entries: p.entries })), at);
+  const touched = [...new Set(posted.flatMap((p) => p.entries.map((e) => e.walletId)))].map((id) => wallets.get(id)!);
+  const alerts = lowCreditCrossings(touched, before);
+  await repo.writeWallets(touched, at);
+  await repo.insertLowCreditAlerts(alerts, at);
+  if (alerts.length) posted[0].alerts = alerts.length;
+  return results;
+}
+
+/** Moves the legs' money in the locked wallets (in memory); throws when a wallet would go below its floor. */
+function applyLegs(wallets: Map<string, Wallet>, legs: Leg[], input: Pick<PostInput, 'floors' | 'shortError'>): EntryRow[] {
+  const before = new Map(legs.map((l) => [l.walletId, wallets.get(l.walletId)?.balance ?? 0n]));
   const entries: EntryRow[] = legs.map((l) => {
     const w = wallets.get(l.walletId);
     if (!w) throw new Error(`no wallet ${l.walletId}`);
@@ -61,11 +113,7 @@ export async function post(tx: Db, input: PostInput, at: Date): Promise<Posted> 
     const floor = floorOf(w, input.floors);
     if (w.balance < before.get(w.id)! && floor !== null && w.balance < floor) throw input.shortError?.(w.id) ?? new AppError('INSUFFICIENT_CREDIT', { level: 'self' });
   }
-  const alerts = lowCreditCrossings([...wallets.values()], before);
-  await repo.insertEntries(header.id, at, entries);
-  await repo.writeWallets([...wallets.values()], at);
-  await repo.insertLowCreditAlerts(alerts, at);
-  return { transaction: header, entries, replayed: false, alerts: alerts.length };
+  return entries;
 }
 
 /** Once per crossing: alert when a balance falls below its threshold, re-arm when it climbs back. */

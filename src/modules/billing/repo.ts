@@ -124,12 +124,25 @@ export function ledgerRepo(db: Db) {
       return rows.map((r) => ({ walletId: r.wallet_id as string, bucket: r.bucket as Bucket, amount: toBigInt(r.amount), balanceAfter: toBigInt(r.balance_after) }));
     },
 
-    async insertEntries(transactionId: string, at: Date, entries: EntryRow[]): Promise<void> {
-      if (!entries.length) return;
+    /** New transactions whose keys are fresh (group commit); returns how many were inserted. */
+    async insertTransactions(ts: { id: string; type: TransactionType; idempotencyKey: string; actorId: string | null; note: string; params: LedgerParams; reference: string | null; at: Date }[]): Promise<number> {
+      const r = await db.query(
+        `INSERT INTO ledger_transactions (id, type, idempotency_key, actor_id, note, params, reference, created_at)
+         SELECT id, type, key, actor, note, params::jsonb, ref, at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) AS t(id, type, key, actor, note, params, ref, at)
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+        [ts.map((t) => t.id), ts.map((t) => t.type), ts.map((t) => t.idempotencyKey), ts.map((t) => t.actorId), ts.map((t) => t.note), ts.map((t) => JSON.stringify(t.params)), ts.map((t) => t.reference), ts.map((t) => t.at)],
+      );
+      return r.rowCount;
+    },
+
+    /** The entries of one or more transactions, each transaction's in leg order. */
+    async insertEntries(of: { transactionId: string; entries: EntryRow[] }[], at: Date): Promise<void> {
+      const rows = of.flatMap((t) => t.entries.map((e) => ({ ...e, transactionId: t.transactionId })));
+      if (!rows.length) return;
       await db.query(
         `INSERT INTO ledger_entries (transaction_id, wallet_id, bucket, amount, balance_after, created_at)
-         SELECT $1, e.w, e.b, e.a, e.after, $6 FROM unnest($2::text[], $3::text[], $4::int8[], $5::int8[]) WITH ORDINALITY AS e(w, b, a, after, n) ORDER BY e.n`,
-        [transactionId, entries.map((e) => e.walletId), entries.map((e) => e.bucket), entries.map((e) => e.amount.toString()), entries.map((e) => e.balanceAfter.toString()), at],
+         SELECT e.t, e.w, e.b, e.a, e.after, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[]) WITH ORDINALITY AS e(t, w, b, a, after, n) ORDER BY e.n`,
+        [rows.map((e) => e.transactionId), rows.map((e) => e.walletId), rows.map((e) => e.bucket), rows.map((e) => e.amount.toString()), rows.map((e) => e.balanceAfter.toString()), at],
       );
     },
 
@@ -216,16 +229,19 @@ export function ledgerRepo(db: Db) {
       };
     },
 
-    async insertReservation(r: { id: string; accountId: string; idempotencyKey: string; transactionId: string; total: bigint; at: Date }, lines: ReservationLine[]) {
-      await db.query('INSERT INTO reservations (id, account_id, idempotency_key, transaction_id, total, created_at) VALUES ($1,$2,$3,$4,$5,$6)', [
-        r.id, r.accountId, r.idempotencyKey, r.transactionId, r.total.toString(), r.at,
-      ]);
+    /** Reservations and their lines (each line names its reservation). */
+    async insertReservations(rs: { id: string; accountId: string; idempotencyKey: string; transactionId: string; total: bigint; at: Date }[], lines: ReservationLine[]) {
+      await db.query(
+        `INSERT INTO reservations (id, account_id, idempotency_key, transaction_id, total, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::timestamptz[])`,
+        [rs.map((r) => r.id), rs.map((r) => r.accountId), rs.map((r) => r.idempotencyKey), rs.map((r) => r.transactionId), rs.map((r) => r.total.toString()), rs.map((r) => r.at)],
+      );
       if (!lines.length) return;
       const col = <K extends keyof ReservationLine>(k: K) => lines.map((l) => (typeof l[k] === 'bigint' ? l[k].toString() : l[k]));
       await db.query(
         `INSERT INTO reservation_lines (reservation_id, cell, level, payer_wallet, payee_wallet, operator, line_type, message_class, alphabet, parts, unit_price, count)
-         SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int8[], $12::int[])`,
-        [r.id, col('cell'), col('level'), col('payerWallet'), col('payeeWallet'), col('operator'), col('lineType'), col('messageClass'), col('alphabet'), col('parts'), col('unitPrice'), col('count')],
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int8[], $12::int[])`,
+        [col('reservationId'), col('cell'), col('level'), col('payerWallet'), col('payeeWallet'), col('operator'), col('lineType'), col('messageClass'), col('alphabet'), col('parts'), col('unitPrice'), col('count')],
       );
     },
 

@@ -67,7 +67,8 @@ export function createLineService(deps: { db: Db; accounts: AccountService; cloc
   }
 
   /** The platform sees every line; others see what they were given plus shared lines. */
-  async function listLines(caller: Account): Promise<UsableLine[]> {
+  async function listLines(caller: Account, db: Db = deps.db): Promise<UsableLine[]> {
+    const repo = lineRepo(db);
     if (caller.kind === 'platform') {
       const mine = new Map((await repo.listUsable(caller.id)).map((l) => [l.id, l]));
       return (await repo.listAll()).map((l) => mine.get(l.id) ?? { ...l, maySend: l.canSend, mayReceive: l.canReceive, isDefault: false, paidUntil: null, chainPaidUntil: null });
@@ -124,8 +125,9 @@ export function createLineService(deps: { db: Db; accounts: AccountService; cloc
   }
 
   /** The line a send goes out on: the one named (by id or number) if allowed, else the default. */
-  async function resolveSendLine(account: Account, from: string | undefined): Promise<UsableLine> {
-    const usable = account.kind === 'platform' ? await listLines(account) : await repo.listUsable(account.id);
+  /** The line a send goes from; `db` is the sender's transaction when it resolves inside one. */
+  async function resolveSendLine(account: Account, from: string | undefined, db: Db = deps.db): Promise<UsableLine> {
+    const usable = await listLines(account, db);
     const sendable = usable.filter((l) => l.maySend && l.status === 'active');
     if (from) {
       const wanted = toLatinDigits(from).replace(/[\s-]/g, '');

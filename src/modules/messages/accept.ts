@@ -1,7 +1,9 @@
 // Accepting a send: nothing is acknowledged until its messages and its credit reservations are
 // committed together, in one transaction.
 import type { Db } from '../../db/driver.ts';
+import { readMemo } from '../../db/read-memo.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { createGroupCommit } from '../../lib/group-commit.ts';
 import { newId } from '../../lib/ids.ts';
 import { analyseText, MAX_PARTS } from '../../lib/sms-parts.ts';
 import { AppError } from '../../http/errors.ts';
@@ -15,6 +17,10 @@ import { messageRepo, type Batch, type MessageClass, type NewMessage } from './r
 
 export const DEFAULT_VALIDITY_MS = 24 * 3_600_000;
 export const MAX_RECIPIENTS = 2_000_000;
+/** Sends up to this many recipients are committed in groups; bigger ones alone. */
+export const GROUP_MAX_RECIPIENTS = 1_000;
+/** At most this many sends in one group transaction. */
+export const GROUP_MAX_SENDS = 256;
 
 export type SendInput = {
   to: readonly string[];
@@ -62,11 +68,11 @@ export type BlockedNumbers = (tx: Db, accountId: string, e164s: readonly string[
 export type PermissionCheck = (db: Db, accountId: string, permission: 'send_advertising' | 'receive') => Promise<void>;
 
 export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers; permissions?: PermissionCheck }) {
-  async function prepare(caller: Account, input: SendInput): Promise<Prepared> {
+  async function prepare(caller: Account, input: SendInput, db: Db = deps.db): Promise<Prepared> {
     if (!input.text.trim()) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'text' }] });
     if (input.to.length > MAX_RECIPIENTS) throw new AppError('TOO_MANY_RECIPIENTS', { max: MAX_RECIPIENTS });
     if (input.texts && input.texts.length !== input.to.length) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'texts', message: 'one text per recipient' }] });
-    const line = await deps.lines.resolveSendLine(caller, input.from);
+    const line = await deps.lines.resolveSendLine(caller, input.from, db);
     return { line, recipients: parseRecipients(input.to, line.operators) };
   }
 
@@ -150,6 +156,120 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     };
   }
 
+  type Job = { caller: Account; input: SendInput; meta: SendMeta; batchId: string; now: Date; sendAt: Date | null };
+  type Reserved = { reservationId: string; unitPrices: bigint[]; total: bigint };
+  type Composed = { batch: Omit<Batch, 'createdAt'>; messages: Parameters<ReturnType<typeof messageRepo>['insertMessagesOfBatches']>[0][number]; e: Priced; moderated: boolean };
+
+  /** The batch row and its message rows of an evaluated, reserved send. */
+  function compose(j: Job, p: Prepared, e: Priced, reservation: Reserved): Composed {
+    const { input, caller } = j;
+    const moderated = e.evaluation.moderation.length > 0;
+    const held = moderated || e.evaluation.hold !== null;
+    const status: Batch['status'] = held ? 'held' : j.sendAt ? 'scheduled' : 'queued';
+    const readyAt = e.evaluation.hold?.until ?? j.sendAt ?? j.now;
+    const rows: NewMessage[] = new Array(p.recipients.valid.length);
+    let sendable = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = p.recipients.valid[i];
+      const c = e.cellIndex[i];
+      const body = e.own ? e.own[i].text : null;
+      const parts = e.own ? e.own[i].parts : e.parts;
+      // Gradual sending: the k-th sendable message is ready k ÷ perMinute minutes after the start.
+      const at = input.perMinute && c >= 0 ? new Date(readyAt.getTime() + Math.floor(sendable++ / input.perMinute) * 60_000) : undefined;
+      rows[i] = c < 0
+        ? { recipient: r.e164, operator: r.operator, status: 'blacklisted', parts, cost: 0n, body, errorCode: e.evaluation.perRecipient[i] }
+        : { recipient: r.e164, operator: r.operator, status, parts, cost: reservation.unitPrices[c], body, readyAt: at };
+    }
+    const priority = input.class === 'otp' ? 1 : input.class === 'service' ? 3 : 5;
+    return {
+      e,
+      moderated,
+      batch: {
+        id: j.batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, messageClass: input.class, body: e.text,
+        alphabet: e.alphabet, parts: e.parts, status, sendAt: j.sendAt, total: rows.length, rejected: p.recipients.rejected.length,
+        cost: reservation.total, reservationId: reservation.reservationId, idempotencyKey: j.meta.idempotencyKey ?? null, source: j.meta.source, priority,
+        perMinute: input.perMinute ?? null, personalised: Boolean(e.own),
+      },
+      messages: { batch: { id: j.batchId, accountId: caller.id, priority, expiresAt: input.validUntil ?? new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows },
+    };
+  }
+
+  async function moderate(tx: Db, j: Job, c: Composed) {
+    if (!c.moderated) return;
+    await deps.compliance.enqueue(tx, { batchId: j.batchId, account: { id: j.caller.id, path: j.caller.path }, reasons: c.e.evaluation.moderation, messageClass: j.input.class, body: c.e.text, recipients: c.batch.total - c.e.blocked });
+  }
+
+  const answer = (j: Job, p: Prepared, c: Composed): SendResult => ({
+    batchId: j.batchId, accepted: p.recipients.valid.length - c.e.blocked, blacklisted: c.e.blocked, rejected: p.recipients.rejected, parts: c.e.parts, cost: c.batch.cost, status: c.batch.status, replayed: false,
+  });
+
+  async function prepareSendable(caller: Account, input: SendInput, db: Db = deps.db): Promise<Prepared> {
+    const p = await prepare(caller, input, db);
+    if (!p.recipients.valid.length) throw new AppError('NO_VALID_RECIPIENTS', { rejected: p.recipients.rejected.slice(0, 100) });
+    return p;
+  }
+
+  /** One send in its own transaction (big sends, and any send of a group that could not commit). */
+  async function commitAlone(j: Job): Promise<SendResult> {
+    const p = await prepareSendable(j.caller, j.input);
+    return deps.db.transaction(async (tx) => {
+      const e = await evaluate(tx, j.caller, j.input, p, j.sendAt ?? j.now);
+      const reservation = await deps.charging.reserve(tx, { accountId: j.caller.id, idempotencyKey: `send:${j.batchId}`, cells: e.cells });
+      const c = compose(j, p, e, reservation);
+      const r = messageRepo(tx);
+      await r.insertBatch(c.batch);
+      await r.insertMessages(c.messages.batch, c.messages.rows);
+      await moderate(tx, j, c);
+      return answer(j, p, c);
+    });
+  }
+
+  /**
+   * Group commit: the small sends that arrived while the previous group was committing go into
+   * one transaction, each account's prices and every wallet read once and every table written in
+   * one statement, instead of a transaction of ~20 statements per send. Each send still gets its
+   * own batch, reservation and ledger transaction, and its own answer or error; if the group
+   * cannot commit as a whole, each of its sends is committed alone, so a bad send costs the others
+   * only time.
+   */
+  async function commitGroup(jobs: Job[]): Promise<Array<SendResult | Error>> {
+    const out = await deps.db.transaction(async (tx) => {
+      const results: Array<SendResult | Error | null> = jobs.map(() => null);
+      const evaluated: { i: number; p: Prepared; e: Priced }[] = [];
+      // Evaluating only reads: each account's policy, words, KYC state and lists once per group.
+      const reads = readMemo(tx);
+      for (let i = 0; i < jobs.length; i++) {
+        const j = jobs[i];
+        try {
+          const p = await prepareSendable(j.caller, j.input, reads);
+          evaluated.push({ i, p, e: await evaluate(reads, j.caller, j.input, p, j.sendAt ?? j.now) });
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          results[i] = err;
+        }
+      }
+      const reserved = await deps.charging.reserveMany(tx, evaluated.map(({ i, e }) => ({ accountId: jobs[i].caller.id, idempotencyKey: `send:${jobs[i].batchId}`, cells: e.cells })));
+      const composed: { i: number; p: Prepared; c: Composed }[] = [];
+      evaluated.forEach(({ i, p, e }, k) => {
+        const r = reserved[k];
+        if (r instanceof Error) results[i] = r;
+        else composed.push({ i, p, c: compose(jobs[i], p, e, r) });
+      });
+      if (composed.length) {
+        const repo = messageRepo(tx);
+        await repo.insertBatches(composed.map(({ c }) => c.batch));
+        await repo.insertMessagesOfBatches(composed.map(({ c }) => c.messages));
+        for (const { i, c } of composed) await moderate(tx, jobs[i], c);
+      }
+      for (const { i, p, c } of composed) results[i] = answer(jobs[i], p, c);
+      return results as Array<SendResult | Error>;
+    }).catch(() => null);
+    if (out) return out;
+    return Promise.all(jobs.map((j) => commitAlone(j).catch((err: Error) => err)));
+  }
+
+  const group = createGroupCommit<Job, SendResult>(commitGroup, { maxGroup: GROUP_MAX_SENDS });
+
   async function send(caller: Account, input: SendInput, meta: SendMeta): Promise<SendResult> {
     const repo = messageRepo(deps.db);
     const replay = (prior: Batch): SendResult => ({ batchId: prior.id, accepted: prior.total, blacklisted: 0, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true });
@@ -157,60 +277,20 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       const prior = await repo.findBatchByIdempotencyKey(caller.id, meta.idempotencyKey);
       if (prior) return replay(prior);
     }
-    const p = await prepare(caller, input);
-    if (!p.recipients.valid.length) throw new AppError('NO_VALID_RECIPIENTS', { rejected: p.recipients.rejected.slice(0, 100) });
     const now = deps.clock.now();
     const sendAt = input.sendAt && input.sendAt.getTime() > now.getTime() ? input.sendAt : null;
-    const batchId = newId('bat');
-    const priority = input.class === 'otp' ? 1 : input.class === 'service' ? 3 : 5;
-
-    const commit = () => deps.db.transaction(async (tx) => {
-      const e = await evaluate(tx, caller, input, p, sendAt ?? now);
-      const moderated = e.evaluation.moderation.length > 0;
-      const held = moderated || e.evaluation.hold !== null;
-      const status: Batch['status'] = held ? 'held' : sendAt ? 'scheduled' : 'queued';
-      const readyAt = e.evaluation.hold?.until ?? sendAt ?? now;
-      const reservation = await deps.charging.reserve(tx, { accountId: caller.id, idempotencyKey: `send:${batchId}`, cells: e.cells });
-      const rows: NewMessage[] = new Array(p.recipients.valid.length);
-      const messageStatus = held ? 'held' : sendAt ? 'scheduled' : 'queued';
-      let sendable = 0;
-      for (let i = 0; i < rows.length; i++) {
-        const r = p.recipients.valid[i];
-        const c = e.cellIndex[i];
-        const body = e.own ? e.own[i].text : null;
-        const parts = e.own ? e.own[i].parts : e.parts;
-        // Gradual sending: the k-th sendable message is ready k ÷ perMinute minutes after the start.
-        const at = input.perMinute && c >= 0 ? new Date(readyAt.getTime() + Math.floor(sendable++ / input.perMinute) * 60_000) : undefined;
-        rows[i] = c < 0
-          ? { recipient: r.e164, operator: r.operator, status: 'blacklisted', parts, cost: 0n, body, errorCode: e.evaluation.perRecipient[i] }
-          : { recipient: r.e164, operator: r.operator, status: messageStatus, parts, cost: reservation.unitPrices[c], body, readyAt: at };
-      }
-      const r = messageRepo(tx);
-      await r.insertBatch({
-        id: batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, messageClass: input.class, body: e.text,
-        alphabet: e.alphabet, parts: e.parts, status, sendAt, total: rows.length, rejected: p.recipients.rejected.length,
-        cost: reservation.total, reservationId: reservation.reservationId, idempotencyKey: meta.idempotencyKey ?? null, source: meta.source, priority,
-        perMinute: input.perMinute ?? null, personalised: Boolean(e.own),
-      });
-      await r.insertMessages({ id: batchId, accountId: caller.id, priority, expiresAt: input.validUntil ?? new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows);
-      if (moderated) {
-        await deps.compliance.enqueue(tx, { batchId, account: { id: caller.id, path: caller.path }, reasons: e.evaluation.moderation, messageClass: input.class, body: e.text, recipients: rows.length - e.blocked });
-      }
-      return { status, cost: reservation.total, parts: e.parts, blocked: e.blocked };
-    });
-    let done: Awaited<ReturnType<typeof commit>>;
+    const job: Job = { caller, input, meta, batchId: newId('bat'), now, sendAt };
     try {
-      done = await commit();
+      return input.to.length <= GROUP_MAX_RECIPIENTS ? await group.submit(job) : await commitAlone(job);
     } catch (err) {
       // Two requests raced with one Idempotency-Key: the loser answers with the winner's batch.
       const prior = meta.idempotencyKey && (err as { code?: string }).code === '23505' ? await repo.findBatchByIdempotencyKey(caller.id, meta.idempotencyKey) : null;
       if (!prior) throw err;
       return replay(prior);
     }
-    return { batchId, accepted: p.recipients.valid.length - done.blocked, blacklisted: done.blocked, rejected: p.recipients.rejected, parts: done.parts, cost: done.cost, status: done.status, replayed: false };
   }
 
-  return { quote, send };
+  return { quote, send, groupStats: group.stats };
 }
 
 export type AcceptService = ReturnType<typeof createAcceptService>;

@@ -13,6 +13,8 @@ export type ChargingPort = {
   quote(accountId: string, cells: CountedCell[], db?: Db): Promise<{ unitPrices: bigint[]; total: bigint; levels: LevelAmount[] }>;
   /** Reserves the whole send at every level up the tree, in tx; throws INSUFFICIENT_CREDIT. */
   reserve(tx: Db, r: { accountId: string; idempotencyKey: string; cells: CountedCell[] }): Promise<{ reservationId: string; unitPrices: bigint[]; total: bigint }>;
+  /** Several new reservations at once (group commit): each its reservation or its own error. */
+  reserveMany(tx: Db, rs: { accountId: string; idempotencyKey: string; cells: CountedCell[] }[]): Promise<Array<{ reservationId: string; unitPrices: bigint[]; total: bigint } | Error>>;
   /** The operator took these messages: the reserved money is spent. */
   settle(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
   /** These messages are refunded (or never went out): the reserved money goes back, at every level. */

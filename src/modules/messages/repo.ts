@@ -82,12 +82,33 @@ const nulls = (n: number) => new Array<null>(n).fill(null);
 export function messageRepo(db: Db) {
   return {
     async insertBatch(b: Omit<Batch, 'createdAt'>): Promise<void> {
+      await this.insertBatches([b]);
+    },
+
+    async insertBatches(bs: Omit<Batch, 'createdAt'>[]): Promise<void> {
+      const col = <K extends keyof Omit<Batch, 'createdAt'>>(k: K) => bs.map((b) => (typeof b[k] === 'bigint' ? String(b[k]) : b[k]));
       await db.query(
         `INSERT INTO batches (id, account_id, account_path, line_id, message_class, body, alphabet, parts, status, send_at, total,
            rejected, cost, reservation_id, idempotency_key, source, priority, per_minute, personalised)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
-        [b.id, b.accountId, b.accountPath, b.lineId, b.messageClass, b.body, b.alphabet, b.parts, b.status, b.sendAt, b.total,
-          b.rejected, b.cost, b.reservationId, b.idempotencyKey, b.source, b.priority, b.perMinute, b.personalised],
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamptz[], $11::int[],
+           $12::int[], $13::int8[], $14::text[], $15::text[], $16::text[], $17::int[], $18::int[], $19::boolean[])`,
+        [col('id'), col('accountId'), col('accountPath'), col('lineId'), col('messageClass'), col('body'), col('alphabet'), col('parts'), col('status'), col('sendAt'), col('total'),
+          col('rejected'), col('cost'), col('reservationId'), col('idempotencyKey'), col('source'), col('priority'), col('perMinute'), col('personalised')],
+      );
+    },
+
+    /** The messages of several small batches in one statement (group commit); big sends use insertMessages. */
+    async insertMessagesOfBatches(sends: { batch: { id: string; accountId: string; priority: number; expiresAt: Date; readyAt: Date }; rows: NewMessage[] }[]): Promise<void> {
+      const rows = sends.flatMap(({ batch, rows }) => rows.map((m) => ({ m, batch })));
+      if (!rows.length) return;
+      await db.query(
+        `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at, settled, body, error_code)
+         SELECT bid, acc, r, o, s, p, c, pri, COALESCE(at, ready) + (exp - ready), COALESCE(at, ready), s = 'blacklisted', b, e
+         FROM unnest($1::text[], $2::text[], $3::int2[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::int2[], $10::int8[], $11::text[], $12::timestamptz[], $13::text[])
+           AS t(bid, acc, pri, ready, exp, r, o, s, p, c, b, at, e)`,
+        [rows.map((x) => x.batch.id), rows.map((x) => x.batch.accountId), rows.map((x) => x.batch.priority), rows.map((x) => x.batch.readyAt), rows.map((x) => x.batch.expiresAt),
+          rows.map((x) => x.m.recipient), rows.map((x) => x.m.operator), rows.map((x) => x.m.status), rows.map((x) => x.m.parts), rows.map((x) => x.m.cost.toString()),
+          rows.map((x) => x.m.body ?? null), rows.map((x) => x.m.readyAt ?? null), rows.map((x) => x.m.errorCode ?? null)],
       );
     },
 

@@ -1,0 +1,80 @@
+// Concurrent small sends are committed in groups (accept.ts): each must still get exactly the
+// answer, batch, reservation and charge it would have got alone, and a send that fails must not
+// take the others of its group with it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
+
+const mobile = (i: number) => `0912${String(5_000_000 + i)}`;
+
+describe('group commit of concurrent sends', () => {
+  let t: TestChapar;
+  let admin: string;
+  let agency: Awaited<ReturnType<typeof createChild>>;
+  let rich: Awaited<ReturnType<typeof createChild>>;
+  let poor: Awaited<ReturnType<typeof createChild>>;
+
+  beforeAll(async () => {
+    t = await testChapar();
+    admin = await t.adminToken();
+    await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } });
+    const price = async (token: string, basePrice: string) => {
+      const groups = await t.api({ url: '/api/v1/billing/groups', token });
+      const g = groups.body.items.find((x: { isDefault: boolean }) => x.isDefault);
+      expect((await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${g.id}`, token, body: { basePrice } })).status).toBe(200);
+    };
+    await price(admin, '1000');
+    agency = await createChild(t, admin, { username: 'gcagency', kind: 'agency' });
+    await price(agency.token, '1500');
+    rich = await createChild(t, agency.token, { username: 'gcrich', kind: 'user' });
+    poor = await createChild(t, agency.token, { username: 'gcpoor', kind: 'user' });
+    expect((await t.api({ url: `/api/v1/accounts/${agency.id}/credit`, token: admin, body: { amount: '1000000', note: '' } })).status).toBe(200);
+    expect((await t.api({ url: `/api/v1/accounts/${rich.id}/credit`, token: agency.token, body: { amount: '100000', note: '' } })).status).toBe(200);
+    // enough for two messages at 1,500 rials, not three
+    expect((await t.api({ url: `/api/v1/accounts/${poor.id}/credit`, token: agency.token, body: { amount: '4000', note: '' } })).status).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  it('answers each of many concurrent sends as if it had been alone, and charges each once', async () => {
+    const send = (token: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
+      t.api({ url: '/api/v1/messages', token, body: { class: 'service', text: 'کد سفارش شما ثبت شد', ...body }, headers });
+    const richSends = Array.from({ length: 40 }, (_, i) => send(rich.token, { to: [mobile(i)] }));
+    const poorSends = Array.from({ length: 5 }, (_, i) => send(poor.token, { to: [mobile(100 + i)] }));
+    const footerless = send(rich.token, { to: [mobile(200)], class: 'advertising', text: 'تخفیف ویژه' });
+    const nobody = send(rich.token, { to: ['12345'] });
+    const twice = [0, 1].map(() => send(rich.token, { to: [mobile(300)] }, { 'idempotency-key': 'same-key-1' }));
+    const before = t.services.engine.accept.groupStats();
+    const [r, p, f, n, tw] = await Promise.all([Promise.all(richSends), Promise.all(poorSends), footerless, nobody, Promise.all(twice)]);
+
+    // they were committed in groups, not one by one
+    const stats = t.services.engine.accept.groupStats();
+    expect(stats.largest).toBeGreaterThan(10);
+    expect(stats.groups - before.groups).toBeLessThan(stats.jobs - before.jobs);
+    expect(r.map((x) => x.status)).toEqual(new Array(40).fill(202));
+    expect(r.map((x) => x.body.cost)).toEqual(new Array(40).fill('1500'));
+    expect(new Set(r.map((x) => x.body.batchId)).size).toBe(40);
+    expect(p.filter((x) => x.status === 202)).toHaveLength(2);
+    expect(p.filter((x) => x.status === 402).map((x) => x.body.error.code)).toEqual(['INSUFFICIENT_CREDIT', 'INSUFFICIENT_CREDIT', 'INSUFFICIENT_CREDIT']);
+    expect([f.status, f.body.error.code]).toEqual([422, 'OPT_OUT_FOOTER_MISSING']);
+    expect(n.body.error.code).toBe('NO_VALID_RECIPIENTS');
+    // the same key twice at once: one send; the other is told it is in progress or gets the same answer
+    const first = tw.find((x) => x.status === 202)!;
+    for (const x of tw) expect(x.status === 202 ? x.body.batchId : x.body.error.details.reason).toBe(x.status === 202 ? first.body.batchId : 'in_progress');
+    const retried = await send(rich.token, { to: [mobile(300)] }, { 'idempotency-key': 'same-key-1' });
+    expect([retried.status, retried.body.batchId]).toEqual([202, first.body.batchId]);
+
+    // every accepted send is its own batch with its one message and its cost
+    for (const x of [...r, ...p.filter((y) => y.status === 202)]) {
+      const batch = await t.api({ url: `/api/v1/messages/${x.body.batchId}`, token: admin });
+      expect(batch.body).toMatchObject({ total: 1, cost: '1500', status: 'queued' });
+    }
+    // 41 sends held at the user's price (40 + the idempotent one), 2 for the poor user; nothing else
+    const balance = async (token: string) => (await t.api({ url: '/api/v1/balance', token })).body;
+    expect(await balance(rich.token)).toMatchObject({ balance: String(100_000 - 41 * 1500) });
+    expect(await balance(poor.token)).toMatchObject({ balance: String(4000 - 2 * 1500) });
+    expect(await balance(agency.token)).toMatchObject({ balance: String(1_000_000 - 100_000 - 4000 - 43 * 1000) });
+    const { rows } = await t.services.db.query<{ n: number }>("SELECT count(*)::int AS n FROM reservations");
+    expect(rows[0].n).toBe(43);
+    const reconcile = await t.api({ url: '/api/v1/billing/reconcile', token: admin });
+    expect(reconcile.body).toMatchObject({ ok: true, wallets: [] });
+  });
+});
