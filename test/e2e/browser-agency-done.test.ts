@@ -151,7 +151,7 @@ describe('issue #6: the agency programme from sign-up to the agency’s own reco
       await a.getByTestId('agency-status').filter({ hasText: 'هزینه اعلام شد' }).waitFor();
       await a.getByLabel('واریز بانکی').check();
       await a.getByRole('combobox', { name: 'کدام پرداخت یا فیش؟' }).click();
-      await a.getByRole('option', { name: /شمارهٔ پیگیری ۵۵۶۶۷۷ · ۲٬۲۰۰٬۰۰۰ ریال · در انتظار تأیید/ }).click();
+      await a.getByRole('option', { name: /شمارهٔ پیگیری ۵۵۶۶۷۷، ۲٬۲۰۰٬۰۰۰ ریال، در انتظار تأیید/ }).click();
       await a.getByRole('button', { name: 'اعلام پرداخت' }).click();
       await a.getByTestId('agency-status').filter({ hasText: 'پرداخت اعلام شد' }).waitFor();
 

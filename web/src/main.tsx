@@ -1,5 +1,7 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+// The panel's Persian typeface, served with the panel (no font CDN: customers' networks may be closed).
+import 'vazirmatn/Vazirmatn-font-face.css';
 import './app/global.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

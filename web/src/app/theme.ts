@@ -1,7 +1,7 @@
 import { createTheme } from '@mantine/core';
 
-// Local fonts only (the network is closed): Vazirmatn when the machine has it, then other fonts
-// with good Persian glyphs, then whatever sans-serif the system offers.
+// Vazirmatn, served with the panel (main.tsx); while it loads, fonts with good Persian glyphs the
+// system may have, then whatever sans-serif it offers.
 export const fontStack = "Vazirmatn, 'Vazirmatn FD', Vazir, Sahel, 'Noto Sans Arabic', 'Noto Sans', Tahoma, 'Segoe UI', 'DejaVu Sans', system-ui, sans-serif";
 
 export const theme = createTheme({

@@ -28,6 +28,8 @@ export const en: Catalog = {
   'lang.label': 'Language',
   'lang.switchTitle': 'Change language',
 
+  // Between items on one line. Not «·» in Persian: beside Persian digits it reads as zero (۰).
+  'common.sep': ' · ',
   'common.loading': 'Loading…',
   'common.save': 'Save',
   'common.saved': 'Saved',

@@ -27,6 +27,8 @@ export const fa = {
   'lang.label': 'زبان',
   'lang.switchTitle': 'تغییر زبان',
 
+  // Between items on one line. Not «·» in Persian: beside Persian digits it reads as zero (۰).
+  'common.sep': '، ',
   'common.loading': 'در حال بارگذاری…',
   'common.save': 'ذخیره',
   'common.saved': 'ذخیره شد',

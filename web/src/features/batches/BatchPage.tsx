@@ -96,7 +96,7 @@ export function BatchPage({ id }: { id: string }) {
           </SimpleGrid>
           <div>
             <Text size="sm" c="dimmed">
-              {t('batch.text')} · {labelOf(t, 'send.class.', batch.class)}
+              {t('batch.text')}{t('common.sep')}{labelOf(t, 'send.class.', batch.class)}
             </Text>
             <Text style={{ whiteSpace: 'pre-wrap' }}>
               <bdi>{batch.text}</bdi>

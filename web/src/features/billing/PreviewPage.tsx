@@ -65,7 +65,7 @@ export function PreviewPage() {
                   allowDeselect={false}
                   value={accountId}
                   onChange={(v) => v && setAccountId(v)}
-                  data={[{ value: me.id, label: `${me.username} (${t('billing.preview.me')})` }, ...accounts.map((a) => ({ value: a.id, label: `${a.username} · ${t(kindLabel(a.kind))}` }))]}
+                  data={[{ value: me.id, label: `${me.username} (${t('billing.preview.me')})` }, ...accounts.map((a) => ({ value: a.id, label: `${a.username}${t('common.sep')}${t(kindLabel(a.kind))}` }))]}
                 />
               ) : null}
               <Select label={t('billing.groups.dim.lineType')} w={160} value={lineType} allowDeselect={false} onChange={(v) => v && setLineType(v)} data={lineTypes.map((k) => ({ value: k, label: dimLabel(i18n, 'lineType', k) }))} />
@@ -79,7 +79,7 @@ export function PreviewPage() {
               <Group gap={4}>
                 {parsed.map((p, i) => (
                   <Badge key={i} variant="light" color={p.mobile ? 'blue' : 'red'} tt="none">
-                    <Ltr>{digits(p.mobile ?? p.raw)}</Ltr> · {p.mobile ? t(`wallet.op.${operatorOf(p.mobile)}`) : t('billing.preview.invalid')}
+                    <Ltr>{digits(p.mobile ?? p.raw)}</Ltr>{t('common.sep')}{p.mobile ? t(`wallet.op.${operatorOf(p.mobile)}`) : t('billing.preview.invalid')}
                   </Badge>
                 ))}
               </Group>

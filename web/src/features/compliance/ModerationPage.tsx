@@ -72,8 +72,8 @@ function ItemCard({ item, onDone }: { item: Item; onDone(): void }) {
         ) : (
           <Text size="sm" c="dimmed">
             {labelOf(t, 'compliance.modStatus.', item.status)}
-            {item.decidedAt ? ` · ${dateTime(item.decidedAt)}` : ''}
-            {item.comment ? ` · ${item.comment}` : ''}
+            {item.decidedAt ? `${t('common.sep')}${dateTime(item.decidedAt)}` : ''}
+            {item.comment ? `${t('common.sep')}${item.comment}` : ''}
           </Text>
         )}
       </Stack>

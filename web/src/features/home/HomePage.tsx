@@ -47,7 +47,7 @@ export function HomePage() {
           <Field label={t('home.parent')}>
             {me.parent ? (
               <>
-                {me.parent.displayName || me.parent.username} (<Ltr>{me.parent.username}</Ltr> · {t(kindLabel(me.parent.kind))})
+                {me.parent.displayName || me.parent.username} (<Ltr>{me.parent.username}</Ltr>{t('common.sep')}{t(kindLabel(me.parent.kind))})
               </>
             ) : (
               t('home.noParent')

@@ -234,7 +234,7 @@ function SendPatternCard({ patterns }: { patterns: Pattern[] }) {
                 <TextInput
                   key={v.name}
                   label={<bdi dir="ltr">{`%${v.name}%`}</bdi>}
-                  description={`${t(`pat.type.${v.type}`)} · ${t('pat.varMax')}: ${num(v.maxLength)}`}
+                  description={`${t(`pat.type.${v.type}`)}${t('common.sep')}${t('pat.varMax')}: ${num(v.maxLength)}`}
                   required
                   maxLength={v.maxLength}
                   value={params[v.name] ?? ''}

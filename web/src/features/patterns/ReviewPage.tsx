@@ -41,14 +41,14 @@ function ReviewCard({ pattern, onDone }: { pattern: Pattern; onDone(): void }) {
             <bdi>{pattern.name}</bdi>
           </Title>
           <Text size="sm" c="dimmed">
-            {t('pat.colOwner')}: <bdi>{pattern.username ?? pattern.accountId}</bdi> · {date(pattern.createdAt)}
+            {t('pat.colOwner')}: <bdi>{pattern.username ?? pattern.accountId}</bdi>{t('common.sep')}{date(pattern.createdAt)}
           </Text>
         </Group>
         <Text style={{ whiteSpace: 'pre-wrap', unicodeBidi: 'plaintext' }}>{pattern.body}</Text>
         <Group gap="xs">
           {pattern.variables.map((v) => (
             <Badge key={v.name} variant="light" style={{ textTransform: 'none' }}>
-              <bdi dir="ltr">{`%${v.name}%`}</bdi> · {t(`pat.type.${v.type}`)} · {num(v.maxLength)}
+              <bdi dir="ltr">{`%${v.name}%`}</bdi>{t('common.sep')}{t(`pat.type.${v.type}`)}{t('common.sep')}{num(v.maxLength)}
             </Badge>
           ))}
         </Group>

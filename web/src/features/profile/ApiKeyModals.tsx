@@ -59,7 +59,7 @@ export function ShowApiKeyModal({ created, onClose }: { created: NewApiKey | nul
             {t('apiKeys.shownOnce')}
           </Alert>
           <Text size="xs" c="dimmed">
-            {t('apiKeys.key')} · <bdi>{created.name}</bdi>
+            {t('apiKeys.key')}{t('common.sep')}<bdi>{created.name}</bdi>
           </Text>
           <Code block data-testid="new-api-key" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
             {created.key}

@@ -51,7 +51,7 @@ export function SmppCard() {
     <Stack gap={2}>
       <Text size="sm">{t('smpp.passwordSet', { date: dateTime(c.createdAt) })}</Text>
       <Text size="xs" c="dimmed">
-        {t('smpp.allowedIps')}: {c.allowedIps.length ? <Ltr>{c.allowedIps.join(', ')}</Ltr> : t('smpp.anyIp')} · {t('smpp.lastUsed')}: {c.lastUsedAt ? dateTime(c.lastUsedAt) : t('smpp.never')}
+        {t('smpp.allowedIps')}: {c.allowedIps.length ? <Ltr>{c.allowedIps.join(', ')}</Ltr> : t('smpp.anyIp')}{t('common.sep')}{t('smpp.lastUsed')}: {c.lastUsedAt ? dateTime(c.lastUsedAt) : t('smpp.never')}
       </Text>
     </Stack>
   ) : (

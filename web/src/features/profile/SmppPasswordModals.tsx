@@ -63,7 +63,7 @@ export function ShowSmppPasswordModal({ created, onClose }: { created: NewSmppPa
             {t('smpp.shownOnce')}
           </Alert>
           <Text size="xs" c="dimmed">
-            system_id · <Ltr>{created.systemId}</Ltr>
+            system_id{t('common.sep')}<Ltr>{created.systemId}</Ltr>
           </Text>
           <Code block data-testid="new-smpp-password" dir="ltr" style={{ fontSize: '1.25rem', letterSpacing: '0.1em' }}>
             {created.password}

@@ -46,7 +46,7 @@ export function QuoteCard({ quote, error, loading }: { quote: Quote | null; erro
               </Text>
             </Group>
             <Text size="sm">
-              {t('send.accepted', { count: num(quote.accepted) })} · {t('send.partsFinal', { parts: num(quote.parts), alphabet: t(quote.alphabet === 'gsm7' ? 'send.alphabet.gsm7' : 'send.alphabet.ucs2') })}
+              {t('send.accepted', { count: num(quote.accepted) })}{t('common.sep')}{t('send.partsFinal', { parts: num(quote.parts), alphabet: t(quote.alphabet === 'gsm7' ? 'send.alphabet.gsm7' : 'send.alphabet.ucs2') })}
             </Text>
             {ops.length ? (
               <Table verticalSpacing={4} aria-label={t('send.colOperator')}>

@@ -14,7 +14,7 @@ export const sendFa = {
   'send.recipientsCount': '{count} شماره',
   'send.text': 'متن پیام',
   'send.advertisingHint': 'پیام تبلیغاتی باید با «لغو۱۱» تمام شود.',
-  'send.counter': '{chars} نویسه · {parts} بخش · {alphabet}',
+  'send.counter': '{chars} نویسه، {parts} بخش، {alphabet}',
   'send.remaining': '{count} نویسه تا بخش بعد',
   'send.tooLong': 'متن از {max} بخش بیشتر است و فرستاده نمی‌شود.',
   'send.alphabet.gsm7': 'لاتین',

@@ -77,7 +77,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
               {t(`tickets.priority.${tk.priority}`)}
             </Badge>
             <Text size="sm" c="dimmed">
-              {t(`tickets.category.${tk.category as 'other'}`)} · <Ltr>{tk.id}</Ltr>
+              {t(`tickets.category.${tk.category as 'other'}`)}{t('common.sep')}<Ltr>{tk.id}</Ltr>
             </Text>
           </Group>
         </div>

@@ -112,7 +112,7 @@ export function DepositCard({ options, onDeclared }: { options: TopupOptions; on
           />
           {split ? (
             <Text size="sm">
-              {t('topup.deposit.splitLine')} <Rials value={split.amount} fw={600} /> · {t('topup.vatLine')} <Rials value={split.vat} />
+              {t('topup.deposit.splitLine')} <Rials value={split.amount} fw={600} />{t('common.sep')}{t('topup.vatLine')} <Rials value={split.vat} />
             </Text>
           ) : null}
           <Group>

@@ -80,7 +80,7 @@ export function TopupPage() {
               )}
               {parsed && vat !== null ? (
                 <Text size="sm" data-testid="topup-total">
-                  {t('topup.vatLine')} <Rials value={vat} /> · {t('topup.totalLine')} <Rials value={big(parsed) + vat} fw={600} toman />
+                  {t('topup.vatLine')} <Rials value={vat} />{t('common.sep')}{t('topup.totalLine')} <Rials value={big(parsed) + vat} fw={600} toman />
                 </Text>
               ) : null}
             </Stack>
