@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseIranMobile, operatorOf, toLocalMobile } from './phone.ts';
+import { normaliseIranMobile, numberFragment, operatorOf, toLocalMobile } from './phone.ts';
 
 describe('Iranian mobile numbers', () => {
   it.each([
@@ -40,5 +40,15 @@ describe('Iranian mobile numbers', () => {
 
   it('shows E.164 the way Iranians read it', () => {
     expect(toLocalMobile('+989121234567')).toBe('09121234567');
+  });
+
+  it.each([
+    ['09351112233', '9351112233'],
+    ['۰۹۳۵ ۱۱۱-۲۲۳۳', '9351112233'],
+    ['+98935', '935'],
+    ['0098 935', '935'],
+    ['1112233', '1112233'],
+  ])('searches %s as the digits %s inside stored numbers', (typed, digits) => {
+    expect(numberFragment(typed)).toBe(digits);
   });
 });

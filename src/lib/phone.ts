@@ -46,6 +46,12 @@ export function operatorOf(e164: string): Operator {
   return 'other';
 }
 
+/** What a person types to search numbers (۰۹۳۵ ۱۱۱-۲۲۳۳, 0935…, +98935…) as the digits to look for
+ * inside stored E.164 numbers: the country code or the trunk 0 dropped, Persian digits made Latin. */
+export function numberFragment(input: string): string {
+  return clean(input).replace(/[^\d+]/g, '').replace(/^(\+98|0098)/, '').replace(/^\+/, '').replace(/^0/, '');
+}
+
 /** +989121234567 → 09121234567, the form Iranians read. */
 export function toLocalMobile(e164: string): string {
   return e164.startsWith('+98') ? `0${e164.slice(3)}` : e164;

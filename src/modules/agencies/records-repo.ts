@@ -4,6 +4,7 @@
 // limited to the caller's subtree by the materialised path.
 import type { Db } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
+import { numberFragment } from '../../lib/phone.ts';
 import type { Scope } from '../accounts/scope.ts';
 
 export type RecordFilter = { accountId?: string; subtree: boolean; number?: string; text?: string; status?: string; from?: Date; to?: Date; limit: number; offset: number };
@@ -20,7 +21,7 @@ function filters(scope: Scope, f: RecordFilter, cols: { path: string; account: s
   };
   // One account (with or without its own subtree), or the caller's whole subtree.
   if (f.accountId) add((n) => (f.subtree ? `starts_with(${cols.path}, (SELECT path FROM accounts WHERE id = $${n} AND starts_with(path, $1)))` : `${cols.account} = $${n}`), f.accountId);
-  if (f.number) add((n) => `${cols.number} LIKE $${n}`, `%${f.number.replace(/[%_\\]/g, '')}%`);
+  if (f.number) add((n) => `${cols.number} LIKE $${n}`, `%${numberFragment(f.number)}%`);
   if (f.text) add((n) => `${cols.text} ILIKE $${n}`, `%${f.text.replace(/[%_\\]/g, '')}%`);
   if (f.status && cols.status) add((n) => `${cols.status} = $${n}`, f.status);
   if (f.from) add((n) => `${cols.at} >= $${n}`, f.from);
