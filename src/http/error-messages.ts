@@ -49,8 +49,14 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   TWO_FACTOR_ALREADY_ENABLED: { fa: 'ورود دومرحله‌ای از قبل فعال است.', en: 'Two-factor sign-in is already on.' },
   TWO_FACTOR_NOT_ENABLED: { fa: 'ورود دومرحله‌ای فعال نیست.', en: 'Two-factor sign-in is not on.' },
   INSUFFICIENT_CREDIT: {
-    fa: (d) => (d.level === 'self' || !d.level ? `اعتبار حساب شما کافی نیست${shortBy(d) ? `؛ ${toPersianDigits(shortBy(d)!)} ریال کم دارید.` : '.'}` : 'اعتبار نمایندگی شما کافی نیست؛ با نمایندهٔ خود تماس بگیرید.'),
-    en: (d) => (d.level === 'self' || !d.level ? `Your credit is not enough${shortBy(d) ? `; ${shortBy(d)} rials short.` : '.'}` : 'Your agency is out of credit; contact your agency.'),
+    fa: (d) =>
+      d.level === 'applicant'
+        ? `اعتبار متقاضی برای هزینهٔ نمایندگی کافی نیست؛ ${toPersianDigits(shortBy(d) ?? '0')} ریال کم دارد. اگر فیش واریزی اعلام کرده است، نخست آن را تأیید کنید.`
+        : d.level === 'self' || !d.level ? `اعتبار حساب شما کافی نیست${shortBy(d) ? `؛ ${toPersianDigits(shortBy(d)!)} ریال کم دارید.` : '.'}` : 'اعتبار نمایندگی شما کافی نیست؛ با نمایندهٔ خود تماس بگیرید.',
+    en: (d) =>
+      d.level === 'applicant'
+        ? `The applicant's credit does not cover the agency fee; ${shortBy(d) ?? '0'} rials short. If they declared a bank deposit, approve it first.`
+        : d.level === 'self' || !d.level ? `Your credit is not enough${shortBy(d) ? `; ${shortBy(d)} rials short.` : '.'}` : 'Your agency is out of credit; contact your agency.',
   },
   LINE_NOT_ALLOWED: {
     fa: (d) => `از خط ${String(d.from ?? '')} نمی‌توانید ارسال کنید.`,

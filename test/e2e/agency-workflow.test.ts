@@ -101,7 +101,11 @@ describe('agency application workflow', () => {
     expect(declared.body.status).toBe('payment_declared');
     const short = await t.api({ url: `/api/v1/agency-applications/${appId}/activate`, token: admin, body: {} });
     expect(short.status).toBe(402);
-    expect(short.body.error).toMatchObject({ code: 'INSUFFICIENT_CREDIT', details: { missing: '1000000', fee: '6000000' } });
+    expect(short.body.error).toMatchObject({ code: 'INSUFFICIENT_CREDIT', details: { level: 'applicant', missing: '1000000', fee: '6000000' } });
+    // said to the platform about the applicant, not about the platform's own credit
+    expect(short.body.error.message).toBe("The applicant's credit does not cover the agency fee; 1,000,000 rials short. If they declared a bank deposit, approve it first.");
+    const inPersian = await t.api({ url: `/api/v1/agency-applications/${appId}/activate`, token: admin, body: {}, lang: 'fa' });
+    expect(inPersian.body.error.message).toContain('اعتبار متقاضی');
     expect((await t.api({ url: '/api/v1/me', token: applicant.token })).body.kind).toBe('user');
   });
 

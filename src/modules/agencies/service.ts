@@ -196,7 +196,8 @@ export function createAgencyService(deps: AgencyDeps) {
       const a = await getApplication(scopeOf(caller), id);
       const w = await deps.billing.getWallet(scopeOf(caller), a.applicantId);
       const missing = a.fee! - (w.balance + w.creditLimit);
-      throw new AppError('INSUFFICIENT_CREDIT', { level: 'self', fee: a.fee!.toString(), available: (w.balance + w.creditLimit).toString(), missing: (missing > 0n ? missing : 0n).toString() });
+      // The parent approves; the money missing is the applicant's.
+      throw new AppError('INSUFFICIENT_CREDIT', { level: 'applicant', fee: a.fee!.toString(), available: (w.balance + w.creditLimit).toString(), missing: (missing > 0n ? missing : 0n).toString() });
     }
     return sendContract(caller, id, ip);
   }
