@@ -135,13 +135,15 @@ describe('issue 5 done: an agency user’s held peer-to-peer campaign, opt-outs,
     expect(otp.status).toBe(202);
     await until('OTP delivered', () => t.api({ url: `/api/v1/messages/${otp.body.batchId}`, token: user.token }), (r) => r.body.counts.delivered === 1);
     expect((await batch()).counts.delivered ?? 0).toBeLessThan(sendable);
+
+    // Every sendable contact gets its own text; the opted-out ones get no advertising.
+    const done = await until('campaign delivered', batch, (b) => b.counts.delivered === sendable, 120_000);
+    // The SMSC's own order: the OTP arrived before some of the campaign (checked once all of it
+    // has arrived, so a busy machine's timing cannot hide what came after the OTP).
     const received = smsc().received;
     const otpAt = received.findIndex((p) => p.text === 'کد ورود شما: 4821');
     expect(otpAt).toBeGreaterThanOrEqual(0);
     expect(received.slice(otpAt).some((p) => p.text.includes('حراج پاییزه'))).toBe(true);
-
-    // Every sendable contact gets its own text; the opted-out ones get no advertising.
-    const done = await until('campaign delivered', batch, (b) => b.counts.delivered === sendable, 120_000);
     expect(done.counts).toEqual({ delivered: sendable, blacklisted: OPTED_OUT.length });
     const texts = new Map(smsc().received.filter((p) => p.text.includes('حراج پاییزه')).map((p) => [p.to.slice(-10), p.text]));
     expect(texts.size).toBe(sendable);
