@@ -4,9 +4,13 @@ import { groupDigits } from '../lib/money.ts';
 
 type Text = string | ((d: ErrorDetails) => string);
 
+/** The refused fields by name (without body./querystring.), each with its reason when the request validation gave one. */
 const fieldList = (d: ErrorDetails) => {
-  const fields = (d.fields as { path: string }[] | undefined)?.map((f) => f.path).filter(Boolean) ?? [];
-  return fields.length ? fields.join('، ') : '';
+  const fields = ((d.fields as { path: string; reason?: string }[] | undefined) ?? []).filter((f) => f.path);
+  return fields.map((f) => {
+    const name = f.path.replace(/^(body|querystring|params|headers)\./, '');
+    return f.reason ? `${name} (${f.reason})` : name;
+  }).join('، ');
 };
 
 /** The rials a payer is short by, when the error says (digits only, more than zero). */

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, errorBody } from './errors.ts';
 import { unknownHostPage } from './pages.ts';
+import { describeIssue } from './validation-messages.ts';
 
 function wantsHtml(request: FastifyRequest): boolean {
   return !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
@@ -13,10 +14,11 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (err instanceof AppError) {
       appError = err;
     } else if (hasZodFastifySchemaValidationErrors(err)) {
-      const fields = err.validation.map((v) => ({
-        path: [String(err.validationContext ?? ''), ...String(v.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.'),
-        message: v.message,
-      }));
+      const fields = err.validation.map((v) => {
+        // `reason` is what the message names; `message` stays for clients that read it, now in their language too
+        const reason = describeIssue(v, request.lang);
+        return { path: [String(err.validationContext ?? ''), ...String(v.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.'), message: reason, reason };
+      });
       appError = new AppError('VALIDATION_FAILED', { fields });
     } else if (err.validation) {
       appError = new AppError('VALIDATION_FAILED', { fields: err.validation.map((v) => ({ path: String(v.instancePath ?? ''), message: v.message })) });

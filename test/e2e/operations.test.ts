@@ -87,6 +87,11 @@ describe('operations endpoints', () => {
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.message).toMatch(/معتبر/);
     expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['body.username', 'body.password']));
+    // each field's reason in the caller's language, not the validator's English
+    expect(res.body.error.message).toContain('password (لازم است)');
+    expect(res.body.error.details.fields.find((f: { path: string }) => f.path === 'body.password').message).toBe('لازم است');
+    const en = await t.api({ url: '/api/v1/auth/login', lang: 'en', body: { username: 'ab', password: 5 } });
+    expect(en.body.error.message).toContain('password (must be text)');
   });
 });
 
