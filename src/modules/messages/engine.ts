@@ -3,7 +3,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { toLocalMobile } from '../../lib/phone.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { createInboxService } from '../inbox/service.ts';
 import { createForwarding, forwardedText, rulesFor } from '../inbox/forwarding.ts';
@@ -72,7 +71,7 @@ export function createMessageEngine(deps: {
     const byAccount = new Map<string, unknown[]>();
     for (const m of finals) {
       const list = byAccount.get(m.accountId) ?? [];
-      list.push({ batchId: m.batchId, to: toLocalMobile(m.recipient), status: m.status, parts: m.parts, cost: m.cost.toString(), error: m.errorCode, at: clock.now().toISOString() });
+      list.push({ batchId: m.batchId, to: m.recipient, status: m.status, parts: m.parts, cost: m.cost.toString(), error: m.errorCode, at: clock.now().toISOString() });
       byAccount.set(m.accountId, list);
     }
     for (const [accountId, payloads] of byAccount) await webhooks.emit(tx, accountId, 'delivery', payloads);
