@@ -96,6 +96,12 @@ export function accountRepo(db: Db) {
       return toAccount(rows[0]);
     },
 
+    /** Unscoped, several at once: only for session resolution, before there is a caller. */
+    async findByIdsForAuth(ids: string[]): Promise<Map<string, Account>> {
+      const { rows } = await db.query(`SELECT ${columns} FROM accounts WHERE id = ANY($1)`, [ids]);
+      return new Map(rows.map((r) => [r.id as string, toAccount(r)]));
+    },
+
     /** Unscoped: only for sign-in and session resolution, before there is a caller. */
     async findByIdForAuth(id: string): Promise<Account | null> {
       const { rows } = await db.query(`SELECT ${columns} FROM accounts WHERE id = $1`, [id]);

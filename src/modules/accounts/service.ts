@@ -136,6 +136,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditS
     findAccountForAuthIn: (db: Db, id: string) => accountRepo(db).findByIdForAuth(id),
     listAccounts: (scope: Scope, f: AccountFilter) => repo.list(scope, f),
     findAccountForAuth: repo.findByIdForAuth,
+    findAccountsForAuth: repo.findByIdsForAuth,
     findPlatform: repo.findPlatform,
     findByUsernameForAuth: repo.findByUsernameForAuth,
     ancestors: repo.ancestors,

@@ -55,14 +55,12 @@ export function authRepo(db: Db) {
         [s.tokenHash, s.accountId, s.csrfToken, s.host, s.ip, s.userAgent, s.impersonatorId, s.expiresAt],
       );
     },
-    async findLiveSession(tokenHash: string, now: Date): Promise<Session | null> {
-      const { rows } = await db.query(
-        'SELECT * FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2',
-        [tokenHash, now],
-      );
-      const r = rows[0];
-      return r
-        ? {
+    async findLiveSessions(tokenHashes: string[], now: Date): Promise<Map<string, Session>> {
+      const { rows } = await db.query('SELECT * FROM sessions WHERE token_hash = ANY($1) AND revoked_at IS NULL AND expires_at > $2', [tokenHashes, now]);
+      return new Map(
+        rows.map((r) => [
+          r.token_hash as string,
+          {
             tokenHash: r.token_hash as string,
             accountId: r.account_id as string,
             csrfToken: r.csrf_token as string,
@@ -70,8 +68,9 @@ export function authRepo(db: Db) {
             impersonatorId: (r.impersonator_id as string) ?? null,
             expiresAt: toDate(r.expires_at)!,
             lastSeenAt: toDate(r.last_seen_at)!,
-          }
-        : null;
+          },
+        ]),
+      );
     },
     async touchSession(tokenHash: string, now: Date): Promise<void> {
       await db.query('UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1', [tokenHash, now]);
@@ -93,9 +92,9 @@ export function authRepo(db: Db) {
         [k.id, k.accountId, k.name, k.keyHash, k.keyPrefix, k.allowedIps],
       );
     },
-    async findLiveApiKeyByHash(keyHash: string): Promise<ApiKey | null> {
-      const { rows } = await db.query('SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [keyHash]);
-      return rows[0] ? toKey(rows[0]) : null;
+    async findLiveApiKeysByHash(keyHashes: string[]): Promise<Map<string, ApiKey>> {
+      const { rows } = await db.query('SELECT * FROM api_keys WHERE key_hash = ANY($1) AND revoked_at IS NULL', [keyHashes]);
+      return new Map(rows.map((r) => [r.key_hash as string, toKey(r)]));
     },
     async listApiKeys(accountId: string): Promise<ApiKey[]> {
       const { rows } = await db.query('SELECT * FROM api_keys WHERE account_id = $1 ORDER BY created_at DESC', [accountId]);

@@ -5,7 +5,7 @@ import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { coalesce } from '../../lib/coalesce.ts';
+import { batchLoader } from '../../lib/batch-load.ts';
 import { newId, newSecret } from '../../lib/ids.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
 import { AppError } from '../../http/errors.ts';
@@ -116,23 +116,29 @@ export function createAuthService(deps: {
     return openSession(account, meta);
   }
 
+  // Every request reads its token and its account: those asked for in one turn of the event loop
+  // are read together (an API client's burst of requests costs two queries, not two each).
+  const apiKeysByHash = batchLoader((hashes: string[]) => repo.findLiveApiKeysByHash(hashes));
+  const sessionsByHash = batchLoader((hashes: string[]) => repo.findLiveSessions(hashes, deps.clock.now()));
+  const accountsById = batchLoader((ids: string[]) => deps.accounts.findAccountsForAuth(ids));
+
   /** Bearer token or API key or session cookie → the caller, or null. */
-  async function authenticateNow(token: string, meta: { ip: string | null; brand: ResolvedBrand }): Promise<Principal | null> {
+  async function authenticate(token: string, meta: { ip: string | null; brand: ResolvedBrand }): Promise<Principal | null> {
     const now = deps.clock.now();
     const tokenHash = sha256(token);
     let principal: Principal | null = null;
     if (token.startsWith('chk_')) {
-      const key = await repo.findLiveApiKeyByHash(tokenHash);
+      const key = await apiKeysByHash.load(tokenHash);
       if (!key) return null;
       if (!ipAllowed(parseAllowList(key.allowedIps), meta.ip)) throw new AppError('IP_NOT_ALLOWED', { ip: meta.ip });
-      const account = await deps.accounts.findAccountForAuth(key.accountId);
+      const account = await accountsById.load(key.accountId);
       if (!account) return null;
       if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) await repo.touchApiKey(key.id, now);
       principal = { account, via: 'api_key', tokenHash, csrfToken: null, impersonatorId: null };
     } else {
-      const session = await repo.findLiveSession(tokenHash, now);
+      const session = await sessionsByHash.load(tokenHash);
       if (!session) return null;
-      const account = await deps.accounts.findAccountForAuth(session.accountId);
+      const account = await accountsById.load(session.accountId);
       if (!account) return null;
       if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await repo.touchSession(tokenHash, now);
       principal = { account, via: 'session', tokenHash, csrfToken: session.csrfToken, impersonatorId: session.impersonatorId };
@@ -142,9 +148,6 @@ export function createAuthService(deps: {
     if (principal.account.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED');
     return principal;
   }
-
-  // Many requests with one token at once (an API client's burst) are authenticated once.
-  const authenticate = coalesce(authenticateNow, (token: string, meta: { ip: string | null; brand: ResolvedBrand }) => `${token}|${meta.ip}|${meta.brand.id}`);
 
   async function logout(p: Principal, ip: string | null) {
     if (p.via !== 'session') return;
