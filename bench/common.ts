@@ -7,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/config.ts';
+import type { Db } from '../src/db/driver.ts';
 import { startChapar, type StartOptions } from '../src/server.ts';
 
 export function machine(): string {
@@ -72,3 +73,35 @@ export function numbers(n: number, offset = 0): string[] {
 
 export const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/**
+ * Times every query of `db` from now on, those inside its transactions too (each is awaited
+ * before the next, so a query's time is its own). `top(n, per)` lists the costliest statements,
+ * their time and count divided by `per` (1 for totals).
+ */
+export function profileQueries(db: Db) {
+  const stats = new Map<string, { count: number; ms: number }>();
+  const timed = (q: Db['query']): Db['query'] =>
+    (async (sql: string, params?: readonly unknown[]) => {
+      const t0 = performance.now();
+      try {
+        return await q(sql, params);
+      } finally {
+        const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+        const s = stats.get(key) ?? { count: 0, ms: 0 };
+        s.count++;
+        s.ms += performance.now() - t0;
+        stats.set(key, s);
+      }
+    }) as Db['query'];
+  const wrap = (d: Db): Db => ({ ...d, query: timed(d.query.bind(d)), transaction: (fn) => d.transaction((tx) => fn(wrap(tx))) });
+  const transaction = db.transaction.bind(db);
+  (db as { query: Db['query'] }).query = timed(db.query.bind(db));
+  (db as { transaction: Db['transaction'] }).transaction = (fn) => transaction((tx) => fn(wrap(tx)));
+  return {
+    reset: () => stats.clear(),
+    count: () => [...stats.values()].reduce((s, x) => s + x.count, 0),
+    top: (n: number, per = 1) =>
+      [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, n).map(([k, v]) => `${(v.ms / per).toFixed(2)} ms  ×${(v.count / per).toFixed(1)}  ${k}`),
+  };
+}

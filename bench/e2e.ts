@@ -2,7 +2,7 @@
 // to the simulator SMSC running in its own process (two binds), a receipt for every message, until
 // every reservation is settled. Target: ≥ 10,000 msg/s.
 //   npx tsx bench/e2e.ts [messages=100000] [binds=2]
-import { freshChapar, machine, numbers, peakRssMb, startSimulatorProcess } from './common.ts';
+import { freshChapar, machine, numbers, peakRssMb, profileQueries, startSimulatorProcess } from './common.ts';
 
 const total = Number(process.argv[2] ?? 100_000);
 const binds = Number(process.argv[3] ?? 2);
@@ -13,6 +13,8 @@ for (let i = 0; i < binds; i++) {
   await c.call(c.admin, 'POST', '/api/v1/routes', { priority: 1, connectorId: con.id });
 }
 
+// BENCH_PROFILE_QUERIES=1 also lists the statements that took the most time.
+const profile = process.env.BENCH_PROFILE_QUERIES ? profileQueries(c.chapar.services.db) : null;
 const started = performance.now();
 const chunk = 10_000;
 const batches: string[] = [];
@@ -39,6 +41,7 @@ console.log(`accepted: ${((accepted - started) / 1000).toFixed(2)} s (${Math.rou
 console.log(`end to end (accept → submit → receipt → settled): ${((done - started) / 1000).toFixed(2)} s = ${Math.round(total / ((done - started) / 1000))} msg/s`);
 console.log(`final statuses: ${counts.map((r) => `${r.status} ${r.n}`).join(', ')}; open reservation lines: ${open[0].open}; ledger reconciles: ${reconcile.wallets.length === 0 && reconcile.unbalancedTransactions.length === 0}`);
 console.log(`peak RSS: ${peakRssMb()} MB`);
+if (profile) for (const line of profile.top(20)) console.log(line);
 await c.chapar.stop();
 sim.child.kill();
 process.exit(0);
