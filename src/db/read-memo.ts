@@ -13,7 +13,7 @@ export function readMemo(db: Db): Db {
     kind: db.kind,
     query<T extends Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
       if (!plainSelect.test(sql) || locking.test(sql)) return db.query<T>(sql, params);
-      const key = `${sql}\u0000${JSON.stringify(params ?? [], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`;
+      const key = `${sql}\u0000${JSON.stringify(params ?? [], (_k, v: unknown) => (typeof v === 'bigint' ? { bigint: v.toString() } : v))}`;
       let hit = kept.get(key);
       if (!hit) {
         hit = db.query<Row>(sql, params);

@@ -6,6 +6,7 @@
 export type GroupCommit<J, R> = { submit(job: J): Promise<R>; /** groups committed, jobs in them, the largest group */ stats(): { groups: number; jobs: number; largest: number } };
 
 /** `commit` answers every job of the group, in order, with its result or its error. */
+/** Answers that are Error instances reject their caller; every other answer resolves it. */
 export function createGroupCommit<J, R>(commit: (jobs: J[]) => Promise<Array<R | Error>>, opts: { maxGroup: number }): GroupCommit<J, R> {
   type Waiting = { job: J; resolve: (r: R) => void; reject: (e: unknown) => void };
   let queue: Waiting[] = [];

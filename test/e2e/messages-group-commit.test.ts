@@ -49,6 +49,7 @@ describe('group commit of concurrent sends', () => {
     const stats = t.services.engine.accept.groupStats();
     expect(stats.largest).toBeGreaterThan(10);
     expect(stats.groups - before.groups).toBeLessThan(stats.jobs - before.jobs);
+    expect(stats.fallbacks).toBe(0);
     expect(r.map((x) => x.status)).toEqual(new Array(40).fill(202));
     expect(r.map((x) => x.body.cost)).toEqual(new Array(40).fill('1500'));
     expect(new Set(r.map((x) => x.body.batchId)).size).toBe(40);
@@ -62,18 +63,29 @@ describe('group commit of concurrent sends', () => {
     const retried = await send(rich.token, { to: [mobile(300)] }, { 'idempotency-key': 'same-key-1' });
     expect([retried.status, retried.body.batchId]).toEqual([202, first.body.batchId]);
 
+    // Below HTTP (SMPP, system sends) the same key twice in one group, next to a key a batch
+    // already holds: each answers with the one batch, and the group still commits as a whole.
+    const account = (await t.services.accounts.findAccountForAuth(rich.id))!;
+    const direct = (key: string, i: number) => t.services.engine.accept.send(account, { to: [mobile(i)], text: 'کد سفارش شما ثبت شد', class: 'service' }, { idempotencyKey: key, source: 'smpp' });
+    const [d1, d2, d3, d4] = await Promise.all([direct('smpp-1', 400), direct('smpp-1', 400), direct('same-key-1', 300), direct('smpp-2', 401)]);
+    expect(d2.batchId).toBe(d1.batchId);
+    expect([d1.replayed, d2.replayed].sort()).toEqual([false, true]);
+    expect([d3.batchId, d3.replayed]).toEqual([first.body.batchId, true]);
+    expect(d4.replayed).toBe(false);
+    expect(t.services.engine.accept.groupStats().fallbacks).toBe(0);
+
     // every accepted send is its own batch with its one message and its cost
     for (const x of [...r, ...p.filter((y) => y.status === 202)]) {
       const batch = await t.api({ url: `/api/v1/messages/${x.body.batchId}`, token: admin });
       expect(batch.body).toMatchObject({ total: 1, cost: '1500', status: 'queued' });
     }
-    // 41 sends held at the user's price (40 + the idempotent one), 2 for the poor user; nothing else
+    // 43 sends held at the user's price (40, the HTTP idempotent one, two below HTTP), 2 for the poor user; nothing else
     const balance = async (token: string) => (await t.api({ url: '/api/v1/balance', token })).body;
-    expect(await balance(rich.token)).toMatchObject({ balance: String(100_000 - 41 * 1500) });
+    expect(await balance(rich.token)).toMatchObject({ balance: String(100_000 - 43 * 1500) });
     expect(await balance(poor.token)).toMatchObject({ balance: String(4000 - 2 * 1500) });
-    expect(await balance(agency.token)).toMatchObject({ balance: String(1_000_000 - 100_000 - 4000 - 43 * 1000) });
+    expect(await balance(agency.token)).toMatchObject({ balance: String(1_000_000 - 100_000 - 4000 - 45 * 1000) });
     const { rows } = await t.services.db.query<{ n: number }>("SELECT count(*)::int AS n FROM reservations");
-    expect(rows[0].n).toBe(43);
+    expect(rows[0].n).toBe(45);
     const reconcile = await t.api({ url: '/api/v1/billing/reconcile', token: admin });
     expect(reconcile.body).toMatchObject({ ok: true, wallets: [] });
   });

@@ -15,7 +15,7 @@ export type CountedCell = PriceCell & { count: number };
 export type LevelAmount = { accountId: string; kind: string; amount: bigint };
 export type PricedLevel = { payer: ChainLink; payee: ChainLink; unitPrices: bigint[]; amount: bigint };
 type ReserveRequest = { accountId: string; idempotencyKey: string; cells: CountedCell[] };
-export type Reservation = { reservationId: string; unitPrices: bigint[]; total: bigint; levels: LevelAmount[]; replayed: boolean };
+export type Reservation = { reservationId: string; unitPrices: bigint[]; total: bigint; levels: LevelAmount[]; replayed: boolean; lowCredit?: boolean };
 
 /** The sender and its ancestors with their price lists: what pricing a send of this account reads. */
 async function loadChain(db: Db, accountId: string) {
@@ -93,7 +93,7 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
     if (posted.replayed) throw new AppError('CONFLICT', { reason: 'reservation key reused' });
     await repo.insertReservations([d.row(posted.transaction.id, now)], d.lines);
     if (posted.alerts) deps.onAlerts();
-    return d.reservation;
+    return { ...d.reservation, lowCredit: posted.alerts > 0 };
   }
 
   /**
@@ -128,7 +128,7 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
     return drafts.map((d) => {
       if (d instanceof AppError) return d;
       const p = results.get(d)!;
-      return p instanceof AppError ? p : d.reservation;
+      return p instanceof AppError ? p : { ...d.reservation, lowCredit: p.alerts > 0 };
     });
   }
 

@@ -1,5 +1,6 @@
 // Accepting a send: nothing is acknowledged until its messages and its credit reservations are
 // committed together, in one transaction.
+import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import { readMemo } from '../../db/read-memo.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -10,7 +11,7 @@ import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import type { LineService } from '../lines/service.ts';
 import type { UsableLine } from '../lines/repo.ts';
-import { cellKey, type ChargingPort, type CountedCell } from './charging.ts';
+import { cellKey, type ChargingPort, type CountedCell, type Reserved } from './charging.ts';
 import { parseRecipients, type RejectedRecipient } from './recipients.ts';
 import type { ComplianceService, SendEvaluation } from '../compliance/service.ts';
 import { messageRepo, type Batch, type MessageClass, type NewMessage } from './repo.ts';
@@ -36,6 +37,9 @@ export type SendInput = {
   /** Gradual sending: at most this many messages a minute. */
   perMinute?: number;
 };
+/** A thrown value as an Error, so a caller's promise is never resolved with it by mistake. */
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
 export type SendMeta = { idempotencyKey?: string; source: Batch['source'] };
 export type SendResult = { batchId: string; accepted: number; blacklisted: number; rejected: RejectedRecipient[]; parts: number; cost: bigint; status: Batch['status']; replayed: boolean };
 
@@ -67,7 +71,7 @@ export type BlockedNumbers = (tx: Db, accountId: string, e164s: readonly string[
 /** Package permissions (a package may withhold advertising, or reading what its lines receive). */
 export type PermissionCheck = (db: Db, accountId: string, permission: 'send_advertising' | 'receive') => Promise<void>;
 
-export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers; permissions?: PermissionCheck }) {
+export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers; permissions?: PermissionCheck; log?: Logger }) {
   async function prepare(caller: Account, input: SendInput, db: Db = deps.db): Promise<Prepared> {
     if (!input.text.trim()) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'text' }] });
     if (input.to.length > MAX_RECIPIENTS) throw new AppError('TOO_MANY_RECIPIENTS', { max: MAX_RECIPIENTS });
@@ -157,7 +161,6 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
   }
 
   type Job = { caller: Account; input: SendInput; meta: SendMeta; batchId: string; now: Date; sendAt: Date | null };
-  type Reserved = { reservationId: string; unitPrices: bigint[]; total: bigint };
   type Composed = { batch: Omit<Batch, 'createdAt'>; messages: Parameters<ReturnType<typeof messageRepo>['insertMessagesOfBatches']>[0][number]; e: Priced; moderated: boolean };
 
   /** The batch row and its message rows of an evaluated, reserved send. */
@@ -209,12 +212,18 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     return p;
   }
 
+  // Low-credit alerts are rows written with the reservation; they are sent once it has committed
+  // (before that, another connection's claim would not see them).
+  const deliverAlerts = () => void deps.charging.deliverLowCreditAlerts?.().catch((err: unknown) => deps.log?.warn({ err }, 'low-credit alerts not delivered'));
+
   /** One send in its own transaction (big sends, and any send of a group that could not commit). */
   async function commitAlone(j: Job): Promise<SendResult> {
     const p = await prepareSendable(j.caller, j.input);
-    return deps.db.transaction(async (tx) => {
+    let alerts = false;
+    const result = await deps.db.transaction(async (tx) => {
       const e = await evaluate(tx, j.caller, j.input, p, j.sendAt ?? j.now);
       const reservation = await deps.charging.reserve(tx, { accountId: j.caller.id, idempotencyKey: `send:${j.batchId}`, cells: e.cells });
+      alerts = Boolean(reservation.lowCredit);
       const c = compose(j, p, e, reservation);
       const r = messageRepo(tx);
       await r.insertBatch(c.batch);
@@ -222,6 +231,8 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       await moderate(tx, j, c);
       return answer(j, p, c);
     });
+    if (alerts) deliverAlerts();
+    return result;
   }
 
   /**
@@ -233,13 +244,28 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
    * only time.
    */
   async function commitGroup(jobs: Job[]): Promise<Array<SendResult | Error>> {
+    // A send whose Idempotency-Key another send of this group, or an earlier batch, already holds
+    // is committed alone after the group (and answers with the holder's batch): in the group its
+    // duplicate key would undo everyone's transaction.
+    const later = new Set<number>();
+    let alerts = false;
     const out = await deps.db.transaction(async (tx) => {
       const results: Array<SendResult | Error | null> = jobs.map(() => null);
+      const keyed = jobs.map((j, i) => ({ i, key: j.meta.idempotencyKey ? `${j.caller.id}\u0000${j.meta.idempotencyKey}` : null })).filter((k) => k.key);
+      if (keyed.length) {
+        const held = await messageRepo(tx).findIdempotencyKeysHeld(keyed.map(({ i }) => ({ accountId: jobs[i].caller.id, key: jobs[i].meta.idempotencyKey! })));
+        const seen = new Set<string>();
+        for (const { i, key } of keyed) {
+          if (held.has(key!) || seen.has(key!)) later.add(i);
+          seen.add(key!);
+        }
+      }
       const evaluated: { i: number; p: Prepared; e: Priced }[] = [];
       // Evaluating only reads: each account's policy, words, KYC state and lists once per group.
       const reads = readMemo(tx);
       for (let i = 0; i < jobs.length; i++) {
         const j = jobs[i];
+        if (later.has(i)) continue;
         try {
           const p = await prepareSendable(j.caller, j.input, reads);
           evaluated.push({ i, p, e: await evaluate(reads, j.caller, j.input, p, j.sendAt ?? j.now) });
@@ -253,7 +279,10 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       evaluated.forEach(({ i, p, e }, k) => {
         const r = reserved[k];
         if (r instanceof Error) results[i] = r;
-        else composed.push({ i, p, c: compose(jobs[i], p, e, r) });
+        else {
+          alerts ||= Boolean(r.lowCredit);
+          composed.push({ i, p, c: compose(jobs[i], p, e, r) });
+        }
       });
       if (composed.length) {
         const repo = messageRepo(tx);
@@ -262,13 +291,23 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
         for (const { i, c } of composed) await moderate(tx, jobs[i], c);
       }
       for (const { i, p, c } of composed) results[i] = answer(jobs[i], p, c);
-      return results as Array<SendResult | Error>;
-    }).catch(() => null);
-    if (out) return out;
-    return Promise.all(jobs.map((j) => commitAlone(j).catch((err: Error) => err)));
+      return results;
+    }).catch((err: unknown) => {
+      // Each send is then committed alone: a failure that is one send's is answered to that
+      // send only, one that is everyone's (the database is down) to everyone.
+      fallbacks++;
+      deps.log?.warn({ err, sends: jobs.length }, 'a group of sends could not commit together; committing them one by one');
+      return null;
+    });
+    if (!out) return Promise.all(jobs.map((j) => commitAlone(j).catch((err: unknown) => asError(err))));
+    if (alerts) deliverAlerts();
+    return Promise.all(out.map((r, i) => (r === null ? commitAlone(jobs[i]).catch((err: unknown) => asError(err)) : r)));
   }
 
+  let fallbacks = 0;
   const group = createGroupCommit<Job, SendResult>(commitGroup, { maxGroup: GROUP_MAX_SENDS });
+  /** Groups committed, sends in them, the largest group, and groups that had to be committed send by send. */
+  const groupStats = () => ({ ...group.stats(), fallbacks });
 
   async function send(caller: Account, input: SendInput, meta: SendMeta): Promise<SendResult> {
     const repo = messageRepo(deps.db);
@@ -290,7 +329,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     }
   }
 
-  return { quote, send, groupStats: group.stats };
+  return { quote, send, groupStats };
 }
 
 export type AcceptService = ReturnType<typeof createAcceptService>;

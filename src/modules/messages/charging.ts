@@ -8,13 +8,18 @@ export type CountedCell = PriceCell & { count: number };
 
 export type LevelAmount = { accountId: string; kind: string; amount: bigint };
 
+/** `lowCredit`: the reservation took a wallet below its alert level; an alert row awaits sending. */
+export type Reserved = { reservationId: string; unitPrices: bigint[]; total: bigint; lowCredit?: boolean };
+
 export type ChargingPort = {
   /** The price of one recipient message in each cell for this account, and every level's total. */
   quote(accountId: string, cells: CountedCell[], db?: Db): Promise<{ unitPrices: bigint[]; total: bigint; levels: LevelAmount[] }>;
   /** Reserves the whole send at every level up the tree, in tx; throws INSUFFICIENT_CREDIT. */
-  reserve(tx: Db, r: { accountId: string; idempotencyKey: string; cells: CountedCell[] }): Promise<{ reservationId: string; unitPrices: bigint[]; total: bigint }>;
+  reserve(tx: Db, r: { accountId: string; idempotencyKey: string; cells: CountedCell[] }): Promise<Reserved>;
   /** Several new reservations at once (group commit): each its reservation or its own error. */
-  reserveMany(tx: Db, rs: { accountId: string; idempotencyKey: string; cells: CountedCell[] }[]): Promise<Array<{ reservationId: string; unitPrices: bigint[]; total: bigint } | Error>>;
+  reserveMany(tx: Db, rs: { accountId: string; idempotencyKey: string; cells: CountedCell[] }[]): Promise<Array<Reserved | Error>>;
+  /** Sends the low-credit alerts that committed reservations wrote (call after the commit). */
+  deliverLowCreditAlerts?(): Promise<number>;
   /** The operator took these messages: the reserved money is spent. */
   settle(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
   /** These messages are refunded (or never went out): the reserved money goes back, at every level. */

@@ -45,7 +45,7 @@ export function createMessageEngine(deps: {
   const { db, clock, log } = deps;
   const lines = createLineService({ db, accounts: deps.accounts, clock });
   const settlement = createSettlement({ charging: deps.charging });
-  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions });
+  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions, log });
   const batches = createBatchService({ db, clock, settlement });
   const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
   const webhooks = createWebhookService({ db, clock });

@@ -130,6 +130,15 @@ export function messageRepo(db: Db) {
       }
     },
 
+    /** Which of these (account, Idempotency-Key) pairs a batch already holds, as `account\0key`. */
+    async findIdempotencyKeysHeld(pairs: { accountId: string; key: string }[]): Promise<Set<string>> {
+      const { rows } = await db.query(
+        'SELECT b.account_id, b.idempotency_key FROM batches b JOIN unnest($1::text[], $2::text[]) AS t(a, k) ON b.account_id = t.a AND b.idempotency_key = t.k',
+        [pairs.map((p) => p.accountId), pairs.map((p) => p.key)],
+      );
+      return new Set(rows.map((r) => `${r.account_id as string}\u0000${r.idempotency_key as string}`));
+    },
+
     async findBatchByIdempotencyKey(accountId: string, key: string): Promise<Batch | null> {
       const { rows } = await db.query('SELECT * FROM batches WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
       return rows[0] ? toBatch(rows[0]) : null;
