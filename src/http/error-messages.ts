@@ -13,6 +13,18 @@ const fieldList = (d: ErrorDetails) => {
   }).join('، ');
 };
 
+// An agency application's states and fields as the panel names them (web/src/features/agency).
+const applicationStatus: Record<'fa' | 'en', Record<string, string>> = {
+  fa: { draft: 'پیش‌نویس', submitted: 'در انتظار بررسی', quoted: 'هزینه اعلام شد', payment_declared: 'پرداخت اعلام شد', activated: 'فعال شد', contract_sent: 'قرارداد فرستاده شد', contract_received: 'قرارداد امضاشده رسید', countersigned: 'قرارداد نهایی شد', rejected: 'رد شد', cancelled: 'لغو شد' },
+  en: { draft: 'a draft', submitted: 'awaiting review', quoted: 'quoted', payment_declared: 'paid (payment declared)', activated: 'activated', contract_sent: 'contract sent', contract_received: 'signed contract received', countersigned: 'countersigned', rejected: 'rejected', cancelled: 'cancelled' },
+};
+const applicationFieldNames: Record<'fa' | 'en', Record<string, string>> = {
+  fa: { businessName: 'نام کسب‌وکار', nationalNumber: 'کد ملی یا شناسهٔ ملی', address: 'نشانی', phone: 'تلفن', email: 'ایمیل', plan: 'خدماتی که می‌فروشید' },
+  en: { businessName: 'business name', nationalNumber: 'national code or ID', address: 'address', phone: 'phone', email: 'e-mail', plan: 'what you plan to sell' },
+};
+const applicationFields = (d: ErrorDetails, lang: 'fa' | 'en') =>
+  ((d.fields as { path: string }[] | undefined) ?? []).map((f) => applicationFieldNames[lang][f.path] ?? f.path);
+
 /** The rials a payer is short by, when the error says (digits only, more than zero). */
 const shortBy = (d: ErrorDetails) => (typeof d.missing === 'string' && /^\d+$/.test(d.missing) && BigInt(d.missing) > 0n ? groupDigits(BigInt(d.missing)) : null);
 
@@ -169,12 +181,12 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   },
   MODERATION_ALREADY_DECIDED: { fa: 'دربارهٔ این ارسال قبلاً تصمیم گرفته شده است.', en: 'This send has already been decided.' },
   APPLICATION_STATE: {
-    fa: (d) => `این کار در وضعیت فعلی درخواست (${String(d.status ?? '')}) ممکن نیست.`,
-    en: (d) => `This step is not possible while the application is ${String(d.status ?? 'in its current state')}.`,
+    fa: (d) => `این کار در وضعیت فعلی درخواست («${applicationStatus.fa[String(d.status)] ?? String(d.status ?? '')}») ممکن نیست.`,
+    en: (d) => `This step is not possible while the application is ${applicationStatus.en[String(d.status)] ?? String(d.status ?? 'in its current state')}.`,
   },
   APPLICATION_INCOMPLETE: {
-    fa: (d) => `درخواست کامل نیست${fieldList(d) ? `: ${fieldList(d)}` : '.'}`,
-    en: (d) => `The application is incomplete${fieldList(d) ? `: ${fieldList(d).replaceAll('، ', ', ')}` : '.'}`,
+    fa: (d) => `درخواست کامل نیست؛ این‌ها را پر کنید: ${applicationFields(d, 'fa').join('، ')}.`,
+    en: (d) => `The application is incomplete; fill in: ${applicationFields(d, 'en').join(', ')}.`,
   },
   AGENCY_ADMIN_SUSPENDED: {
     fa: 'اعتبار نمایندگی به پایان رسیده و مهلت تمدید هم گذشته است؛ تا تمدید، ساختن کاربر و تغییر تنظیمات ممکن نیست. کاربران همچنان پیامک می‌فرستند.',

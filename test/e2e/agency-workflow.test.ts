@@ -64,6 +64,9 @@ describe('agency application workflow', () => {
     const incomplete = await t.api({ url: `/api/v1/agency-applications/${appId}/submit`, token: applicant.token, body: {} });
     expect(incomplete.status).toBe(422);
     expect(incomplete.body.error).toMatchObject({ code: 'APPLICATION_INCOMPLETE', details: { fields: [{ path: 'email' }] } });
+    expect(incomplete.body.error.message).toBe('The application is incomplete; fill in: e-mail.');
+    const inPersian = await t.api({ url: `/api/v1/agency-applications/${appId}/submit`, token: applicant.token, body: {}, lang: 'fa' });
+    expect(inPersian.body.error.message).toBe('درخواست کامل نیست؛ این‌ها را پر کنید: ایمیل.');
     expect((await t.api({ method: 'PATCH', url: `/api/v1/agency-applications/${appId}`, token: applicant.token, body: { email: request.email } })).status).toBe(200);
     const exe = await t.api({ url: `/api/v1/agency-applications/${appId}/documents`, token: applicant.token, body: { kind: 'company_registration', filename: 'reg.png', data: Buffer.from('MZ\x90\x00binary').toString('base64') } });
     expect(exe.status).toBe(415);
@@ -176,5 +179,7 @@ describe('agency application workflow', () => {
     const again = await t.api({ url: `/api/v1/agency-applications/${created.body.id}/quote`, token: admin, body: { fee: '1' } });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('APPLICATION_STATE');
+    const againFa = await t.api({ url: `/api/v1/agency-applications/${created.body.id}/quote`, token: admin, body: { fee: '1' }, lang: 'fa' });
+    expect(againFa.body.error.message).toBe('این کار در وضعیت فعلی درخواست («رد شد») ممکن نیست.');
   });
 });
