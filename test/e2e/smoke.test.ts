@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testChapar, type TestChapar } from '../helpers/app.ts';
+import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
 
 describe('a fresh Chapar', () => {
   let t: TestChapar;
@@ -19,5 +19,15 @@ describe('a fresh Chapar', () => {
     const me = await t.api({ url: '/api/v1/me', token });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ username: 'admin', kind: 'platform', parentId: null, brand: { isPlatform: true } });
+  });
+
+  it('tells a new agency that it is a customer of the platform’s brand, and owns a brand of its own', async () => {
+    const admin = await t.adminToken();
+    const agency = await createChild(t, admin, { username: 'newagency', kind: 'agency' });
+    const platform = (await t.api({ url: '/api/v1/me', token: admin })).body.brand;
+    const me = await t.api({ url: '/api/v1/me', token: agency.token });
+    expect(me.body.brand).toMatchObject({ id: platform.id, isPlatform: true });
+    expect(me.body.ownBrand).toMatchObject({ isPlatform: false });
+    expect(me.body.ownBrand.id).not.toBe(platform.id);
   });
 });

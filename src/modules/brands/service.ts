@@ -51,10 +51,12 @@ export function createBrandService(deps: { db: Db; platformHosts: string[] }) {
    * The brand an account is a customer of: the one owned by its nearest ancestor that owns one.
    * An agency additionally owns a brand of its own.
    */
-  async function brandsOf(account: { id: string; path: string }): Promise<{ customerOf: Brand | null; owns: Brand | null }> {
+  async function brandsOf(account: { id: string; path: string }): Promise<{ customerOf: (Brand & { isPlatform: boolean }) | null; owns: (Brand & { isPlatform: boolean }) | null }> {
     const ids = account.path.split('/').filter(Boolean);
     const ancestors = ids.slice(0, -1);
-    return { customerOf: await repo.findNearestOwned(ancestors), owns: await repo.findByAccount(account.id) };
+    // The root of every path is the platform: its brand is the platform's.
+    const marked = (b: Brand | null) => (b ? { ...b, isPlatform: b.accountId === ids[0] } : null);
+    return { customerOf: marked(await repo.findNearestOwned(ancestors)), owns: marked(await repo.findByAccount(account.id)) };
   }
 
   /** The same account signs in only through its own brand's hosts or a platform host. */
