@@ -55,6 +55,7 @@ describe('agency branding and domains', () => {
       [{ type: 'A', name: HOST, value: '203.0.113.10', purpose: 'point' }, { type: 'A', name: HOST, value: '203.0.113.11', purpose: 'point' }],
     ]);
     expect(res.body.records.ownership).toMatchObject({ type: 'TXT', name: `_chapar-verify.${HOST}`, value: expect.stringMatching(/^chapar-verify_/) });
+    expect(res.body.records.targetReachable).toBe(true);
     expect((await t.api({ url: '/api/v1/domains', token: other.token, body: { host: HOST } })).status).toBe(409);
     expect((await t.api({ url: '/api/v1/domains', token: other.token, body: { host: 'platform.test' } })).status).toBe(400);
     expect((await t.api({ url: '/api/v1/domains', token: other.token, body: { host: 'not a domain' } })).status).toBe(400);
@@ -123,5 +124,19 @@ describe('agency branding and domains', () => {
     expect((await t.api({ url: '/api/v1/brand', host: HOST })).status).toBe(404);
     expect(await ask(HOST)).toBe(404);
     expect((await t.api({ url: '/api/v1/domains/rival.test', token: other.token })).body.status).toBe('active');
+  });
+});
+
+describe('a fresh install without a public host name', () => {
+  it('says that the records cannot point a domain here until the operator sets one', async () => {
+    const t = await testChapar({ env: { CHAPAR_CANONICAL_HOST: 'localhost' } });
+    try {
+      const agency = await createChild(t, await t.adminToken(), { username: 'earlyagency', kind: 'agency' });
+      const res = await t.api({ url: '/api/v1/domains', token: agency.token, body: { host: 'sms.early.test' } });
+      expect(res.status).toBe(201);
+      expect(res.body.records).toMatchObject({ options: [[{ type: 'CNAME', value: 'localhost.' }]], targetReachable: false });
+    } finally {
+      await t.close();
+    }
   });
 });

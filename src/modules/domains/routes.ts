@@ -14,9 +14,13 @@ const domainView = z.object({
   verifiedAt: z.string().nullable(),
   activatedAt: z.string().nullable(),
   lastError: z.string().nullable(),
-  records: z.object({ options: z.array(z.array(record)).describe('create one of these sets to point the domain at us'), ownership: record.describe('and this TXT record to prove the domain is yours') }),
+  records: z.object({
+    options: z.array(z.array(record)).describe('create one of these sets to point the domain at us'),
+    ownership: record.describe('and this TXT record to prove the domain is yours'),
+    targetReachable: z.boolean().describe('false while the platform has no public host name or addresses (CHAPAR_CANONICAL_HOST / CHAPAR_PUBLIC_IPS): the pointing records cannot work yet'),
+  }),
 });
-const view = (d: Domain & { records: { options: DnsRecord[][]; ownership: DnsRecord } }) => ({
+const view = (d: Domain & { records: { options: DnsRecord[][]; ownership: DnsRecord; targetReachable: boolean } }) => ({
   host: d.host, status: d.status, checkedAt: d.checkedAt?.toISOString() ?? null, verifiedAt: d.verifiedAt?.toISOString() ?? null,
   activatedAt: d.activatedAt?.toISOString() ?? null, lastError: d.lastError, records: d.records,
 });

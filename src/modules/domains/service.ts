@@ -22,13 +22,18 @@ export type DnsRecord = { type: 'CNAME' | 'A' | 'TXT'; name: string; value: stri
 export function createDomainService(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; brands: BrandService; audit: AuditService; dns: DnsTarget; platformHosts: string[] }) {
   const repo = domainRepo(deps.db);
 
+  // A fresh install's canonical host is its first platform host (localhost): nobody's DNS can
+  // point there, and the panel says so until the operator sets a public name or addresses.
+  const local = /^(localhost|.*\.localhost|.*\.local|127(\.\d+){3}|\[?::1\]?|[^.]+)$/i;
+  const targetReachable = deps.dns.publicIps.length > 0 || !local.test(deps.dns.canonicalHost);
+
   /** The records to create: a CNAME (subdomains) or A records, and the TXT ownership token. */
-  function recordsFor(d: Domain): { options: DnsRecord[][]; ownership: DnsRecord } {
+  function recordsFor(d: Domain): { options: DnsRecord[][]; ownership: DnsRecord; targetReachable: boolean } {
     const options: DnsRecord[][] = [];
     const isApex = d.host.split('.').length <= 2;
     if (!isApex) options.push([{ type: 'CNAME', name: d.host, value: `${deps.dns.canonicalHost}.`, purpose: 'point' }]);
     if (deps.dns.publicIps.length) options.push(deps.dns.publicIps.map((ip) => ({ type: 'A' as const, name: d.host, value: ip, purpose: 'point' as const })));
-    return { options, ownership: { type: 'TXT', name: verifyName(d.host), value: d.verifyToken, purpose: 'ownership' } };
+    return { options, ownership: { type: 'TXT', name: verifyName(d.host), value: d.verifyToken, purpose: 'ownership' }, targetReachable };
   }
 
   async function ownBrand(caller: Account) {

@@ -1,7 +1,7 @@
 // An agency's (or the platform's) own domains: add one, the exact DNS records to create (the
 // pointing options and the ownership TXT token), check now, status badges (docs/caddy.md).
 import { useCallback, useEffect, useState } from 'react';
-import { Badge, Button, Card, CopyButton, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, CopyButton, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api } from '../../api/client.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ErrorAlert, notifySuccess, useAction } from '../../components/errors.tsx';
@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 
 type DnsRecord = { type: 'CNAME' | 'A' | 'TXT'; name: string; value: string; purpose: 'point' | 'ownership' };
 type DomainStatus = 'pending' | 'verified' | 'active' | 'failed';
-export type Domain = { host: string; status: DomainStatus; checkedAt: string | null; verifiedAt: string | null; activatedAt: string | null; lastError: string | null; records: { options: DnsRecord[][]; ownership: DnsRecord } };
+export type Domain = { host: string; status: DomainStatus; checkedAt: string | null; verifiedAt: string | null; activatedAt: string | null; lastError: string | null; records: { options: DnsRecord[][]; ownership: DnsRecord; targetReachable: boolean } };
 
 const statusColor: Record<DomainStatus, string> = { pending: 'yellow', verified: 'blue', active: 'teal', failed: 'red' };
 
@@ -172,6 +172,11 @@ function DomainCard({ domain, onChanged }: { domain: Domain; onChanged(): void }
         <Text fw={600} size="sm">
           {t('domains.point')}
         </Text>
+        {d.records.targetReachable ? null : (
+          <Alert color="yellow" variant="light">
+            {t('domains.targetNotPublic')}
+          </Alert>
+        )}
         {d.records.options.map((set, i) => (
           <Stack gap={4} key={i}>
             {d.records.options.length > 1 ? (

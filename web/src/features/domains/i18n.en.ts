@@ -24,6 +24,7 @@ export const domainsEn: Record<keyof typeof domainsFa, string> = {
   'domains.lastError': 'Last check failed: {error}',
   'domains.ownership': 'Ownership: create this TXT record',
   'domains.point': 'Pointing: create one of these sets',
+  'domains.targetNotPublic': 'The platform has no public host name yet (CHAPAR_CANONICAL_HOST or CHAPAR_PUBLIC_IPS); until its operator sets one, the records below cannot point the domain here.',
   'domains.option': 'Option {n}',
   'domains.error.txt_missing': 'The ownership TXT record was not found.',
   'domains.error.not_pointing': 'The domain does not point at us yet.',

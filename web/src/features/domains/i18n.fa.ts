@@ -22,6 +22,7 @@ export const domainsFa = {
   'domains.lastError': 'خطای آخرین بررسی: {error}',
   'domains.ownership': 'اثبات مالکیت: این رکورد TXT را بسازید',
   'domains.point': 'اشاره به سامانه: یکی از این مجموعه‌ها را بسازید',
+  'domains.targetNotPublic': 'نشانی عمومی سامانه هنوز تنظیم نشده است (CHAPAR_CANONICAL_HOST یا CHAPAR_PUBLIC_IPS)؛ تا گردانندهٔ سامانه آن را تنظیم نکند، رکوردهای زیر دامنه را به سامانه نمی‌رسانند.',
   'domains.option': 'گزینهٔ {n}',
   'domains.error.txt_missing': 'رکورد TXT مالکیت پیدا نشد.',
   'domains.error.not_pointing': 'دامنه هنوز به سامانه اشاره نمی‌کند.',
