@@ -9,6 +9,7 @@ import { newId } from '../../lib/ids.ts';
 import { analyseText, MAX_PARTS } from '../../lib/sms-parts.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
+import { scopeOf } from '../accounts/scope.ts';
 import type { LineService } from '../lines/service.ts';
 import type { UsableLine } from '../lines/repo.ts';
 import { cellKey, type ChargingPort, type CountedCell, type Reserved } from './charging.ts';
@@ -137,6 +138,10 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     const at = input.sendAt && input.sendAt > now ? input.sendAt : now;
     const e = await evaluate(deps.db, caller, input, p, at);
     const priced = await deps.charging.quote(caller.id, e.cells);
+    // What the sender's own credit lacks (an agency above it that is short is told at the send).
+    const wallet = caller.kind === 'platform' ? null : await deps.charging.getWallet?.(scopeOf(caller));
+    const available = wallet ? wallet.balance + wallet.creditLimit : null;
+    const shortBy = available !== null && priced.total > available ? priced.total - available : 0n;
     const perOperator: Record<string, { count: number; cost: bigint }> = {};
     e.cells.forEach((c, i) => {
       const o = (perOperator[c.operator] ??= { count: 0, cost: 0n });
@@ -152,6 +157,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       rejected: p.recipients.rejected,
       duplicates: p.recipients.duplicates,
       cost: priced.total,
+      shortBy,
       perOperator,
       levels: priced.levels,
       line: { id: p.line.id, number: p.line.number },

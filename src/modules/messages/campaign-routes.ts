@@ -77,7 +77,7 @@ export function campaignRoutes(app: FastifyInstance, deps: { db: Db; accept: Acc
     const { account } = requireCaller(req);
     const { to, texts, rejectedRows } = await build(account, { ...req.body, sendAt: null });
     const q = await deps.accept.quote(account, { to, texts, text: req.body.text, class: req.body.class, from: req.body.from });
-    return { ...q, recipients: to.length, rejectedRows, cost: q.cost.toString(), heldUntil: q.heldUntil?.toISOString() ?? null, perOperator: Object.fromEntries(Object.entries(q.perOperator).map(([k, v]) => [k, { count: v.count, cost: v.cost.toString() }])), levels: q.levels.map((l) => ({ ...l, amount: l.amount.toString() })) };
+    return { ...q, recipients: to.length, rejectedRows, cost: q.cost.toString(), shortBy: q.shortBy.toString(), heldUntil: q.heldUntil?.toISOString() ?? null, perOperator: Object.fromEntries(Object.entries(q.perOperator).map(([k, v]) => [k, { count: v.count, cost: v.cost.toString() }])), levels: q.levels.map((l) => ({ ...l, amount: l.amount.toString() })) };
   });
 
   r.post('/api/v1/campaigns', { schema: { tags: ['campaigns'], summary: 'Send to phonebook groups (filtered) or an uploaded file, optionally a text per recipient, scheduled or gradual', body: campaignBody, response: { 202: sendResponse } } }, async (req, reply) => {

@@ -1,6 +1,7 @@
 // What the message engine needs from billing. Billing owns every rial of arithmetic; the engine
 // only groups recipients into price cells and passes counts.
 import type { Db } from '../../db/driver.ts';
+import type { Scope } from '../accounts/scope.ts';
 import type { MessageClass } from './repo.ts';
 
 export type PriceCell = { operator: string; lineType: string; messageClass: MessageClass; alphabet: 'gsm7' | 'ucs2'; parts: number };
@@ -18,6 +19,8 @@ export type ChargingPort = {
   reserve(tx: Db, r: { accountId: string; idempotencyKey: string; cells: CountedCell[] }): Promise<Reserved>;
   /** Several new reservations at once (group commit): each its reservation or its own error. */
   reserveMany(tx: Db, rs: { accountId: string; idempotencyKey: string; cells: CountedCell[] }[]): Promise<Array<Reserved | Error>>;
+  /** The sender's own wallet: a quote says whether its credit covers the send. */
+  getWallet?(scope: Scope): Promise<{ balance: bigint; creditLimit: bigint; kind: string }>;
   /** Sends the low-credit alerts that committed reservations wrote (call after the commit). */
   deliverLowCreditAlerts?(): Promise<number>;
   /** The operator took these messages: the reserved money is spent. */

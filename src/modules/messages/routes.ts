@@ -28,6 +28,7 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptServic
       ...q,
       heldUntil: q.heldUntil?.toISOString() ?? null,
       cost: q.cost.toString(),
+      shortBy: q.shortBy.toString(),
       perOperator: Object.fromEntries(Object.entries(q.perOperator).map(([k, v]) => [k, { count: v.count, cost: v.cost.toString() }])),
       levels: q.levels.map((l) => ({ ...l, amount: l.amount.toString() })),
     };

@@ -36,6 +36,7 @@ export const quoteResponse = z.object({
   duplicates: z.number(),
   rejected,
   cost: rials,
+  shortBy: rials.describe('how much your credit lacks for this send ("0" when it covers it)'),
   perOperator: z.record(z.string(), z.object({ count: z.number(), cost: rials })),
   levels: z.array(z.object({ accountId: z.string(), kind: z.string(), amount: rials })),
   line: z.object({ id: z.string(), number: z.string() }),

@@ -68,6 +68,11 @@ export function QuoteCard({ quote, error, loading }: { quote: Quote | null; erro
                 </Table.Tbody>
               </Table>
             ) : null}
+            {quote.shortBy && quote.shortBy !== '0' ? (
+              <Alert color="red" variant="light" py="xs" data-testid="quote-short">
+                {t('send.shortBy', { amount: money(quote.shortBy) })}
+              </Alert>
+            ) : null}
             {quote.blacklisted > 0 ? (
               <Alert color="dark" variant="light" py="xs">
                 {t('send.blacklisted', { count: num(quote.blacklisted) })}

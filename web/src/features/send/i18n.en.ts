@@ -38,6 +38,7 @@ export const sendEn: { readonly [K in keyof typeof sendFa]: string } = {
   'send.colOperator': 'Operator',
   'send.colCount': 'Numbers',
   'send.colCost': 'Cost',
+  'send.shortBy': 'Your credit does not cover this send; {amount} short. Top up before sending.',
   'send.blacklisted': '{count} numbers are blacklisted',
   'send.duplicates': '{count} duplicate numbers removed',
   'send.rejectedTitle': '{count} numbers not accepted',

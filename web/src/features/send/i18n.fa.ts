@@ -37,6 +37,7 @@ export const sendFa = {
   'send.colOperator': 'اپراتور',
   'send.colCount': 'تعداد',
   'send.colCost': 'هزینه',
+  'send.shortBy': 'اعتبار شما برای این ارسال کافی نیست؛ {amount} کم دارید. پیش از ارسال حساب خود را شارژ کنید.',
   'send.blacklisted': '{count} شماره در لیست سیاه هستند',
   'send.duplicates': '{count} شمارهٔ تکراری حذف شد',
   'send.rejectedTitle': '{count} شماره پذیرفته نشد',

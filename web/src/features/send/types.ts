@@ -32,6 +32,8 @@ export type Quote = {
   duplicates: number;
   rejected: { to: string; code: string }[];
   cost: string;
+  /** what the sender's credit lacks for this send; "0" when it covers it */
+  shortBy?: string;
   perOperator: Record<string, { count: number; cost: string }>;
   line: { id: string; number: string };
 };
