@@ -272,12 +272,14 @@ export function messageRepo(db: Db) {
 
     async markSent(rows: { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] }[], now: Date): Promise<void> {
       if (!rows.length) return;
+      // a single-part message's upstream id stays on its row; longer ones get a row per part
       await db.query(
-        `UPDATE messages m SET status = 'sent', parts_sent = t.n, connector_id = t.c, updated_at = $4
-         FROM unnest($1::int8[], $2::int2[], $3::text[]) AS t(id, n, c) WHERE m.id = t.id AND m.status = 'sending'`,
-        [rows.map((r) => r.id.toString()), rows.map((r) => r.parts.length), rows.map((r) => r.connectorId), now],
+        `UPDATE messages m SET status = 'sent', parts_sent = t.n, connector_id = t.c, upstream_id = t.u, updated_at = $5
+         FROM unnest($1::int8[], $2::int2[], $3::text[], $4::text[]) AS t(id, n, c, u) WHERE m.id = t.id AND m.status = 'sending'`,
+        [rows.map((r) => r.id.toString()), rows.map((r) => r.parts.length), rows.map((r) => r.connectorId), rows.map((r) => (r.parts.length === 1 ? r.parts[0].upstreamId : null)), now],
       );
-      const parts = rows.flatMap((r) => r.parts.map((p) => ({ id: r.id, c: r.connectorId, u: p.upstreamId, s: p.seq })));
+      const parts = rows.filter((r) => r.parts.length > 1).flatMap((r) => r.parts.map((p) => ({ id: r.id, c: r.connectorId, u: p.upstreamId, s: p.seq })));
+      if (!parts.length) return;
       await db.query(
         `INSERT INTO message_parts (connector_id, upstream_id, message_id, seq, updated_at)
          SELECT c, u, id, s, $5 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[]) AS t(c, u, id, s)
@@ -321,10 +323,15 @@ export function messageRepo(db: Db) {
      */
     async applyPartReceipts(receipts: { connectorId: string; upstreamId: string; status: string; errorCode: string | null }[], now: Date) {
       if (!receipts.length) return { matched: new Set<string>(), complete: [] };
+      // `one`: single-part messages, answered by their one receipt; `upd`/`agg`: the parts of longer ones.
       const { rows } = await db.query(
-        `WITH upd AS (
-           UPDATE message_parts p SET status = t.s, error_code = t.e, updated_at = $5
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
+        `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)),
+         one AS (
+           UPDATE messages m SET parts_done = 1, updated_at = $5 FROM t
+           WHERE m.connector_id = t.c AND m.upstream_id = t.u AND m.parts_done = 0
+           RETURNING m.id, t.c, t.u, t.s, t.e),
+         upd AS (
+           UPDATE message_parts p SET status = t.s, error_code = t.e, updated_at = $5 FROM t
            WHERE p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent'
            RETURNING p.message_id, p.connector_id, p.upstream_id),
          agg AS (
@@ -332,13 +339,20 @@ export function messageRepo(db: Db) {
            FROM (SELECT message_id, count(*) AS n FROM upd GROUP BY message_id) x
            WHERE m.id = x.message_id
            RETURNING m.id, m.parts, m.parts_done)
-         SELECT 'm' AS k, id::text AS a, parts::text AS b, parts_done::text AS c FROM agg
-         UNION ALL SELECT 'p', connector_id, upstream_id, NULL FROM upd`,
+         SELECT 'm' AS k, id::text AS a, parts::text AS b, parts_done::text AS c, NULL::text AS d, NULL::text AS e FROM agg
+         UNION ALL SELECT 'p', connector_id, upstream_id, NULL, NULL, NULL FROM upd
+         UNION ALL SELECT 'o', id::text, c, u, s, e FROM one`,
         [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.status), receipts.map((r) => r.errorCode), now],
       );
       const matched = new Set(rows.filter((r) => r.k === 'p').map((r) => `${r.a}\u0000${r.b}`));
+      const complete: { id: bigint; statuses: string[]; error: string | null }[] = [];
+      for (const r of rows) {
+        if (r.k !== 'o') continue;
+        matched.add(`${r.b}\u0000${r.c}`);
+        complete.push({ id: BigInt(r.a as string), statuses: [r.d as string], error: (r.e as string | null) ?? null });
+      }
       const done = rows.filter((r) => r.k === 'm' && Number(r.c) >= Number(r.b)).map((r) => BigInt(r.a as string));
-      if (!done.length) return { matched, complete: [] };
+      if (!done.length) return { matched, complete };
       const { rows: parts } = await db.query(
         'SELECT message_id, status, error_code FROM message_parts WHERE message_id = ANY($1::int8[])',
         [done.map(String)],
@@ -351,7 +365,7 @@ export function messageRepo(db: Db) {
         e.error ??= (p.error_code as string) ?? null;
         byMessage.set(k, e);
       }
-      return { matched, complete: done.map((id) => ({ id, ...byMessage.get(id.toString())! })) };
+      return { matched, complete: [...complete, ...done.map((id) => ({ id, ...byMessage.get(id.toString())! }))] };
     },
 
     /** Messages past their validity: those never sent, and those whose receipt never came. */
