@@ -41,6 +41,8 @@ describe('outbox submits and receipts', () => {
       { id: two, statuses: ['undelivered'], error: '034' },
     ]);
     expect([...first.matched].sort()).toEqual(['con_a\u0000u1', 'con_a\u0000u2', 'con_a\u0000u3a']);
+    // settlement (receipts.ts, same transaction) gives the completed ones their final status
+    await db.query("UPDATE messages SET status = 'delivered', settled = true WHERE id = ANY($1::int8[])", [[one.toString(), two.toString()]]);
 
     // the same receipt again changes nothing; the second part completes the long message
     const again = await repo.applyPartReceipts([
@@ -49,6 +51,7 @@ describe('outbox submits and receipts', () => {
     ], now);
     expect(again.complete).toEqual([{ id: long, statuses: ['delivered', 'delivered'], error: null }]);
     expect([...again.matched]).toEqual(['con_a\u0000u3b']);
+    await db.query("UPDATE messages SET status = 'delivered', settled = true WHERE id = $1", [long.toString()]);
 
     // an SMSC that reuses an id: the receipt goes to the message still waiting for one
     await repo.markSent([{ id: reused, connectorId: 'con_a', parts: [{ upstreamId: 'u1', seq: 1 }] }], now);

@@ -323,15 +323,15 @@ export function messageRepo(db: Db) {
      */
     async applyPartReceipts(receipts: { connectorId: string; upstreamId: string; status: string; errorCode: string | null }[], now: Date) {
       if (!receipts.length) return { matched: new Set<string>(), complete: [] };
-      // `one`: single-part messages, answered by their one receipt; `upd`/`agg`: the parts of longer ones.
+      // `one`: single-part messages, answered by their one receipt (settlement then writes their row
+      // once, not the receipt and the settlement each); `upd`/`agg`: the parts of longer ones.
       const { rows } = await db.query(
-        `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)),
-         one AS (
-           UPDATE messages m SET parts_done = 1, updated_at = $5 FROM t
-           WHERE m.connector_id = t.c AND m.upstream_id = t.u AND m.parts_done = 0
-           RETURNING m.id, t.c, t.u, t.s, t.e),
+        `WITH one AS (
+           SELECT m.id, t.c, t.u, t.s, t.e FROM messages m JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
+             ON m.connector_id = t.c AND m.upstream_id = t.u
+           WHERE m.upstream_id IS NOT NULL AND m.status = 'sent' AND NOT m.settled),
          upd AS (
-           UPDATE message_parts p SET status = t.s, error_code = t.e, updated_at = $5 FROM t
+           UPDATE message_parts p SET status = t.s, error_code = t.e, updated_at = $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
            WHERE p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent'
            RETURNING p.message_id, p.connector_id, p.upstream_id),
          agg AS (
