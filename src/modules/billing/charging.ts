@@ -42,7 +42,7 @@ export async function priceChain(db: Db, accountId: string, cells: CountedCell[]
 
 const levelAmounts = (levels: PricedLevel[]): LevelAmount[] => levels.map((l) => ({ accountId: l.payer.accountId, kind: l.payer.kind, amount: l.amount }));
 
-export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => void }) {
+export function createCharging(deps: { db: Db; now: () => Date }) {
   /** The price of one recipient message per cell for this account, and every level's total. */
   async function quote(accountId: string, cells: CountedCell[], db: Db = deps.db) {
     const levels = await priceChain(db, accountId, cells);
@@ -92,7 +92,6 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
     const posted = await post(tx, d.posting, now);
     if (posted.replayed) throw new AppError('CONFLICT', { reason: 'reservation key reused' });
     await repo.insertReservations([d.row(posted.transaction.id, now)], d.lines);
-    if (posted.alerts) deps.onAlerts();
     return { ...d.reservation, lowCredit: posted.alerts > 0 };
   }
 
@@ -124,7 +123,6 @@ export function createCharging(deps: { db: Db; now: () => Date; onAlerts: () => 
     if (ok.length) {
       await ledgerRepo(tx).insertReservations(ok.map((d) => d.row((results.get(d) as Posted).transaction.id, now)), ok.flatMap((d) => d.lines));
     }
-    if (posted.some((p) => !(p instanceof AppError) && p.alerts)) deps.onAlerts();
     return drafts.map((d) => {
       if (d instanceof AppError) return d;
       const p = results.get(d)!;

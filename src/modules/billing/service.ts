@@ -47,11 +47,9 @@ export function createBillingService(deps: BillingDeps) {
     delivering = run.catch(() => 0);
     return run;
   }
-  const scheduleAlerts = () => {
-    setTimeout(() => deliverLowCreditAlerts().catch((err: unknown) => deps.log.warn({ err }, 'low-credit alerts not delivered')), 0).unref?.();
-  };
-
-  const charging = createCharging({ db: deps.db, now, onAlerts: scheduleAlerts });
+  // A reservation's low-credit alert rows are sent by the caller once its transaction has
+  // committed (`lowCredit` on the reservation; messages/accept.ts): before, no other connection sees them.
+  const charging = createCharging({ db: deps.db, now });
 
   // Every account is born with a wallet, in its parent's chosen (or default) group; every agency
   // and the platform with a default group of its own.

@@ -41,6 +41,9 @@ export type SendInput = {
 /** A thrown value as an Error, so a caller's promise is never resolved with it by mistake. */
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
+/** The answer to a send whose Idempotency-Key a batch already holds: that batch. */
+const replayOf = (prior: Batch): SendResult => ({ batchId: prior.id, accepted: prior.total, blacklisted: 0, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true });
+
 export type SendMeta = { idempotencyKey?: string; source: Batch['source'] };
 export type SendResult = { batchId: string; accepted: number; blacklisted: number; rejected: RejectedRecipient[]; parts: number; cost: bigint; status: Batch['status']; replayed: boolean };
 
@@ -250,19 +253,21 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
    * only time.
    */
   async function commitGroup(jobs: Job[]): Promise<Array<SendResult | Error>> {
-    // A send whose Idempotency-Key another send of this group, or an earlier batch, already holds
-    // is committed alone after the group (and answers with the holder's batch): in the group its
-    // duplicate key would undo everyone's transaction.
+    // A send whose Idempotency-Key an earlier batch holds answers with that batch; one whose key
+    // another send of this group holds is committed alone after the group (and then answers with
+    // the holder's batch): in the group its duplicate key would undo everyone's transaction.
     const later = new Set<number>();
     let alerts = false;
     const out = await deps.db.transaction(async (tx) => {
       const results: Array<SendResult | Error | null> = jobs.map(() => null);
       const keyed = jobs.map((j, i) => ({ i, key: j.meta.idempotencyKey ? `${j.caller.id}\u0000${j.meta.idempotencyKey}` : null })).filter((k) => k.key);
       if (keyed.length) {
-        const held = await messageRepo(tx).findIdempotencyKeysHeld(keyed.map(({ i }) => ({ accountId: jobs[i].caller.id, key: jobs[i].meta.idempotencyKey! })));
+        const held = await messageRepo(tx).findBatchesByIdempotencyKeys(keyed.map(({ i }) => ({ accountId: jobs[i].caller.id, key: jobs[i].meta.idempotencyKey! })));
         const seen = new Set<string>();
         for (const { i, key } of keyed) {
-          if (held.has(key!) || seen.has(key!)) later.add(i);
+          const prior = held.get(key!);
+          if (prior) results[i] = replayOf(prior);
+          else if (seen.has(key!)) later.add(i);
           seen.add(key!);
         }
       }
@@ -271,7 +276,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       const reads = readMemo(tx);
       for (let i = 0; i < jobs.length; i++) {
         const j = jobs[i];
-        if (later.has(i)) continue;
+        if (later.has(i) || results[i]) continue;
         try {
           const p = await prepareSendable(j.caller, j.input, reads);
           evaluated.push({ i, p, e: await evaluate(reads, j.caller, j.input, p, j.sendAt ?? j.now) });
@@ -317,21 +322,22 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
 
   async function send(caller: Account, input: SendInput, meta: SendMeta): Promise<SendResult> {
     const repo = messageRepo(deps.db);
-    const replay = (prior: Batch): SendResult => ({ batchId: prior.id, accepted: prior.total, blacklisted: 0, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true });
-    if (meta.idempotencyKey) {
+    const grouped = input.to.length <= GROUP_MAX_RECIPIENTS;
+    // A group looks up its sends' keys in one query; a big send looks up its own.
+    if (meta.idempotencyKey && !grouped) {
       const prior = await repo.findBatchByIdempotencyKey(caller.id, meta.idempotencyKey);
-      if (prior) return replay(prior);
+      if (prior) return replayOf(prior);
     }
     const now = deps.clock.now();
     const sendAt = input.sendAt && input.sendAt.getTime() > now.getTime() ? input.sendAt : null;
     const job: Job = { caller, input, meta, batchId: newId('bat'), now, sendAt };
     try {
-      return input.to.length <= GROUP_MAX_RECIPIENTS ? await group.submit(job) : await commitAlone(job);
+      return grouped ? await group.submit(job) : await commitAlone(job);
     } catch (err) {
       // Two requests raced with one Idempotency-Key: the loser answers with the winner's batch.
       const prior = meta.idempotencyKey && (err as { code?: string }).code === '23505' ? await repo.findBatchByIdempotencyKey(caller.id, meta.idempotencyKey) : null;
       if (!prior) throw err;
-      return replay(prior);
+      return replayOf(prior);
     }
   }
 

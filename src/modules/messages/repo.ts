@@ -130,13 +130,13 @@ export function messageRepo(db: Db) {
       }
     },
 
-    /** Which of these (account, Idempotency-Key) pairs a batch already holds, as `account\0key`. */
-    async findIdempotencyKeysHeld(pairs: { accountId: string; key: string }[]): Promise<Set<string>> {
+    /** The batches that already hold these (account, Idempotency-Key) pairs, by `account\0key`. */
+    async findBatchesByIdempotencyKeys(pairs: { accountId: string; key: string }[]): Promise<Map<string, Batch>> {
       const { rows } = await db.query(
-        'SELECT b.account_id, b.idempotency_key FROM batches b JOIN unnest($1::text[], $2::text[]) AS t(a, k) ON b.account_id = t.a AND b.idempotency_key = t.k',
+        'SELECT b.* FROM batches b JOIN unnest($1::text[], $2::text[]) AS t(a, k) ON b.account_id = t.a AND b.idempotency_key = t.k',
         [pairs.map((p) => p.accountId), pairs.map((p) => p.key)],
       );
-      return new Set(rows.map((r) => `${r.account_id as string}\u0000${r.idempotency_key as string}`));
+      return new Map(rows.map((r) => [`${r.account_id as string}\u0000${r.idempotency_key as string}`, toBatch(r)]));
     },
 
     async findBatchByIdempotencyKey(accountId: string, key: string): Promise<Batch | null> {
