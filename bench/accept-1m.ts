@@ -13,7 +13,7 @@ const started = performance.now();
 const res = await fetch(`${c.base}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` }, body });
 const answer = (await res.json()) as { accepted: number; cost: string; parts: number };
 const elapsed = (performance.now() - started) / 1000;
-const { rows } = await c.chapar.services.db.query('SELECT count(*)::int AS n FROM messages');
+const { rows } = await c.chapar.services.db.query('SELECT count(*)::int AS n FROM outbox_messages');
 
 console.log(`machine: ${machine()}`);
 console.log(`recipients: ${n} (${(body.length / 2 ** 20).toFixed(1)} MB of JSON), HTTP ${res.status}`);

@@ -1,4 +1,7 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Db, QueryResult, Row } from './driver.ts';
 
 // PGlite reports affectedRows 0 for a SELECT; node-postgres's rowCount is the number of rows
@@ -26,8 +29,30 @@ function wrapTx(tx: Transaction): Db {
 
 export type PgliteDb = Db & { readonly raw: PGlite };
 
+/**
+ * A new data folder is initialised (initdb) in a worker thread that then exits: initdb's own
+ * WASM memory (~400 MB) goes with the thread instead of staying in the server's heap until some
+ * later garbage collection, so a first start uses as little memory as every later one.
+ */
+async function initDataDir(dataDir: string): Promise<void> {
+  const code = `const { workerData, parentPort } = require('node:worker_threads');
+    import(workerData.module).then(async ({ PGlite }) => { const pg = await PGlite.create({ dataDir: workerData.dataDir }); await pg.close(); parentPort.postMessage(null); })
+      .catch((err) => parentPort.postMessage(String(err && err.stack || err)));`;
+  const worker = new Worker(code, { eval: true, workerData: { dataDir, module: import.meta.resolve('@electric-sql/pglite') } });
+  try {
+    const failure = await new Promise<string | null>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (failure) throw new Error(`could not initialise the database in ${dataDir}: ${failure}`);
+  } finally {
+    await worker.terminate();
+  }
+}
+
 /** dataDir undefined = in memory (tests). */
 export async function openPglite(dataDir: string | undefined): Promise<PgliteDb> {
+  if (dataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initDataDir(dataDir);
   const pg = await PGlite.create(dataDir ? { dataDir } : {});
   return {
     raw: pg,

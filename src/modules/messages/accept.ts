@@ -15,12 +15,14 @@ import type { UsableLine } from '../lines/repo.ts';
 import { cellKey, type ChargingPort, type CountedCell, type Reserved } from './charging.ts';
 import { parseRecipients, type RejectedRecipient } from './recipients.ts';
 import type { ComplianceService, SendEvaluation } from '../compliance/service.ts';
-import { messageRepo, type Batch, type MessageClass, type NewMessage } from './repo.ts';
+import { messageRepo, type Batch, type MessageClass, type NewMessage, type RecipientGroup } from './repo.ts';
 
 export const DEFAULT_VALIDITY_MS = 24 * 3_600_000;
 export const MAX_RECIPIENTS = 2_000_000;
 /** Sends up to this many recipients are committed in groups; bigger ones alone. */
 export const GROUP_MAX_RECIPIENTS = 1_000;
+/** An immediate, uniform send to at least this many recipients is stored as recipient chunks (message_chunks), not a row each. */
+export const CHUNKED_MIN_RECIPIENTS = 1_000;
 /** At most this many sends in one group transaction. */
 export const GROUP_MAX_SENDS = 256;
 
@@ -170,27 +172,41 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
   }
 
   type Job = { caller: Account; input: SendInput; meta: SendMeta; batchId: string; now: Date; sendAt: Date | null };
-  type Composed = { batch: Omit<Batch, 'createdAt'>; messages: Parameters<ReturnType<typeof messageRepo>['insertMessagesOfBatches']>[0][number]; e: Priced; moderated: boolean };
+  type Composed = { batch: Omit<Batch, 'createdAt'>; messages: Parameters<ReturnType<typeof messageRepo>['insertMessagesOfBatches']>[0][number]; chunks: RecipientGroup[]; e: Priced; moderated: boolean };
 
-  /** The batch row and its message rows of an evaluated, reserved send. */
-  function compose(j: Job, p: Prepared, e: Priced, reservation: Reserved): Composed {
+  /**
+   * The batch row and its message rows of an evaluated, reserved send. With `chunked`, a big send
+   * that goes out now with one text keeps its sendable recipients in groups by price (stored as
+   * chunks) and only its blacklisted ones as rows.
+   */
+  function compose(j: Job, p: Prepared, e: Priced, reservation: Reserved, chunked = false): Composed {
     const { input, caller } = j;
     const moderated = e.evaluation.moderation.length > 0;
     const held = moderated || e.evaluation.hold !== null;
     const status: Batch['status'] = held ? 'held' : j.sendAt ? 'scheduled' : 'queued';
     const readyAt = e.evaluation.hold?.until ?? j.sendAt ?? j.now;
-    const rows: NewMessage[] = new Array(p.recipients.valid.length);
+    const total = p.recipients.valid.length;
+    const asChunks = chunked && status === 'queued' && !e.own && !input.perMinute && total - e.blocked >= CHUNKED_MIN_RECIPIENTS;
+    const groups = new Map<string, RecipientGroup>();
+    const rows: NewMessage[] = [];
     let sendable = 0;
-    for (let i = 0; i < rows.length; i++) {
+    for (let i = 0; i < total; i++) {
       const r = p.recipients.valid[i];
       const c = e.cellIndex[i];
+      if (asChunks && c >= 0) {
+        const key = `${c}\u0000${r.operator}`;
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { operator: r.operator, parts: e.parts, cost: reservation.unitPrices[c], recipients: [] }));
+        g.recipients.push(r.e164);
+        continue;
+      }
       const body = e.own ? e.own[i].text : null;
       const parts = e.own ? e.own[i].parts : e.parts;
       // Gradual sending: the k-th sendable message is ready k ÷ perMinute minutes after the start.
       const at = input.perMinute && c >= 0 ? new Date(readyAt.getTime() + Math.floor(sendable++ / input.perMinute) * 60_000) : undefined;
-      rows[i] = c < 0
+      rows.push(c < 0
         ? { recipient: r.e164, operator: r.operator, status: 'blacklisted', parts, cost: 0n, body, errorCode: e.evaluation.perRecipient[i] }
-        : { recipient: r.e164, operator: r.operator, status, parts, cost: reservation.unitPrices[c], body, readyAt: at };
+        : { recipient: r.e164, operator: r.operator, status, parts, cost: reservation.unitPrices[c], body, readyAt: at });
     }
     const priority = input.class === 'otp' ? 1 : input.class === 'service' ? 3 : 5;
     return {
@@ -198,11 +214,12 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       moderated,
       batch: {
         id: j.batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, messageClass: input.class, body: e.text,
-        alphabet: e.alphabet, parts: e.parts, status, sendAt: j.sendAt, total: rows.length, rejected: p.recipients.rejected.length,
+        alphabet: e.alphabet, parts: e.parts, status, sendAt: j.sendAt, total, rejected: p.recipients.rejected.length,
         cost: reservation.total, reservationId: reservation.reservationId, idempotencyKey: j.meta.idempotencyKey ?? null, source: j.meta.source, priority,
         perMinute: input.perMinute ?? null, personalised: Boolean(e.own),
       },
       messages: { batch: { id: j.batchId, accountId: caller.id, priority, expiresAt: input.validUntil ?? new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows },
+      chunks: [...groups.values()],
     };
   }
 
@@ -233,10 +250,11 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       const e = await evaluate(tx, j.caller, j.input, p, j.sendAt ?? j.now);
       const reservation = await deps.charging.reserve(tx, { accountId: j.caller.id, idempotencyKey: `send:${j.batchId}`, cells: e.cells });
       alerts = Boolean(reservation.lowCredit);
-      const c = compose(j, p, e, reservation);
+      const c = compose(j, p, e, reservation, true);
       const r = messageRepo(tx);
       await r.insertBatch(c.batch);
       await r.insertMessages(c.messages.batch, c.messages.rows);
+      await r.insertChunks(c.messages.batch, c.chunks);
       await moderate(tx, j, c);
       return answer(j, p, c);
     });

@@ -37,6 +37,9 @@ export type Batch = {
 /** `errorCode` on a blacklisted recipient says which list: `blacklisted` (a blacklist) or `opted_out` (it replied 11). */
 export type NewMessage = { recipient: string; operator: string; status: RecipientStatus; parts: number; cost: bigint; body?: string | null; readyAt?: Date; errorCode?: string | null };
 
+/** Recipients of a send that share an operator, a price and a number of parts. */
+export type RecipientGroup = { operator: string; parts: number; cost: bigint; recipients: string[] };
+
 export type ClaimedMessage = {
   id: bigint;
   batchId: string;
@@ -77,7 +80,30 @@ const toBatch = (r: Record<string, unknown>): Batch => ({
 });
 
 const CHUNK = 20_000;
+/** Recipients of one message_chunks row at most (its block of ids in message_chunk_ids). */
+export const CHUNK_RECIPIENTS = 4096;
 const nulls = (n: number) => new Array<null>(n).fill(null);
+
+/** The claimed rows (CTE `claimed`) with what submitting them needs from their batch and line. */
+const claimedWithBatch = `SELECT c.*, COALESCE(c.own_body, b.body) AS body, b.message_class, l.number AS line_number, l.line_type, l.ref16
+  FROM claimed c JOIN batches b ON b.id = c.batch_id JOIN lines l ON l.id = b.line_id
+  ORDER BY c.id`;
+
+const toClaimed = (r: Record<string, unknown>): ClaimedMessage => ({
+  id: toBigInt(r.id),
+  batchId: r.batch_id as string,
+  accountId: r.account_id as string,
+  recipient: r.recipient as string,
+  operator: r.operator as string,
+  parts: Number(r.parts),
+  attempts: Number(r.attempts),
+  expiresAt: toDate(r.expires_at)!,
+  body: r.body as string,
+  messageClass: r.message_class as MessageClass,
+  lineNumber: r.line_number as string,
+  lineType: r.line_type as string,
+  ref16: Boolean(r.ref16),
+});
 
 export function messageRepo(db: Db) {
   return {
@@ -130,6 +156,30 @@ export function messageRepo(db: Db) {
       }
     },
 
+    /**
+     * A big immediate send's recipients as chunks (one operator and price each), not a row each:
+     * the dispatcher makes their rows as it claims them. Every recipient's id is fixed here.
+     */
+    async insertChunks(batch: { id: string; accountId: string; priority: number; expiresAt: Date; readyAt: Date }, groups: RecipientGroup[]): Promise<void> {
+      const chunks = groups.flatMap((g) => {
+        const out: { g: RecipientGroup; recipients: string }[] = [];
+        for (let i = 0; i < g.recipients.length; i += CHUNK_RECIPIENTS) out.push({ g, recipients: g.recipients.slice(i, i + CHUNK_RECIPIENTS).join(',') });
+        return out;
+      });
+      if (!chunks.length) return;
+      const { rows } = await db.query('SELECT nextval(\'message_chunk_ids\') AS id FROM generate_series(1, $1)', [chunks.length]);
+      const ids = rows.map((r) => toBigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (let i = 0; i < chunks.length; i += 64) {
+        const part = chunks.slice(i, i + 64);
+        await db.query(
+          `INSERT INTO message_chunks (first_id, batch_id, account_id, operator, priority, parts, cost, ready_at, expires_at, recipients)
+           SELECT f, $1, $2, o, $3, p, c, $4, $5, string_to_array(r, ',') FROM unnest($6::int8[], $7::text[], $8::int2[], $9::int8[], $10::text[]) AS t(f, o, p, c, r)`,
+          [batch.id, batch.accountId, batch.priority, batch.readyAt, batch.expiresAt, ids.slice(i, i + 64).map(String),
+            part.map((x) => x.g.operator), part.map((x) => x.g.parts), part.map((x) => x.g.cost.toString()), part.map((x) => x.recipients)],
+        );
+      }
+    },
+
     /** The batches that already hold these (account, Idempotency-Key) pairs, by `account\0key`. */
     async findBatchesByIdempotencyKeys(pairs: { accountId: string; key: string }[]): Promise<Map<string, Batch>> {
       const { rows } = await db.query(
@@ -166,7 +216,7 @@ export function messageRepo(db: Db) {
     },
 
     async countByStatus(batchId: string): Promise<Record<string, number>> {
-      const { rows } = await db.query('SELECT status, count(*)::int8 AS n FROM messages WHERE batch_id = $1 GROUP BY status', [batchId]);
+      const { rows } = await db.query('SELECT status, count(*)::int8 AS n FROM outbox_messages WHERE batch_id = $1 GROUP BY status', [batchId]);
       return Object.fromEntries(rows.map((r) => [r.status as string, Number(r.n)]));
     },
 
@@ -186,7 +236,7 @@ export function messageRepo(db: Db) {
         where += ` AND id > $${params.length}`;
       }
       const { rows } = await db.query(
-        `SELECT id, recipient, operator, status, parts, cost, error_code, updated_at FROM messages WHERE ${where} ORDER BY id LIMIT ${f.limit}`,
+        `SELECT id, recipient, operator, status, parts, cost, error_code, updated_at FROM outbox_messages WHERE ${where} ORDER BY id LIMIT ${f.limit}`,
         params,
       );
       return rows.map((r) => ({
@@ -239,26 +289,36 @@ export function messageRepo(db: Db) {
            WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2
                                 ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED))
            RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at, body AS own_body)
-         SELECT c.*, COALESCE(c.own_body, b.body) AS body, b.message_class, l.number AS line_number, l.line_type, l.ref16
-         FROM claimed c JOIN batches b ON b.id = c.batch_id JOIN lines l ON l.id = b.line_id
-         ORDER BY c.id`,
+         ${claimedWithBatch}`,
         [n, now],
       );
-      return rows.map((r) => ({
-        id: toBigInt(r.id),
-        batchId: r.batch_id as string,
-        accountId: r.account_id as string,
-        recipient: r.recipient as string,
-        operator: r.operator as string,
-        parts: Number(r.parts),
-        attempts: Number(r.attempts),
-        expiresAt: toDate(r.expires_at)!,
-        body: r.body as string,
-        messageClass: r.message_class as MessageClass,
-        lineNumber: r.line_number as string,
-        lineType: r.line_type as string,
-        ref16: Boolean(r.ref16),
-      }));
+      const claimed = rows.map(toClaimed);
+      // then recipients still in chunks, whose rows are made here already claimed
+      for (let i = 0; i < 4 && claimed.length < n; i++) {
+        const more = await this.claimFromChunk(n - claimed.length, now);
+        if (!more.length) break;
+        claimed.push(...more);
+      }
+      return claimed;
+    },
+
+    /** Up to n recipients of the next chunk become outbox rows, claimed ('sending'), in one statement. */
+    async claimFromChunk(n: number, now: Date): Promise<ClaimedMessage[]> {
+      const { rows } = await db.query(
+        `WITH ch AS (
+           SELECT first_id, taken, least(cardinality(recipients) - taken, $1) AS k, cardinality(recipients) - taken AS remaining
+           FROM message_chunks WHERE ready_at <= $2 ORDER BY priority, ready_at, first_id LIMIT 1 FOR UPDATE SKIP LOCKED),
+         upd AS (UPDATE message_chunks m SET taken = m.taken + ch.k FROM ch WHERE m.first_id = ch.first_id AND ch.k < ch.remaining),
+         del AS (DELETE FROM message_chunks m USING ch WHERE m.first_id = ch.first_id AND ch.k = ch.remaining),
+         claimed AS (
+           INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, claimed_at, expires_at, created_at, updated_at)
+           SELECT m.first_id + ch.taken + u.i - 1, m.batch_id, m.account_id, u.r, m.operator, 'sending', m.priority, m.parts, m.cost, 1, m.ready_at, $2, m.expires_at, m.created_at, $2
+           FROM ch JOIN message_chunks m ON m.first_id = ch.first_id CROSS JOIN LATERAL unnest(m.recipients[ch.taken + 1:ch.taken + ch.k]) WITH ORDINALITY AS u(r, i)
+           RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at, body AS own_body)
+         ${claimedWithBatch}`,
+        [n, now],
+      );
+      return rows.map(toClaimed);
     },
 
     /** After a crash: claims older than the lease go back to the outbox. */
@@ -381,7 +441,8 @@ export function messageRepo(db: Db) {
       if (!batchIds.length) return;
       await db.query(
         `UPDATE batches b SET status = 'done', finished_at = $2 WHERE b.id = ANY($1) AND b.status IN ('queued', 'sending')
-         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = b.id AND NOT m.settled)`,
+         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = b.id AND NOT m.settled)
+         AND NOT EXISTS (SELECT 1 FROM message_chunks c WHERE c.batch_id = b.id)`,
         [batchIds, now],
       );
     },

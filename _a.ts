@@ -1,0 +1,13 @@
+import { freshChapar, numbers, peakRssMb, rssMb } from './bench/common.ts';
+const m = () => { const u = process.memoryUsage(); return `rss ${rssMb()} peak ${peakRssMb()} heap ${Math.round(u.heapUsed/2**20)} ext ${Math.round(u.external/2**20)} ab ${Math.round(u.arrayBuffers/2**20)}`; };
+console.log('start', m());
+const c = await freshChapar({ engine: false });
+console.log('chapar', m());
+const to = numbers(1_000_000);
+const body = JSON.stringify({ to, text: 'جشنواره پاییزه: ۲۰٪ تخفیف همه کالاها', class: 'service' });
+console.log('body', m());
+const iv = setInterval(() => console.log('during', m()), 250);
+const res = await fetch(`${c.base}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` }, body });
+clearInterval(iv);
+console.log(res.status, 'after', m());
+await c.chapar.stop(); process.exit(0);
