@@ -437,13 +437,24 @@ export function messageRepo(db: Db) {
       return rows.map((r) => ({ id: toBigInt(r.id), sent: r.status === 'sent' }));
     },
 
+    /**
+     * Batches whose every message is settled become done. Two transactions settling the last
+     * messages of one batch at once would each see the other's as unsettled and neither would
+     * mark it: the batch rows are locked first, and the check runs as a second statement, so its
+     * snapshot sees what the transaction that held the lock committed.
+     */
     async markBatchesDone(batchIds: string[], now: Date): Promise<void> {
       if (!batchIds.length) return;
+      const { rows } = await db.query(
+        "SELECT id FROM batches WHERE id = ANY($1) AND status IN ('queued', 'sending') ORDER BY id FOR UPDATE",
+        [batchIds],
+      );
+      if (!rows.length) return;
       await db.query(
         `UPDATE batches b SET status = 'done', finished_at = $2 WHERE b.id = ANY($1) AND b.status IN ('queued', 'sending')
          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = b.id AND NOT m.settled)
          AND NOT EXISTS (SELECT 1 FROM message_chunks c WHERE c.batch_id = b.id)`,
-        [batchIds, now],
+        [rows.map((r) => r.id as string), now],
       );
     },
 
