@@ -1,6 +1,6 @@
 // Shared by the benchmarks: the machine they ran on, a Chapar on a fresh embedded database, and
 // a simulator SMSC in its own process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,11 +29,19 @@ async function databaseUrl(): Promise<string | undefined> {
   return u.toString();
 }
 
-export async function freshChapar(opts: StartOptions = {}) {
+/**
+ * `initialised`: the data folder is made (initdb) by another process first, so this one measures
+ * a server as it runs on every start after its first (initdb's own memory is not in its RSS).
+ */
+export async function freshChapar(opts: StartOptions & { initialised?: boolean } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chapar-bench-'));
+  const { initialised, ...start } = opts;
+  if (initialised && !process.env.BENCH_DATABASE_URL) {
+    execFileSync(process.execPath, ['-e', `import('@electric-sql/pglite').then(async ({ PGlite }) => (await PGlite.create({ dataDir: ${JSON.stringify(dir)} })).close())`], { stdio: 'inherit' });
+  }
   const url = await databaseUrl();
   const config = parseConfig({ ...(url ? { DATABASE_URL: url } : {}), CHAPAR_DATA_DIR: dir, CHAPAR_ADMIN_PASSWORD: 'bench-admin-pass', CHAPAR_PLATFORM_HOSTS: '127.0.0.1,localhost', NODE_ENV: 'production', CHAPAR_LOG_LEVEL: 'warn' });
-  const chapar = await startChapar(config, { logger: pino({ level: 'warn' }), jobs: false, ...opts });
+  const chapar = await startChapar(config, { logger: pino({ level: 'warn' }), jobs: false, ...start });
   await chapar.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(chapar.app.server.address() as { port: number }).port}`;
   const call = async (token: string | null, method: string, url: string, body?: unknown) => {

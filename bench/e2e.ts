@@ -25,9 +25,10 @@ for (let i = 0; i < total; i += chunk) {
 const accepted = performance.now();
 
 const db = c.chapar.services.db;
+// a batch is done once every one of its messages is settled (none left in a chunk either)
 for (;;) {
-  const { rows } = await db.query<{ open: bigint }>('SELECT count(*)::int8 AS open FROM messages WHERE NOT settled');
-  if (Number(rows[0].open) === 0) break;
+  const { rows } = await db.query<{ open: number }>("SELECT count(*)::int AS open FROM batches WHERE id = ANY($1) AND status <> 'done'", [batches]);
+  if (rows[0].open === 0) break;
   await new Promise((r) => setTimeout(r, 100));
 }
 const done = performance.now();

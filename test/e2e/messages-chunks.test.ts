@@ -39,7 +39,7 @@ describe('a big send stored as recipient chunks', () => {
     expect(rows.rows[0].n).toBe(1);
     expect(chunks.rows.map((c) => c.operator).sort()).toEqual(['irancell', 'mci', 'rightel']);
     expect(chunks.rows.reduce((s, c) => s + Number(c.n), 0)).toBe(N - 1);
-    expect(chunks.rows.every((c) => BigInt(c.cost) === price)).toBe(true);
+    expect(chunks.rows.every((c) => BigInt(c.cost as string) === price)).toBe(true);
 
     const batch = await t.api({ url: `/api/v1/messages/${batchId}`, token: user.token });
     expect(batch.body.counts).toEqual({ queued: N - 1, blacklisted: 1 });

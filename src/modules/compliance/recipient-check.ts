@@ -130,18 +130,19 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     if (!copy || Number(loaded.version) > Number(copy.version)) copy = loaded;
   }
 
-  /** The blocked recipients of `keys` (E.164 digits, aligned with the send's recipients). */
-  async function blockedRecipients(tx: Db, keys: readonly string[], lists: CheckLists): Promise<RecipientHit[]> {
+  /** The blocked recipients of `e164s` (+98… or its digits, aligned with the send's recipients). */
+  async function blockedRecipients(tx: Db, e164s: readonly string[], lists: CheckLists): Promise<RecipientHit[]> {
     const repo = complianceRepo(tx);
     const state = await repo.listState({ blacklistOwners: lists.blacklistOwners, optOutAccount: lists.optOuts?.account ?? null, lineId: lists.optOuts?.lineId ?? null });
-    const big = keys.length >= memoryFrom;
+    const big = e164s.length >= memoryFrom;
     // Reloading costs about a tenth of probing per number: worth it when the send is at least a
     // tenth of the list's last known size.
-    const reload = big && keys.length * PROBE_COST >= (copy?.numbers.length ?? 0);
+    const reload = big && e164s.length * PROBE_COST >= (copy?.numbers.length ?? 0);
     const inMemory = lists.operatorList && (copy?.version === state.operatorVersion || reload);
     const hits: RecipientHit[] = [];
-    const numbers = new Float64Array(keys.length);
-    for (let i = 0; i < keys.length; i++) numbers[i] = Number(keys[i]) || 0;
+    // '+989121234567' reads as the number 989121234567: no string per recipient
+    const numbers = new Float64Array(e164s.length);
+    for (let i = 0; i < e164s.length; i++) numbers[i] = Number(e164s[i]) || 0;
 
     const mark = (has: (n: number) => boolean, kind: RecipientHit['kind']) => {
       for (let i = 0; i < numbers.length; i++) if (has(numbers[i])) hits.push({ index: i, kind });
@@ -159,7 +160,7 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     // (and for small sends) the table is probed once per recipient, in one query.
     let blacklistOwners: readonly string[] | null = state.blacklist ? lists.blacklistOwners : null;
     if (blacklistOwners && big) {
-      const listed = await repo.blacklistNumbers(blacklistOwners, keys.length);
+      const listed = await repo.blacklistNumbers(blacklistOwners, e164s.length);
       if (listed) {
         markSet(listed, 'blacklisted');
         blacklistOwners = null;
@@ -167,7 +168,7 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     }
     let optOuts = state.optOuts ? lists.optOuts : null;
     if (optOuts && big) {
-      const listed = await repo.optOutNumbers(optOuts.account, optOuts.lineId, keys.length);
+      const listed = await repo.optOutNumbers(optOuts.account, optOuts.lineId, e164s.length);
       if (listed) {
         markSet(listed, 'opted_out');
         optOuts = null;
@@ -176,7 +177,7 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     markSet(lists.extra, 'blacklisted');
     const operatorList = lists.operatorList && !inMemory;
     if (operatorList || blacklistOwners || optOuts) {
-      const csv = keys.map((k) => k || '0').join(',');
+      const csv = Array.from(numbers, String).join(',');
       for (const h of await repo.blockedRecipients(csv, { operatorList, blacklistOwners, optOuts })) hits.push(h);
     }
     return hits;

@@ -131,7 +131,7 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
     const perRecipient = none();
     let blocked = 0;
     if (s.recipients.length) {
-      const hits = await recipientCheck.blockedRecipients(tx, s.recipients.map((r) => numberKey(r.e164)), {
+      const hits = await recipientCheck.blockedRecipients(tx, s.recipients.map((r) => r.e164), {
         operatorList: advertising,
         // the sender's own list and the lists of the agencies above it
         blacklistOwners: ids,

@@ -1,4 +1,5 @@
 // Recipients as people paste them: any Iranian form, Persian digits, duplicates, garbage.
+import { NumberSet } from '../../lib/number-set.ts';
 import { normaliseIranMobile, operatorOf, type Operator } from '../../lib/phone.ts';
 
 export type RejectedRecipient = { to: string; code: 'INVALID_NUMBER' | 'OPERATOR_NOT_SUPPORTED' };
@@ -11,7 +12,8 @@ export type ParsedRecipients = {
 };
 
 export function parseRecipients(input: readonly string[], reachable?: readonly string[]): ParsedRecipients {
-  const seen = new Set<string>();
+  // '+989121234567' as the number 989121234567: a million recipients deduplicated in 16 MB
+  const seen = new NumberSet(input.length);
   const valid: ParsedRecipients['valid'] = [];
   const rejected: RejectedRecipient[] = [];
   let duplicates = 0;
@@ -23,11 +25,10 @@ export function parseRecipients(input: readonly string[], reachable?: readonly s
       rejected.push({ to: raw, code: 'INVALID_NUMBER' });
       continue;
     }
-    if (seen.has(e164)) {
+    if (!seen.add(Number(e164))) {
       duplicates++;
       continue;
     }
-    seen.add(e164);
     const operator = operatorOf(e164);
     if (reach && !reach.has(operator)) {
       rejected.push({ to: raw, code: 'OPERATOR_NOT_SUPPORTED' });
