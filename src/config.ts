@@ -12,6 +12,7 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   CHAPAR_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
+  CHAPAR_PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(65536).default(32),
   CHAPAR_PLATFORM_HOSTS: hostList.default(['localhost', '127.0.0.1']),
   CHAPAR_ADMIN_USERNAME: z.string().regex(/^[a-z][a-z0-9_.-]{2,31}$/, 'lowercase letters, digits, _ . - (3–32, starting with a letter)').default('admin'),
   CHAPAR_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
@@ -35,6 +36,8 @@ export type Config = {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PGlite only: its shared_buffers in MB. */
+  pgliteSharedBuffersMb: number;
   platformHosts: string[];
   admin: { username: string; password: string | undefined; mobile: string };
   logLevel: z.infer<typeof schema>['CHAPAR_LOG_LEVEL'];
@@ -72,6 +75,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: path.resolve(e.CHAPAR_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    pgliteSharedBuffersMb: e.CHAPAR_PGLITE_SHARED_BUFFERS_MB,
     platformHosts: e.CHAPAR_PLATFORM_HOSTS,
     admin: { username: e.CHAPAR_ADMIN_USERNAME, password: e.CHAPAR_ADMIN_PASSWORD, mobile: e.CHAPAR_ADMIN_MOBILE },
     logLevel: e.CHAPAR_LOG_LEVEL,

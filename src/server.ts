@@ -34,7 +34,7 @@ export async function openDatabase(config: Config): Promise<{ db: Db; release: (
   if (config.databaseUrl) return { db: await openPg(config.databaseUrl), release: () => {} };
   const release = lockDataDir(config.dataDir);
   try {
-    return { db: await openPglite(path.join(config.dataDir, 'pgdata')), release };
+    return { db: await openPglite(path.join(config.dataDir, 'pgdata'), { sharedBuffersMb: config.pgliteSharedBuffersMb }), release };
   } catch (err) {
     release();
     throw err;
