@@ -45,8 +45,8 @@ async function generateLoad({ base, key, seconds, connections }: Load): Promise<
 }
 
 if (process.env.CHAPAR_BENCH_LOAD) {
-  process.send!(await generateLoad(JSON.parse(process.env.CHAPAR_BENCH_LOAD) as Load));
-  process.exit(0);
+  // exit only once the result has gone: a large one is still being written when send() returns
+  process.send!(await generateLoad(JSON.parse(process.env.CHAPAR_BENCH_LOAD) as Load), () => process.exit(0));
 }
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -56,7 +56,7 @@ const key = (await c.call(c.token, 'POST', '/api/v1/api-keys', { name: 'bench' }
 const child = fork(new URL(import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, CHAPAR_BENCH_LOAD: JSON.stringify({ base: c.base, key, seconds, connections }) } });
 const { latencies, errors, elapsed } = await new Promise<Result>((resolve, reject) => {
   child.once('message', (m) => resolve(m as Result));
-  child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
+  child.once('exit', (code) => reject(new Error(`load generator exited with ${code} before it answered`)));
 });
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);

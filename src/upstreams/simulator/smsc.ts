@@ -3,7 +3,7 @@
 // latency with a chosen success ratio, and injects inbound (MO) messages.
 import type { AddressInfo } from 'node:net';
 import { analyseText, encodeGsm7, encodeUcs2, splitText } from '../../lib/sms-parts.ts';
-import { addressOf, concatUdh, ESM_RECEIPT, ESM_UDHI, readConcat, smpp, status } from '../smpp/lib.ts';
+import { addressOf, concatUdh, corkForTick, ESM_RECEIPT, ESM_UDHI, readConcat, smpp, status } from '../smpp/lib.ts';
 import type { Pdu, Session, SmppServer } from '../smpp/lib.ts';
 import type { Concat } from '../upstream.ts';
 import { createTimerWheel } from './wheel.ts';
@@ -182,6 +182,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
       peer.held.push(pdu);
       if (peer.held.length > counters.maxOutstanding) counters.maxOutstanding = peer.held.length;
     } else {
+      corkForTick(peer.session);
       peer.session.send(pdu.response({ message_id: id }));
     }
     if ((pdu.registered_delivery ?? 0) & 0x03) {
@@ -258,6 +259,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
     counters.receiptsSent++;
     const sent = { ...r, peer };
     peer.unacked.add(sent);
+    corkForTick(peer.session);
     peer.session.deliver_sm(options, (resp: Pdu) => {
       peer.unacked.delete(sent);
       // A temporary error from the ESME (it could not store the receipt): try again shortly.

@@ -4,7 +4,7 @@
 import { createListeners } from '../upstream.ts';
 import type { DeliveryReceipt, InboundPart, OutboundPart, SubmitFailure, SubmitResult, Upstream, UpstreamKind, UpstreamStats } from '../upstream.ts';
 import { Fifo, TokenBucket } from './flow.ts';
-import { smpp, status } from './lib.ts';
+import { corkForTick, smpp, status } from './lib.ts';
 import type { Pdu, Session } from './lib.ts';
 import { buildSubmitOptions, mapSubmitStatus, readDeliver } from './pdu.ts';
 import type { DeliverOptions, SubmitOptions } from './pdu.ts';
@@ -197,9 +197,13 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
     // acknowledged, so a crash before the commit loses nothing. A failure to store answers
     // ESME_RX_T_APPN (temporary), and the SMSC tries again later.
     stored.then(
-      () => s.send(pdu.response()),
+      () => {
+        corkForTick(s);
+        s.send(pdu.response());
+      },
       (err: unknown) => {
         lastError = `deliver_sm not stored: ${(err as Error).message}`;
+        corkForTick(s);
         s.send(pdu.response({ command_status: 0x64 }));
       },
     );
@@ -238,6 +242,7 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
   /** false when the socket is no longer writable: the job waits in `retry`, 'close' will follow. */
   function send(s: Session, job: Job): boolean {
     const pdu = new smpp.PDU('submit_sm', job.opts);
+    corkForTick(s);
     if (!s.send(pdu, (resp) => onSubmitResp(s, job, resp))) {
       retry.push(job);
       return false;
