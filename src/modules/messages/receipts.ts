@@ -36,10 +36,16 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     let late: Pending[] = [];
     try {
       await deps.db.transaction(async (tx) => {
-        const { matched, complete } = await messageRepo(tx).applyPartReceipts(batch, now);
-        late = batch.filter((p) => !matched.has(`${p.connectorId}\u0000${p.upstreamId}`) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
+        const repo = messageRepo(tx);
+        const key = (connectorId: string, upstreamId: string) => `${connectorId}\u0000${upstreamId}`;
+        // single-part messages are answered by their one receipt in one statement; the rest are parts
+        const singles = await repo.finaliseByReceipt(batch.map((p) => ({ ...p, final: statusFromParts([p.status]) })), now);
+        const answered = new Set(singles.map((m) => key(m.connectorId, m.upstreamId)));
+        const rest = batch.filter((p) => !answered.has(key(p.connectorId, p.upstreamId)));
+        const { matched, complete } = await repo.applyPartReceipts(rest, now);
+        late = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
         const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
-        await deps.settlement.finalise(tx, updates, now);
+        await deps.settlement.finalise(tx, updates, now, singles);
       });
     } catch (err) {
       // Not stored: the connectors answer the SMSC with a temporary error and it sends them again.

@@ -19,7 +19,7 @@ describe('outbox submits and receipts', () => {
 
   const ids = async () => (await db.query<{ id: bigint }>('SELECT id FROM messages ORDER BY id')).rows.map((r) => BigInt(r.id));
 
-  it('completes a single-part message with its one receipt and a two-part one with its second, and keeps what matched nothing', async () => {
+  it('finalises a single-part message with its one receipt, completes a two-part one with its second, and matches nothing else', async () => {
     const [one, two, long, reused] = await ids();
     const repo = messageRepo(db);
     await repo.markSent([
@@ -30,21 +30,25 @@ describe('outbox submits and receipts', () => {
     const partsRows = await db.query<{ message_id: bigint }>('SELECT message_id FROM message_parts ORDER BY seq');
     expect(partsRows.rows.map((r) => BigInt(r.message_id))).toEqual([long, long]);
 
-    const first = await repo.applyPartReceipts([
-      { connectorId: 'con_a', upstreamId: 'u1', status: 'delivered', errorCode: null },
-      { connectorId: 'con_a', upstreamId: 'u2', status: 'undelivered', errorCode: '034' },
-      { connectorId: 'con_a', upstreamId: 'u3a', status: 'delivered', errorCode: null },
-      { connectorId: 'con_b', upstreamId: 'u1', status: 'delivered', errorCode: null },
-    ], now);
-    expect(first.complete.sort((a, b) => Number(a.id - b.id))).toEqual([
-      { id: one, statuses: ['delivered'], error: null },
-      { id: two, statuses: ['undelivered'], error: '034' },
-    ]);
-    expect([...first.matched].sort()).toEqual(['con_a\u0000u1', 'con_a\u0000u2', 'con_a\u0000u3a']);
-    // settlement (receipts.ts, same transaction) gives the completed ones their final status
-    await db.query("UPDATE messages SET status = 'delivered', settled = true WHERE id = ANY($1::int8[])", [[one.toString(), two.toString()]]);
+    const receipts = [
+      { connectorId: 'con_a', upstreamId: 'u1', final: 'delivered' as const, errorCode: null },
+      { connectorId: 'con_a', upstreamId: 'u2', final: 'undelivered' as const, errorCode: '034' },
+      { connectorId: 'con_a', upstreamId: 'u3a', final: 'delivered' as const, errorCode: null },
+      { connectorId: 'con_b', upstreamId: 'u1', final: 'delivered' as const, errorCode: null },
+    ];
+    // single-part messages become final with their one receipt, in the same statement
+    const singles = await repo.finaliseByReceipt(receipts, now);
+    expect(singles.map((m) => [m.id, m.status, m.errorCode, m.upstreamId]).sort()).toEqual([[one, 'delivered', null, 'u1'], [two, 'undelivered', '034', 'u2']].sort());
+    const status = await db.query<{ id: bigint; status: string; settled: boolean }>('SELECT id, status, settled FROM messages WHERE id = ANY($1::int8[]) ORDER BY id', [[one, two, long].map(String)]);
+    expect(status.rows.map((r) => [BigInt(r.id), r.status, r.settled])).toEqual([[one, 'delivered', true], [two, 'undelivered', true], [long, 'sent', false]]);
+
+    // the rest are parts: the long message's first part matches, con_b's u1 matches nothing
+    const first = await repo.applyPartReceipts(receipts.slice(2).map((r) => ({ ...r, status: r.final })), now);
+    expect(first.complete).toEqual([]);
+    expect([...first.matched]).toEqual(['con_a\u0000u3a']);
 
     // the same receipt again changes nothing; the second part completes the long message
+    expect(await repo.finaliseByReceipt([{ connectorId: 'con_a', upstreamId: 'u1', final: 'delivered', errorCode: null }], now)).toEqual([]);
     const again = await repo.applyPartReceipts([
       { connectorId: 'con_a', upstreamId: 'u1', status: 'delivered', errorCode: null },
       { connectorId: 'con_a', upstreamId: 'u3b', status: 'delivered', errorCode: null },
@@ -55,7 +59,7 @@ describe('outbox submits and receipts', () => {
 
     // an SMSC that reuses an id: the receipt goes to the message still waiting for one
     await repo.markSent([{ id: reused, connectorId: 'con_a', parts: [{ upstreamId: 'u1', seq: 1 }] }], now);
-    const reuse = await repo.applyPartReceipts([{ connectorId: 'con_a', upstreamId: 'u1', status: 'delivered', errorCode: null }], now);
-    expect(reuse.complete).toEqual([{ id: reused, statuses: ['delivered'], error: null }]);
+    const reuse = await repo.finaliseByReceipt([{ connectorId: 'con_a', upstreamId: 'u1', final: 'delivered', errorCode: null }], now);
+    expect(reuse.map((m) => m.id)).toEqual([reused]);
   });
 });

@@ -105,6 +105,16 @@ const toClaimed = (r: Record<string, unknown>): ClaimedMessage => ({
   ref16: Boolean(r.ref16),
 });
 
+const finalisedColumns = 'm.id, m.batch_id, m.account_id, m.recipient, m.operator, m.parts, m.cost, m.status, m.error_code';
+
+const toFinalised = (r: Record<string, unknown>) => ({
+  id: toBigInt(r.id), batchId: r.batch_id as string, accountId: r.account_id as string, recipient: r.recipient as string,
+  operator: r.operator as string, parts: Number(r.parts), cost: toBigInt(r.cost), status: r.status as FinalStatus, errorCode: (r.error_code as string) ?? null,
+});
+
+/** A message that has just become final, with what billing and the listeners need. */
+export type Finalised = ReturnType<typeof toFinalised>;
+
 export function messageRepo(db: Db) {
   return {
     async insertBatch(b: Omit<Batch, 'createdAt'>): Promise<void> {
@@ -382,19 +392,33 @@ export function messageRepo(db: Db) {
      * Moves messages to a final status, once: only rows not yet final change. Returns what changed,
      * with what billing needs to settle or refund them.
      */
-    async finalise(rows: { id: bigint; status: FinalStatus; errorCode: string | null }[], now: Date) {
+    async finalise(rows: { id: bigint; status: FinalStatus; errorCode: string | null }[], now: Date): Promise<Finalised[]> {
       if (!rows.length) return [];
       const { rows: changed } = await db.query(
         `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $4
          FROM unnest($1::int8[], $2::text[], $3::text[]) AS t(id, s, e)
          WHERE m.id = t.id AND NOT m.settled
-         RETURNING m.id, m.batch_id, m.account_id, m.recipient, m.operator, m.parts, m.cost, m.status, m.error_code`,
+         RETURNING ${finalisedColumns}`,
         [rows.map((r) => r.id.toString()), rows.map((r) => r.status), rows.map((r) => r.errorCode), now],
       );
-      return changed.map((r) => ({
-        id: toBigInt(r.id), batchId: r.batch_id as string, accountId: r.account_id as string, recipient: r.recipient as string,
-        operator: r.operator as string, parts: Number(r.parts), cost: toBigInt(r.cost), status: r.status as FinalStatus, errorCode: (r.error_code as string) ?? null,
-      }));
+      return changed.map(toFinalised);
+    },
+
+    /**
+     * Single-part messages answered by their one receipt, found by their upstream id and made
+     * final in the same statement (settlement then settles their money, their row is not
+     * written again). Returns them with the receipt (connector, upstream id) each answered.
+     */
+    async finaliseByReceipt(receipts: { connectorId: string; upstreamId: string; final: FinalStatus; errorCode: string | null }[], now: Date) {
+      if (!receipts.length) return [];
+      const { rows } = await db.query(
+        `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $5
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
+         WHERE m.connector_id = t.c AND m.upstream_id = t.u AND m.upstream_id IS NOT NULL AND m.status = 'sent' AND NOT m.settled
+         RETURNING ${finalisedColumns}, t.c, t.u`,
+        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.final), receipts.map((r) => r.errorCode), now],
+      );
+      return rows.map((r) => ({ ...toFinalised(r), connectorId: r.c as string, upstreamId: r.u as string }));
     },
 
     /**
@@ -404,14 +428,8 @@ export function messageRepo(db: Db) {
      */
     async applyPartReceipts(receipts: { connectorId: string; upstreamId: string; status: string; errorCode: string | null }[], now: Date) {
       if (!receipts.length) return { matched: new Set<string>(), complete: [] };
-      // `one`: single-part messages, answered by their one receipt (settlement then writes their row
-      // once, not the receipt and the settlement each); `upd`/`agg`: the parts of longer ones.
       const { rows } = await db.query(
-        `WITH one AS (
-           SELECT m.id, t.c, t.u, t.s, t.e FROM messages m JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
-             ON m.connector_id = t.c AND m.upstream_id = t.u
-           WHERE m.upstream_id IS NOT NULL AND m.status = 'sent' AND NOT m.settled),
-         upd AS (
+        `WITH upd AS (
            UPDATE message_parts p SET status = t.s, error_code = t.e, updated_at = $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
            WHERE p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent'
            RETURNING p.message_id, p.connector_id, p.upstream_id),
@@ -421,19 +439,12 @@ export function messageRepo(db: Db) {
            WHERE m.id = x.message_id
            RETURNING m.id, m.parts, m.parts_done)
          SELECT 'm' AS k, id::text AS a, parts::text AS b, parts_done::text AS c, NULL::text AS d, NULL::text AS e FROM agg
-         UNION ALL SELECT 'p', connector_id, upstream_id, NULL, NULL, NULL FROM upd
-         UNION ALL SELECT 'o', id::text, c, u, s, e FROM one`,
+         UNION ALL SELECT 'p', connector_id, upstream_id, NULL, NULL, NULL FROM upd`,
         [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.status), receipts.map((r) => r.errorCode), now],
       );
       const matched = new Set(rows.filter((r) => r.k === 'p').map((r) => `${r.a}\u0000${r.b}`));
-      const complete: { id: bigint; statuses: string[]; error: string | null }[] = [];
-      for (const r of rows) {
-        if (r.k !== 'o') continue;
-        matched.add(`${r.b}\u0000${r.c}`);
-        complete.push({ id: BigInt(r.a as string), statuses: [r.d as string], error: (r.e as string | null) ?? null });
-      }
       const done = rows.filter((r) => r.k === 'm' && Number(r.c) >= Number(r.b)).map((r) => BigInt(r.a as string));
-      if (!done.length) return { matched, complete };
+      if (!done.length) return { matched, complete: [] };
       const { rows: parts } = await db.query(
         'SELECT message_id, status, error_code FROM message_parts WHERE message_id = ANY($1::int8[])',
         [done.map(String)],
@@ -446,7 +457,7 @@ export function messageRepo(db: Db) {
         e.error ??= (p.error_code as string) ?? null;
         byMessage.set(k, e);
       }
-      return { matched, complete: [...complete, ...done.map((id) => ({ id, ...byMessage.get(id.toString())! }))] };
+      return { matched, complete: done.map((id) => ({ id, ...byMessage.get(id.toString())! })) };
     },
 
     /** Messages past their validity: those never sent, and those whose receipt never came. */

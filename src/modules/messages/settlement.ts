@@ -2,19 +2,22 @@
 // is either spent (settled) or given back (released), at every level, per the line's refund policy.
 import type { Db } from '../../db/driver.ts';
 import { cellKey, type ChargingPort, type CountedCell } from './charging.ts';
-import { messageRepo, type FinalStatus, type MessageClass } from './repo.ts';
+import { messageRepo, type Finalised, type FinalStatus, type MessageClass } from './repo.ts';
 
 export type FinalUpdate = { id: bigint; status: FinalStatus; errorCode: string | null; neverSent?: boolean };
 
-export type FinalisedMessage = Awaited<ReturnType<ReturnType<typeof messageRepo>['finalise']>>[number];
+export type FinalisedMessage = Finalised;
 /** Runs inside the finalising transaction: what it enqueues commits with the status change. */
 export type FinalListener = (tx: Db, finals: FinalisedMessage[]) => Promise<void>;
 
 export function createSettlement(deps: { charging: ChargingPort }) {
   const listeners: FinalListener[] = [];
-  /** Finalises the rows not yet final (inside tx) and settles or releases their money. */
-  async function finalise(tx: Db, updates: FinalUpdate[], now: Date) {
-    const changed = await messageRepo(tx).finalise(updates, now);
+  /**
+   * Finalises the rows not yet final (inside tx) and settles or releases their money, with that
+   * of `already`: rows this transaction has just made final itself (single-part receipts).
+   */
+  async function finalise(tx: Db, updates: FinalUpdate[], now: Date, already: Finalised[] = []) {
+    const changed = [...already, ...(await messageRepo(tx).finalise(updates, now))];
     if (!changed.length) return changed;
     const forced = new Set(updates.filter((u) => u.neverSent).map((u) => u.id.toString()));
     const batchIds = [...new Set(changed.map((c) => c.batchId))];
