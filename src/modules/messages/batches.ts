@@ -11,9 +11,10 @@ export function createBatchService(deps: { db: Db; clock: Clock; settlement: Set
   const repo = messageRepo(deps.db);
 
   async function getBatch(scope: Scope, id: string): Promise<Batch & { counts: Record<string, number>; held: { reason: 'moderation' | 'sending_hours'; until: Date | null } | null }> {
-    const batch = await repo.findBatch(scope, id);
+    // status and counts from one snapshot: a batch never shows every message delivered yet not done
+    const batch = await repo.findBatchWithCounts(scope, id);
     if (!batch) throw new AppError('NOT_FOUND');
-    return { ...batch, counts: await repo.countByStatus(id), held: batch.status === 'held' ? await repo.heldInfo(id) : null };
+    return { ...batch, held: batch.status === 'held' ? await repo.heldInfo(id) : null };
   }
 
   async function listRecipients(scope: Scope, id: string, f: { status?: string; q?: string; limit: number; cursor?: string }) {

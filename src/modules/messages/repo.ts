@@ -209,6 +209,18 @@ export function messageRepo(db: Db) {
       return rows[0] ? toBatch(rows[0]) : null;
     },
 
+    /** A batch and its recipients' counts per status, read in one statement (one snapshot). */
+    async findBatchWithCounts(scope: Scope, id: string): Promise<(Batch & { counts: Record<string, number> }) | null> {
+      const { rows } = await db.query(
+        `SELECT b.*, (SELECT json_object_agg(c.status, c.n) FROM (SELECT status, count(*) AS n FROM outbox_messages WHERE batch_id = b.id GROUP BY status) c) AS counts
+         FROM batches b WHERE b.id = $1 AND starts_with(b.account_path, $2)`,
+        [id, scope.path],
+      );
+      if (!rows[0]) return null;
+      const counts = (rows[0].counts ?? {}) as Record<string, number | string>;
+      return { ...toBatch(rows[0]), counts: Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, Number(n)])) };
+    },
+
     async findBatchForUpdate(id: string): Promise<Batch | null> {
       const { rows } = await db.query('SELECT * FROM batches WHERE id = $1 FOR UPDATE', [id]);
       return rows[0] ? toBatch(rows[0]) : null;
@@ -223,11 +235,6 @@ export function messageRepo(db: Db) {
       }
       const { rows } = await db.query(`SELECT * FROM batches WHERE ${where} ORDER BY created_at DESC, id LIMIT ${f.limit} OFFSET ${f.offset}`, params);
       return rows.map(toBatch);
-    },
-
-    async countByStatus(batchId: string): Promise<Record<string, number>> {
-      const { rows } = await db.query('SELECT status, count(*)::int8 AS n FROM outbox_messages WHERE batch_id = $1 GROUP BY status', [batchId]);
-      return Object.fromEntries(rows.map((r) => [r.status as string, Number(r.n)]));
     },
 
     async listRecipients(batchId: string, f: { status?: string; q?: string; limit: number; afterId?: bigint }) {
