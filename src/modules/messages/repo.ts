@@ -3,6 +3,9 @@
 import type { Db } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
+import { outboxRepo } from './outbox-repo.ts';
+
+export type { ClaimedMessage, Finalised } from './outbox-repo.ts';
 
 export type MessageClass = 'service' | 'advertising' | 'otp';
 export type RecipientStatus =
@@ -40,22 +43,6 @@ export type NewMessage = { recipient: string; operator: string; status: Recipien
 /** Recipients of a send that share an operator, a price and a number of parts. */
 export type RecipientGroup = { operator: string; parts: number; cost: bigint; recipients: string[] };
 
-export type ClaimedMessage = {
-  id: bigint;
-  batchId: string;
-  accountId: string;
-  recipient: string;
-  operator: string;
-  parts: number;
-  attempts: number;
-  expiresAt: Date;
-  body: string;
-  messageClass: MessageClass;
-  lineNumber: string;
-  lineType: string;
-  ref16: boolean;
-};
-
 const toBatch = (r: Record<string, unknown>): Batch => ({
   id: r.id as string,
   accountId: r.account_id as string,
@@ -85,38 +72,9 @@ export const CHUNK_RECIPIENTS = 4096;
 const nulls = (n: number) => new Array<null>(n).fill(null);
 
 /** The claimed rows (CTE `claimed`) with what submitting them needs from their batch and line. */
-const claimedWithBatch = `SELECT c.*, COALESCE(c.own_body, b.body) AS body, b.message_class, l.number AS line_number, l.line_type, l.ref16
-  FROM claimed c JOIN batches b ON b.id = c.batch_id JOIN lines l ON l.id = b.line_id
-  ORDER BY c.id`;
-
-const toClaimed = (r: Record<string, unknown>): ClaimedMessage => ({
-  id: toBigInt(r.id),
-  batchId: r.batch_id as string,
-  accountId: r.account_id as string,
-  recipient: r.recipient as string,
-  operator: r.operator as string,
-  parts: Number(r.parts),
-  attempts: Number(r.attempts),
-  expiresAt: toDate(r.expires_at)!,
-  body: r.body as string,
-  messageClass: r.message_class as MessageClass,
-  lineNumber: r.line_number as string,
-  lineType: r.line_type as string,
-  ref16: Boolean(r.ref16),
-});
-
-const finalisedColumns = 'm.id, m.batch_id, m.account_id, m.recipient, m.operator, m.parts, m.cost, m.status, m.error_code';
-
-const toFinalised = (r: Record<string, unknown>) => ({
-  id: toBigInt(r.id), batchId: r.batch_id as string, accountId: r.account_id as string, recipient: r.recipient as string,
-  operator: r.operator as string, parts: Number(r.parts), cost: toBigInt(r.cost), status: r.status as FinalStatus, errorCode: (r.error_code as string) ?? null,
-});
-
-/** A message that has just become final, with what billing and the listeners need. */
-export type Finalised = ReturnType<typeof toFinalised>;
-
 export function messageRepo(db: Db) {
   return {
+    ...outboxRepo(db),
     async insertBatch(b: Omit<Batch, 'createdAt'>): Promise<void> {
       await this.insertBatches([b]);
     },
@@ -292,209 +250,6 @@ export function messageRepo(db: Db) {
         [now],
       );
       return rows.length;
-    },
-
-    /**
-     * Claims up to n messages that are due. The ARRAY(SELECT … SKIP LOCKED) form lets several
-     * dispatchers share the outbox without waiting on each other and uses the partial index;
-     * `id IN (SELECT …)` would make the planner scan the table.
-     */
-    async claim(n: number, now: Date): Promise<ClaimedMessage[]> {
-      const { rows } = await db.query(
-        `WITH claimed AS (
-           UPDATE messages SET status = 'sending', claimed_at = $2, attempts = attempts + 1, updated_at = $2
-           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2
-                                ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED))
-           RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at, body AS own_body)
-         ${claimedWithBatch}`,
-        [n, now],
-      );
-      const claimed = rows.map(toClaimed);
-      // then recipients still in chunks, whose rows are made here already claimed
-      for (let i = 0; i < 4 && claimed.length < n; i++) {
-        const more = await this.claimFromChunk(n - claimed.length, now);
-        if (!more.length) break;
-        claimed.push(...more);
-      }
-      return claimed;
-    },
-
-    /**
-     * Up to n recipients of the next chunk become outbox rows, claimed ('sending'), in one
-     * statement. What they share is read once: the answer is one row with the recipients as an
-     * array and the first id (ids run on from it), not a row of thirteen columns per recipient.
-     */
-    async claimFromChunk(n: number, now: Date): Promise<ClaimedMessage[]> {
-      const { rows } = await db.query(
-        `WITH ch AS (
-           SELECT first_id, taken, least(cardinality(recipients) - taken, $1) AS k, cardinality(recipients) - taken AS remaining
-           FROM message_chunks WHERE ready_at <= $2 ORDER BY priority, ready_at, first_id LIMIT 1 FOR UPDATE SKIP LOCKED),
-         upd AS (UPDATE message_chunks m SET taken = m.taken + ch.k FROM ch WHERE m.first_id = ch.first_id AND ch.k < ch.remaining),
-         del AS (DELETE FROM message_chunks m USING ch WHERE m.first_id = ch.first_id AND ch.k = ch.remaining),
-         ins AS (
-           INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, claimed_at, expires_at, created_at, updated_at)
-           SELECT m.first_id + ch.taken + u.i - 1, m.batch_id, m.account_id, u.r, m.operator, 'sending', m.priority, m.parts, m.cost, 1, m.ready_at, $2, m.expires_at, m.created_at, $2
-           FROM ch JOIN message_chunks m ON m.first_id = ch.first_id CROSS JOIN LATERAL unnest(m.recipients[ch.taken + 1:ch.taken + ch.k]) WITH ORDINALITY AS u(r, i))
-         SELECT m.first_id + ch.taken AS start_id, m.recipients[ch.taken + 1:ch.taken + ch.k] AS recipients, m.batch_id, m.account_id,
-                m.operator, m.parts, m.expires_at, b.body, b.message_class, l.number AS line_number, l.line_type, l.ref16
-         FROM ch JOIN message_chunks m ON m.first_id = ch.first_id JOIN batches b ON b.id = m.batch_id JOIN lines l ON l.id = b.line_id`,
-        [n, now],
-      );
-      if (!rows.length) return [];
-      const r = rows[0];
-      const start = toBigInt(r.start_id);
-      const shared = {
-        batchId: r.batch_id as string,
-        accountId: r.account_id as string,
-        operator: r.operator as string,
-        parts: Number(r.parts),
-        attempts: 1,
-        expiresAt: toDate(r.expires_at)!,
-        body: r.body as string,
-        messageClass: r.message_class as MessageClass,
-        lineNumber: r.line_number as string,
-        lineType: r.line_type as string,
-        ref16: Boolean(r.ref16),
-      };
-      return (r.recipients as string[]).map((recipient, i) => ({ ...shared, id: start + BigInt(i), recipient }));
-    },
-
-    /** After a crash: claims older than the lease go back to the outbox. */
-    async reclaimStale(olderThan: Date, now: Date): Promise<number> {
-      const r = await db.query(
-        "UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2 WHERE status = 'sending' AND claimed_at < $1",
-        [olderThan, now],
-      );
-      return r.rowCount;
-    },
-
-    async markSent(rows: { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] }[], now: Date): Promise<void> {
-      if (!rows.length) return;
-      // a single-part message's upstream id stays on its row; longer ones get a row per part
-      await db.query(
-        `UPDATE messages m SET status = 'sent', parts_sent = t.n, connector_id = t.c, upstream_id = t.u, updated_at = $5
-         FROM unnest($1::int8[], $2::int2[], $3::text[], $4::text[]) AS t(id, n, c, u) WHERE m.id = t.id AND m.status = 'sending'`,
-        [rows.map((r) => r.id.toString()), rows.map((r) => r.parts.length), rows.map((r) => r.connectorId), rows.map((r) => (r.parts.length === 1 ? r.parts[0].upstreamId : null)), now],
-      );
-      const parts = rows.filter((r) => r.parts.length > 1).flatMap((r) => r.parts.map((p) => ({ id: r.id, c: r.connectorId, u: p.upstreamId, s: p.seq })));
-      if (!parts.length) return;
-      await db.query(
-        `INSERT INTO message_parts (connector_id, upstream_id, message_id, seq, updated_at)
-         SELECT c, u, id, s, $5 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[]) AS t(c, u, id, s)
-         ON CONFLICT (connector_id, upstream_id) DO NOTHING`,
-        [parts.map((p) => p.c), parts.map((p) => p.u), parts.map((p) => p.id.toString()), parts.map((p) => p.s), now],
-      );
-    },
-
-    async requeue(rows: { id: bigint; at: Date; errorCode: string }[], now: Date): Promise<void> {
-      if (!rows.length) return;
-      await db.query(
-        `UPDATE messages m SET status = 'queued', next_attempt_at = t.at, error_code = t.e, updated_at = $4
-         FROM unnest($1::int8[], $2::timestamptz[], $3::text[]) AS t(id, at, e) WHERE m.id = t.id AND m.status = 'sending'`,
-        [rows.map((r) => r.id.toString()), rows.map((r) => r.at), rows.map((r) => r.errorCode), now],
-      );
-    },
-
-    /**
-     * Moves messages to a final status, once: only rows not yet final change. Returns what changed,
-     * with what billing needs to settle or refund them.
-     */
-    async finalise(rows: { id: bigint; status: FinalStatus; errorCode: string | null }[], now: Date): Promise<Finalised[]> {
-      if (!rows.length) return [];
-      const { rows: changed } = await db.query(
-        `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $4
-         FROM unnest($1::int8[], $2::text[], $3::text[]) AS t(id, s, e)
-         WHERE m.id = t.id AND NOT m.settled
-         RETURNING ${finalisedColumns}`,
-        [rows.map((r) => r.id.toString()), rows.map((r) => r.status), rows.map((r) => r.errorCode), now],
-      );
-      return changed.map(toFinalised);
-    },
-
-    /**
-     * Single-part messages answered by their one receipt, found by their upstream id and made
-     * final in the same statement (settlement then settles their money, their row is not
-     * written again). Returns them with the receipt (connector, upstream id) each answered.
-     */
-    async finaliseByReceipt(receipts: { connectorId: string; upstreamId: string; final: FinalStatus; errorCode: string | null }[], now: Date) {
-      if (!receipts.length) return [];
-      const { rows } = await db.query(
-        `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $5
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
-         WHERE m.connector_id = t.c AND m.upstream_id = t.u AND m.upstream_id IS NOT NULL AND m.status = 'sent' AND NOT m.settled
-         RETURNING ${finalisedColumns}, t.c, t.u`,
-        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.final), receipts.map((r) => r.errorCode), now],
-      );
-      return rows.map((r) => ({ ...toFinalised(r), connectorId: r.c as string, upstreamId: r.u as string }));
-    },
-
-    /**
-     * Records part receipts. Returns which receipts found their part (a receipt can overtake the
-     * commit of its submit_sm_resp; the caller retries the others) and the messages whose every
-     * part now has its final answer.
-     */
-    async applyPartReceipts(receipts: { connectorId: string; upstreamId: string; status: string; errorCode: string | null }[], now: Date) {
-      if (!receipts.length) return { matched: new Set<string>(), complete: [] };
-      const { rows } = await db.query(
-        `WITH upd AS (
-           UPDATE message_parts p SET status = t.s, error_code = t.e, updated_at = $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
-           WHERE p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent'
-           RETURNING p.message_id, p.connector_id, p.upstream_id),
-         agg AS (
-           UPDATE messages m SET parts_done = m.parts_done + x.n, updated_at = $5
-           FROM (SELECT message_id, count(*) AS n FROM upd GROUP BY message_id) x
-           WHERE m.id = x.message_id
-           RETURNING m.id, m.parts, m.parts_done)
-         SELECT 'm' AS k, id::text AS a, parts::text AS b, parts_done::text AS c, NULL::text AS d, NULL::text AS e FROM agg
-         UNION ALL SELECT 'p', connector_id, upstream_id, NULL, NULL, NULL FROM upd`,
-        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.status), receipts.map((r) => r.errorCode), now],
-      );
-      const matched = new Set(rows.filter((r) => r.k === 'p').map((r) => `${r.a}\u0000${r.b}`));
-      const done = rows.filter((r) => r.k === 'm' && Number(r.c) >= Number(r.b)).map((r) => BigInt(r.a as string));
-      if (!done.length) return { matched, complete: [] };
-      const { rows: parts } = await db.query(
-        'SELECT message_id, status, error_code FROM message_parts WHERE message_id = ANY($1::int8[])',
-        [done.map(String)],
-      );
-      const byMessage = new Map<string, { statuses: string[]; error: string | null }>();
-      for (const p of parts) {
-        const k = String(p.message_id);
-        const e = byMessage.get(k) ?? { statuses: [], error: null };
-        e.statuses.push(p.status as string);
-        e.error ??= (p.error_code as string) ?? null;
-        byMessage.set(k, e);
-      }
-      return { matched, complete: done.map((id) => ({ id, ...byMessage.get(id.toString())! })) };
-    },
-
-    /** Messages past their validity: those never sent, and those whose receipt never came. */
-    async findExpired(now: Date, limit: number): Promise<{ id: bigint; sent: boolean }[]> {
-      const { rows } = await db.query(
-        "SELECT id, status FROM messages WHERE status IN ('queued', 'sent') AND expires_at < $1 AND NOT settled ORDER BY expires_at LIMIT $2",
-        [now, limit],
-      );
-      return rows.map((r) => ({ id: toBigInt(r.id), sent: r.status === 'sent' }));
-    },
-
-    /**
-     * Batches whose every message is settled become done. Two transactions settling the last
-     * messages of one batch at once would each see the other's as unsettled and neither would
-     * mark it: the batch rows are locked first, and the check runs as a second statement, so its
-     * snapshot sees what the transaction that held the lock committed.
-     */
-    async markBatchesDone(batchIds: string[], now: Date): Promise<void> {
-      if (!batchIds.length) return;
-      const { rows } = await db.query(
-        "SELECT id FROM batches WHERE id = ANY($1) AND status IN ('queued', 'sending') ORDER BY id FOR UPDATE",
-        [batchIds],
-      );
-      if (!rows.length) return;
-      await db.query(
-        `UPDATE batches b SET status = 'done', finished_at = $2 WHERE b.id = ANY($1) AND b.status IN ('queued', 'sending')
-         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = b.id AND NOT m.settled)
-         AND NOT EXISTS (SELECT 1 FROM message_chunks c WHERE c.batch_id = b.id)`,
-        [rows.map((r) => r.id as string), now],
-      );
     },
 
     /** Why a held send waits: a pending moderation item, or the sending window (until when). */
