@@ -98,3 +98,36 @@ describe('a big send stored as recipient chunks', () => {
     expect(BigInt(wallet.body.balance)).toBe(100_000_000n - price * BigInt(N - 1));
   });
 });
+
+describe('claiming across rows and chunks', () => {
+  let t: TestChapar;
+  let user: Awaited<ReturnType<typeof createChild>>;
+
+  beforeAll(async () => {
+    // 11:30 in Tehran: advertising may go out
+    t = await testChapar({ clockStart: '2026-12-03T08:00:00Z' });
+    const admin = await t.adminToken();
+    await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } });
+    user = await createChild(t, admin, { username: 'mixedsender', kind: 'user' });
+    expect((await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount: '100000000', note: '' } })).status).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  it('takes an OTP row first, then a chunked service send, and an advertising row only after it', async () => {
+    const send = async (to: string[], cls: string) => {
+      const text = cls === 'advertising' ? 'پیام\nلغو۱۱' : 'پیام';
+      const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to, text, class: cls } });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      return res.body.batchId as string;
+    };
+    const ad = await send(['09127770001', '09127770002'], 'advertising');
+    const service = await send(Array.from({ length: 1200 }, (_, i) => mobile(i)), 'service');
+    const otp = await send(['09127770003'], 'otp');
+    expect((await t.db.query('SELECT count(*)::int AS n FROM message_chunks WHERE batch_id = $1', [service])).rows[0].n).toBeGreaterThan(0);
+
+    const first = await messageRepo(t.db).claim(10, t.clock.now());
+    expect(first.map((m) => m.batchId)).toEqual([otp, ...Array(9).fill(service)]);
+    const rest = await messageRepo(t.db).claim(2000, t.clock.now());
+    expect(rest.map((m) => m.batchId)).toEqual([...Array(1191).fill(service), ad, ad]);
+  });
+});

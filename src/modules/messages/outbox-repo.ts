@@ -53,24 +53,18 @@ export type Finalised = ReturnType<typeof toFinalised>;
 export function outboxRepo(db: Db) {
   return {
     /**
-     * Claims up to n messages that are due. The ARRAY(SELECT … SKIP LOCKED) form lets several
-     * dispatchers share the outbox without waiting on each other and uses the partial index;
-     * `id IN (SELECT …)` would make the planner scan the table.
+     * Claims up to n messages that are due, in priority order (OTP, service, advertising) across
+     * rows and recipients still in chunks: each round takes the rows as urgent as the most urgent
+     * ready chunk, then recipients of that chunk (their rows made here, already claimed).
      */
     async claim(n: number, now: Date): Promise<ClaimedMessage[]> {
-      const { rows } = await db.query(
-        `WITH claimed AS (
-           UPDATE messages SET status = 'sending', claimed_at = $2, attempts = attempts + 1, updated_at = $2
-           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2
-                                ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED))
-           RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at, body AS own_body)
-         ${claimedWithBatch}`,
-        [n, now],
-      );
-      const claimed = rows.map(toClaimed);
-      // then recipients still in chunks, whose rows are made here already claimed
-      for (let i = 0; i < 4 && claimed.length < n; i++) {
-        const more = await this.claimFromChunk(n - claimed.length, now);
+      const claimed: ClaimedMessage[] = [];
+      for (let round = 0; round < 4 && claimed.length < n; round++) {
+        const { rows } = await db.query('SELECT min(priority) AS p FROM message_chunks WHERE ready_at <= $1', [now]);
+        const chunkPriority = rows[0].p === null ? null : Number(rows[0].p);
+        claimed.push(...(await this.claimRows(n - claimed.length, now, chunkPriority ?? 32767)));
+        if (chunkPriority === null || claimed.length >= n) break;
+        const more = await this.claimFromChunk(n - claimed.length, now, chunkPriority);
         if (!more.length) break;
         claimed.push(...more);
       }
@@ -78,15 +72,33 @@ export function outboxRepo(db: Db) {
     },
 
     /**
+     * Up to n due rows of at most this priority number. The ARRAY(SELECT … SKIP LOCKED) form lets
+     * several dispatchers share the outbox without waiting on each other and uses the partial
+     * index; `id IN (SELECT …)` would make the planner scan the table.
+     */
+    async claimRows(n: number, now: Date, maxPriority: number): Promise<ClaimedMessage[]> {
+      const { rows } = await db.query(
+        `WITH claimed AS (
+           UPDATE messages SET status = 'sending', claimed_at = $2, attempts = attempts + 1, updated_at = $2
+           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2 AND priority <= $3
+                                ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED))
+           RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at, body AS own_body)
+         ${claimedWithBatch}`,
+        [n, now, maxPriority],
+      );
+      return rows.map(toClaimed);
+    },
+
+    /**
      * Up to n recipients of the next chunk become outbox rows, claimed ('sending'), in one
      * statement. What they share is read once: the answer is one row with the recipients as an
      * array and the first id (ids run on from it), not a row of thirteen columns per recipient.
      */
-    async claimFromChunk(n: number, now: Date): Promise<ClaimedMessage[]> {
+    async claimFromChunk(n: number, now: Date, priority: number): Promise<ClaimedMessage[]> {
       const { rows } = await db.query(
         `WITH ch AS (
            SELECT first_id, taken, least(cardinality(recipients) - taken, $1) AS k, cardinality(recipients) - taken AS remaining
-           FROM message_chunks WHERE ready_at <= $2 ORDER BY priority, ready_at, first_id LIMIT 1 FOR UPDATE SKIP LOCKED),
+           FROM message_chunks WHERE ready_at <= $2 AND priority = $3 ORDER BY priority, ready_at, first_id LIMIT 1 FOR UPDATE SKIP LOCKED),
          upd AS (UPDATE message_chunks m SET taken = m.taken + ch.k FROM ch WHERE m.first_id = ch.first_id AND ch.k < ch.remaining),
          del AS (DELETE FROM message_chunks m USING ch WHERE m.first_id = ch.first_id AND ch.k = ch.remaining),
          ins AS (
@@ -96,7 +108,7 @@ export function outboxRepo(db: Db) {
          SELECT m.first_id + ch.taken AS start_id, m.recipients[ch.taken + 1:ch.taken + ch.k] AS recipients, m.batch_id, m.account_id,
                 m.operator, m.parts, m.expires_at, b.body, b.message_class, l.number AS line_number, l.line_type, l.ref16
          FROM ch JOIN message_chunks m ON m.first_id = ch.first_id JOIN batches b ON b.id = m.batch_id JOIN lines l ON l.id = b.line_id`,
-        [n, now],
+        [n, now, priority],
       );
       if (!rows.length) return [];
       const r = rows[0];
