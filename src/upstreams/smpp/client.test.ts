@@ -205,6 +205,17 @@ describe('SMPP client', () => {
     expect(inbound[0]).toMatchObject({ from: '+989121234567', to: '30001234' });
   });
 
+  it('hands back as stopped a part the SMSC throttles after stop() began', async () => {
+    const { up, smsc } = await setup({ throttlePerSecond: 1 }, { window: 2 });
+    // both go on the wire at once; the second is answered ESME_RTHROTTLED while stop() waits
+    const pending = [up.submit(part()), up.submit(part())];
+    await up.stop();
+    const results = await Promise.all(pending);
+    expect(smsc.stats().throttled).toBe(1);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual([expect.objectContaining({ ok: false, retryable: true, code: 'stopped' })]);
+  });
+
   it('stops politely: queued parts come back as stopped, nothing hangs', async () => {
     const { up, smsc } = await setup({ throttlePerSecond: 1 }, { window: 1 });
     const pending = Array.from({ length: 5 }, () => up.submit(part()));

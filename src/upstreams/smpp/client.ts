@@ -271,7 +271,9 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
         const pause = Math.min(throttlePauseMax, throttlePause * 2 ** Math.min(throttleStreak++, 10));
         pauseUntil = lastThrottle + pause;
       }
-      if (pauseUntil >= job.deadline) finish(job, mapSubmitStatus(code));
+      // once stop() has begun nothing will send it again: hand it back now, or its caller waits forever
+      if (stopped) fail(job, 'stopped');
+      else if (pauseUntil >= job.deadline) finish(job, mapSubmitStatus(code));
       else retry.push(job);
     } else {
       const failure = mapSubmitStatus(code);
