@@ -20,6 +20,7 @@ export type ClaimedMessage = {
   ref16: boolean;
 };
 
+/** The claimed rows (CTE `claimed`) with what submitting them needs from their batch and line. */
 const claimedWithBatch = `SELECT c.*, COALESCE(c.own_body, b.body) AS body, b.message_class, l.number AS line_number, l.line_type, l.ref16
   FROM claimed c JOIN batches b ON b.id = c.batch_id JOIN lines l ON l.id = b.line_id
   ORDER BY c.id`;

@@ -71,7 +71,6 @@ const CHUNK = 20_000;
 export const CHUNK_RECIPIENTS = 4096;
 const nulls = (n: number) => new Array<null>(n).fill(null);
 
-/** The claimed rows (CTE `claimed`) with what submitting them needs from their batch and line. */
 export function messageRepo(db: Db) {
   return {
     ...outboxRepo(db),

@@ -6,9 +6,8 @@ import { messageRepo, type Finalised, type FinalStatus, type MessageClass } from
 
 export type FinalUpdate = { id: bigint; status: FinalStatus; errorCode: string | null; neverSent?: boolean };
 
-export type FinalisedMessage = Finalised;
 /** Runs inside the finalising transaction: what it enqueues commits with the status change. */
-export type FinalListener = (tx: Db, finals: FinalisedMessage[]) => Promise<void>;
+export type FinalListener = (tx: Db, finals: Finalised[]) => Promise<void>;
 
 export function createSettlement(deps: { charging: ChargingPort }) {
   const listeners: FinalListener[] = [];
