@@ -6,7 +6,7 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/api-single.ts
 import { fork } from 'node:child_process';
 import http from 'node:http';
-import { freshChapar, machine, numbers } from './common.ts';
+import { freshChapar, machine, numbers, profileQueries } from './common.ts';
 
 type Load = { base: string; key: string; seconds: number; connections: number };
 type Result = { latencies: number[]; errors: number; elapsed: number };
@@ -53,6 +53,8 @@ const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 64);
 const c = await freshChapar({ engine: false });
 const key = (await c.call(c.token, 'POST', '/api/v1/api-keys', { name: 'bench' })).key as string;
+// BENCH_PROFILE_QUERIES=1 also lists the statements that took the most time.
+const profile = process.env.BENCH_PROFILE_QUERIES ? profileQueries(c.chapar.services.db) : null;
 const child = fork(new URL(import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, CHAPAR_BENCH_LOAD: JSON.stringify({ base: c.base, key, seconds, connections }) } });
 const { latencies, errors, elapsed } = await new Promise<Result>((resolve, reject) => {
   child.once('message', (m) => resolve(m as Result));
@@ -60,6 +62,7 @@ const { latencies, errors, elapsed } = await new Promise<Result>((resolve, rejec
 });
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+if (profile) console.log(profile.top(25).join('\n'));
 const { rows } = await c.chapar.services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
 
 console.log(`machine: ${machine()}`);
