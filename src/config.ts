@@ -13,6 +13,7 @@ const schema = z.object({
   CHAPAR_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
   CHAPAR_PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(65536).default(32),
+  CHAPAR_CONNECTOR_THREADS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   CHAPAR_PLATFORM_HOSTS: hostList.default(['localhost', '127.0.0.1']),
   CHAPAR_ADMIN_USERNAME: z.string().regex(/^[a-z][a-z0-9_.-]{2,31}$/, 'lowercase letters, digits, _ . - (3–32, starting with a letter)').default('admin'),
   CHAPAR_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
@@ -38,6 +39,8 @@ export type Config = {
   databaseUrl: string | undefined;
   /** PGlite only: its shared_buffers in MB. */
   pgliteSharedBuffersMb: number;
+  /** Each SMPP connector in a worker thread of its own (its PDU coding on another core). */
+  connectorThreads: boolean;
   platformHosts: string[];
   admin: { username: string; password: string | undefined; mobile: string };
   logLevel: z.infer<typeof schema>['CHAPAR_LOG_LEVEL'];
@@ -76,6 +79,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(e.CHAPAR_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     pgliteSharedBuffersMb: e.CHAPAR_PGLITE_SHARED_BUFFERS_MB,
+    connectorThreads: e.CHAPAR_CONNECTOR_THREADS,
     platformHosts: e.CHAPAR_PLATFORM_HOSTS,
     admin: { username: e.CHAPAR_ADMIN_USERNAME, password: e.CHAPAR_ADMIN_PASSWORD, mobile: e.CHAPAR_ADMIN_MOBILE },
     logLevel: e.CHAPAR_LOG_LEVEL,

@@ -29,6 +29,7 @@ import { createDomainService } from './modules/domains/service.ts';
 import { createPackageService } from './modules/packages/service.ts';
 import { createMessageEngine, type EngineOptions } from './modules/messages/engine.ts';
 import { createUpstream } from './upstreams/registry.ts';
+import { createThreadedUpstream } from './upstreams/thread/upstream.ts';
 import { createLineRenewalService } from './modules/lines/renewals.ts';
 import { createSmppServerService } from './modules/smpp-server/service.ts';
 
@@ -73,7 +74,7 @@ export function createServices(o: ServiceOptions) {
   const campaignRecipients = createCampaignRecipients({ phonebook });
   const engine = createMessageEngine({
     db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
-    upstreamFactory: (c) => createUpstream(c.kind, c.settings as never),
+    upstreamFactory: (c) => (c.kind === 'smpp' && o.config.connectorThreads ? createThreadedUpstream('smpp', c.settings, { splitsLongText: false }) : createUpstream(c.kind, c.settings as never)),
   });
   // Rented lines: charges the first year on assignment (a hook on engine.lines), renews, reminds.
   const lineRenewals = createLineRenewalService({ db: o.db, clock: o.clock, log: o.log, lines: engine.lines, accounts, billing, audit, notifications, brands });
