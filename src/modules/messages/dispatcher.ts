@@ -17,9 +17,17 @@ export type DispatcherOptions = {
   leaseMs: number;
   maxAttempts: number;
   validitySeconds: number;
+  /** Outcomes are recorded once this many are in, or this long after the first of them. */
+  recordEvery: number;
+  recordMs: number;
+  /**
+   * Rounds in progress at once: while one round's last parts wait for their answers, the next
+   * round has claimed and is sending, so the connectors' windows never run dry between rounds.
+   */
+  lanes: number;
 };
 
-const defaults: DispatcherOptions = { claimSize: 2000, idleMs: 100, leaseMs: 120_000, maxAttempts: 8, validitySeconds: 86_400 };
+const defaults: DispatcherOptions = { claimSize: 2000, idleMs: 100, leaseMs: 120_000, maxAttempts: 8, validitySeconds: 86_400, recordEvery: 1000, recordMs: 20, lanes: 2 };
 
 type Outcome =
   | { kind: 'sent'; connectorId: string; parts: { upstreamId: string; seq: number }[] }
@@ -30,12 +38,15 @@ type Outcome =
 /** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes. */
 export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt, 9));
 
-export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions> }) {
+export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions>; onSentRecorded?: () => void }) {
   const opts = { ...defaults, ...deps.options };
   const repo = messageRepo(deps.db);
   let running = false;
   let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
+  const wakes = new Set<() => void>();
+  const wakeAll = () => {
+    for (const w of [...wakes]) w();
+  };
   let ref = Math.floor(Math.random() * 0xffff);
 
   async function submitMessage(m: ClaimedMessage): Promise<Outcome> {
@@ -63,32 +74,77 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     return last!.retryable ? { kind: 'retry', code: last!.code } : { kind: 'failed', code: last!.code };
   }
 
+  /**
+   * Records outcomes as they come back, a slice at a time, instead of once the whole claim has
+   * been answered: the SMSC's receipts often arrive before the last part of a big claim is
+   * answered, and a receipt finds its message only once its sending is recorded.
+   */
+  function createRecorder() {
+    let pending: { m: ClaimedMessage; o: Outcome }[] = [];
+    let timer: NodeJS.Timeout | null = null;
+    let chain: Promise<void> = Promise.resolve();
+    let failed: unknown = null;
+
+    async function write(slice: { m: ClaimedMessage; o: Outcome }[]) {
+      const sent: Parameters<typeof repo.markSent>[0] = [];
+      const retry: { id: bigint; at: Date; errorCode: string }[] = [];
+      const final: FinalUpdate[] = [];
+      const after = deps.clock.now();
+      for (const { m, o } of slice) {
+        if (o.kind === 'sent') sent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
+        else if (o.kind === 'expired') final.push({ id: m.id, status: 'expired', errorCode: 'validity_passed', neverSent: true });
+        else if (o.kind === 'failed' || m.attempts >= opts.maxAttempts) final.push({ id: m.id, status: 'failed', errorCode: o.code, neverSent: true });
+        else retry.push({ id: m.id, at: new Date(after.getTime() + backoffMs(m.attempts)), errorCode: o.code });
+      }
+      await deps.db.transaction(async (tx) => {
+        const r = messageRepo(tx);
+        await r.markSent(sent, after);
+        await r.requeue(retry, after);
+        if (final.length) await deps.settlement.finalise(tx, final, after);
+      });
+      if (sent.length) deps.onSentRecorded?.();
+    }
+
+    function flush() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (!pending.length) return;
+      const slice = pending;
+      pending = [];
+      // one write at a time, in order; a failed write fails the round (its rows stay claimed
+      // and go back to the outbox after the lease)
+      chain = chain.then(() => (failed ? undefined : write(slice))).catch((err: unknown) => {
+        failed ??= err;
+      });
+    }
+
+    return {
+      add(m: ClaimedMessage, o: Outcome) {
+        pending.push({ m, o });
+        if (pending.length >= opts.recordEvery) flush();
+        else timer ??= setTimeout(flush, opts.recordMs);
+      },
+      async done() {
+        flush();
+        await chain;
+        if (failed) throw failed;
+      },
+    };
+  }
+
   /** One claim-submit-record round; returns how many messages it handled. */
   async function tick(): Promise<number> {
     const now = deps.clock.now();
     const claimed = await repo.claim(opts.claimSize, now);
     if (!claimed.length) return 0;
-    const outcomes = await Promise.all(claimed.map((m) => submitMessage(m).catch((err: unknown) => {
-      deps.log.error({ err, messageId: m.id.toString() }, 'submit failed unexpectedly');
-      return { kind: 'retry', code: 'internal' } as Outcome;
-    })));
-    const sent: Parameters<typeof repo.markSent>[0] = [];
-    const retry: { id: bigint; at: Date; errorCode: string }[] = [];
-    const final: FinalUpdate[] = [];
-    const after = deps.clock.now();
-    outcomes.forEach((o, i) => {
-      const m = claimed[i];
-      if (o.kind === 'sent') sent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
-      else if (o.kind === 'expired') final.push({ id: m.id, status: 'expired', errorCode: 'validity_passed', neverSent: true });
-      else if (o.kind === 'failed' || m.attempts >= opts.maxAttempts) final.push({ id: m.id, status: 'failed', errorCode: o.code, neverSent: true });
-      else retry.push({ id: m.id, at: new Date(after.getTime() + backoffMs(m.attempts)), errorCode: o.code });
-    });
-    await deps.db.transaction(async (tx) => {
-      const r = messageRepo(tx);
-      await r.markSent(sent, after);
-      await r.requeue(retry, after);
-      if (final.length) await deps.settlement.finalise(tx, final, after);
-    });
+    const recorder = createRecorder();
+    await Promise.all(claimed.map((m) => submitMessage(m)
+      .catch((err: unknown) => {
+        deps.log.error({ err, messageId: m.id.toString() }, 'submit failed unexpectedly');
+        return { kind: 'retry', code: 'internal' } as Outcome;
+      })
+      .then((o) => recorder.add(m, o))));
+    await recorder.done();
     return claimed.length;
   }
 
@@ -104,21 +160,23 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     }
   }
 
-  async function run() {
+  async function run(lane: number) {
     let lastHousekeeping = 0;
     while (running) {
       try {
-        if (Date.now() - lastHousekeeping > 1000) {
+        if (lane === 0 && Date.now() - lastHousekeeping > 1000) {
           lastHousekeeping = Date.now();
           await housekeeping();
         }
         const n = await tick();
         if (n === 0 && running) await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, opts.idleMs);
-          wake = () => {
+          const wake = () => {
             clearTimeout(t);
+            wakes.delete(wake);
             resolve();
           };
+          const t = setTimeout(wake, opts.idleMs);
+          wakes.add(wake);
         });
       } catch (err) {
         deps.log.error({ err }, 'dispatcher round failed');
@@ -141,17 +199,17 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         if (back) deps.log.warn({ back }, 'messages claimed before a restart are back in the outbox');
       }
       running = true;
-      loop = run();
+      loop = Promise.all(Array.from({ length: opts.lanes }, (_, lane) => run(lane))).then(() => undefined);
     },
     /** Finishes the round in progress, then stops. */
     async stop() {
       running = false;
-      wake?.();
+      wakeAll();
       await loop;
     },
     /** Skip the idle wait: new work was just accepted. */
     nudge() {
-      wake?.();
+      wakeAll();
     },
     tick,
     housekeeping,

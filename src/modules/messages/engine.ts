@@ -64,7 +64,7 @@ export function createMessageEngine(deps: {
       }
     },
   });
-  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher });
+  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded() });
   const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept });
 
   settlement.onFinal(async (tx, finals) => {

@@ -1,6 +1,7 @@
 // Delivery receipts arrive one by one from the connectors and are applied in bulk. A receipt can
 // overtake the commit of its own submit (the SMSC answers faster than we write), so receipts that
-// find no part yet are kept and tried again for a while.
+// find no part yet are kept and tried again for a while: as soon as this process has recorded
+// more sent messages, or after a pause (another process may have sent them).
 import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -11,9 +12,14 @@ import { statusFromParts, type Settlement } from './settlement.ts';
 type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
 
 const KEEP_UNMATCHED_MS = 60_000;
+/** Unmatched receipts are tried again at least this often even when no sending was recorded here. */
+const LATE_RETRY_MS = 250;
 
 export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number }) {
   let buffer: Pending[] = [];
+  let late: Pending[] = [];
+  let lateTriedAt = 0;
+  let sentSince = false;
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
 
@@ -29,11 +35,17 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
   }
 
   async function flushOnce() {
-    if (!buffer.length) return;
-    const batch = buffer;
+    const retryLate = late.length > 0 && (sentSince || Date.now() - lateTriedAt >= LATE_RETRY_MS);
+    if (!buffer.length && !retryLate) return;
+    const batch = retryLate ? [...late, ...buffer] : buffer;
+    if (retryLate) {
+      late = [];
+      sentSince = false;
+      lateTriedAt = Date.now();
+    }
     buffer = [];
     const now = deps.clock.now();
-    let late: Pending[] = [];
+    let unmatched: Pending[] = [];
     try {
       await deps.db.transaction(async (tx) => {
         const repo = messageRepo(tx);
@@ -43,7 +55,7 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
         const answered = new Set(singles.map((m) => key(m.connectorId, m.upstreamId)));
         const rest = batch.filter((p) => !answered.has(key(p.connectorId, p.upstreamId)));
         const { matched, complete } = await repo.applyPartReceipts(rest, now);
-        late = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
+        unmatched = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
         const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
         await deps.settlement.finalise(tx, updates, now, singles);
       });
@@ -53,9 +65,10 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
       for (const p of batch) p.fail(err);
       return;
     }
-    const waiting = new Set(late);
+    const waiting = new Set(unmatched);
     for (const p of batch) if (!waiting.has(p)) p.done();
-    buffer.push(...late);
+    if (!late.length && unmatched.length) lateTriedAt = Date.now();
+    late.push(...unmatched);
   }
 
   function flush(): Promise<void> {
@@ -76,7 +89,11 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
       timer = null;
       await flush();
     },
-    pending: () => buffer.length,
+    /** This process has just recorded sent messages: receipts that overtook them can match now. */
+    sentRecorded() {
+      sentSince = true;
+    },
+    pending: () => buffer.length + late.length,
   };
 }
 
