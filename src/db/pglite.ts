@@ -58,7 +58,7 @@ async function initDataDir(dataDir: string): Promise<void> {
  */
 export async function openPglite(dataDir: string | undefined, opts: { sharedBuffersMb?: number } = {}): Promise<PgliteDb> {
   if (dataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initDataDir(dataDir);
-  const postgresqlconf = [`shared_buffers = ${opts.sharedBuffersMb ?? 32}MB`];
+  const postgresqlconf = [`shared_buffers = ${opts.sharedBuffersMb ?? 32}MB`, `random_page_cost = 1.1`];
   const pg = await PGlite.create(dataDir ? { dataDir, postgresqlconf, parsers } : { postgresqlconf, parsers });
   return {
     raw: pg,

@@ -130,10 +130,13 @@ export function outboxRepo(db: Db) {
     async markSent(rows: { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] }[], now: Date): Promise<void> {
       if (!rows.length) return;
       // a single-part message's upstream id stays on its row; longer ones get a row per part
+      // The status each row must still have comes with the row (t.was), not as a constant: with
+      // a constant the planner reads every in-flight message through the partial index (and its
+      // entries of messages long sent) to find these few; compared per row, it looks each up by id.
       await db.query(
         `UPDATE messages m SET status = 'sent', parts_sent = t.n, connector_id = t.c, upstream_id = t.u, updated_at = $5
-         FROM unnest($1::int8[], $2::int2[], $3::text[], $4::text[]) AS t(id, n, c, u) WHERE m.id = t.id AND m.status = 'sending'`,
-        [rows.map((r) => r.id.toString()), rows.map((r) => r.parts.length), rows.map((r) => r.connectorId), rows.map((r) => (r.parts.length === 1 ? r.parts[0].upstreamId : null)), now],
+         FROM unnest($1::int8[], $2::int2[], $3::text[], $4::text[], $6::text[]) AS t(id, n, c, u, was) WHERE m.id = t.id AND m.status = t.was`,
+        [rows.map((r) => r.id.toString()), rows.map((r) => r.parts.length), rows.map((r) => r.connectorId), rows.map((r) => (r.parts.length === 1 ? r.parts[0].upstreamId : null)), now, rows.map(() => 'sending')],
       );
       const parts = rows.filter((r) => r.parts.length > 1).flatMap((r) => r.parts.map((p) => ({ id: r.id, c: r.connectorId, u: p.upstreamId, s: p.seq })));
       if (!parts.length) return;
@@ -149,8 +152,8 @@ export function outboxRepo(db: Db) {
       if (!rows.length) return;
       await db.query(
         `UPDATE messages m SET status = 'queued', next_attempt_at = t.at, error_code = t.e, updated_at = $4
-         FROM unnest($1::int8[], $2::timestamptz[], $3::text[]) AS t(id, at, e) WHERE m.id = t.id AND m.status = 'sending'`,
-        [rows.map((r) => r.id.toString()), rows.map((r) => r.at), rows.map((r) => r.errorCode), now],
+         FROM unnest($1::int8[], $2::timestamptz[], $3::text[], $5::text[]) AS t(id, at, e, was) WHERE m.id = t.id AND m.status = t.was`,
+        [rows.map((r) => r.id.toString()), rows.map((r) => r.at), rows.map((r) => r.errorCode), now, rows.map(() => 'sending')],
       );
     },
 
@@ -179,10 +182,11 @@ export function outboxRepo(db: Db) {
       if (!receipts.length) return [];
       const { rows } = await db.query(
         `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $5
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
-         WHERE m.connector_id = t.c AND m.upstream_id = t.u AND m.upstream_id IS NOT NULL AND m.status = 'sent' AND NOT m.settled
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[]) AS t(c, u, s, e, was)
+         WHERE m.connector_id = t.c AND m.upstream_id = t.u AND m.upstream_id IS NOT NULL AND m.status = t.was AND NOT m.settled
          RETURNING ${finalisedColumns}, t.c, t.u`,
-        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.final), receipts.map((r) => r.errorCode), now],
+        // t.was: see markSent; here each row is found through its upstream id
+        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.final), receipts.map((r) => r.errorCode), now, receipts.map(() => 'sent')],
       );
       return rows.map((r) => ({ ...toFinalised(r), connectorId: r.c as string, upstreamId: r.u as string }));
     },
