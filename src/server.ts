@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/driver.ts';
 import { openPglite } from './db/pglite.ts';
+import { startPgliteMaintenance } from './db/maintenance.ts';
 import { openPg } from './db/pg.ts';
 import { lockDataDir } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
@@ -65,6 +66,8 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
   if (platform) await services.engine.ensureDefaults(platform.id);
   const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never, services.engine.webhooks.job as never, agencyRenewalsJob(services.terms) as never, domainChecksJob(services.domains) as never, lineRenewalsJob(services.lineRenewals) as never, notificationRetriesJob(services.notifications) as never] });
   if (jobs) services.engine.webhooks.attachQueue(jobs);
+  // the embedded database has no autovacuum: the server does it for the tables it rewrites
+  const stopMaintenance = db.kind === 'pglite' && opts.engine !== false ? startPgliteMaintenance(db, log) : null;
   if (opts.engine !== false) {
     await services.engine.start();
     // From now on system SMS (codes, alerts) travel through the engine like any message.
@@ -87,6 +90,7 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
       await app.close();
       await smpp?.stop();
       if (opts.engine !== false) await services.engine.stop();
+      await stopMaintenance?.();
       await jobs?.stop();
       if (!opts.db) await db.close();
       opened.release();
