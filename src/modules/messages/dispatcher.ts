@@ -89,20 +89,36 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
       const sent: Parameters<typeof repo.markSent>[0] = [];
       const retry: { id: bigint; at: Date; errorCode: string }[] = [];
       const final: FinalUpdate[] = [];
+      // recipients claimed from a chunk have no row yet: it is made here, with the outcome
+      const made: Parameters<typeof repo.recordFromChunks>[0] = [];
+      const madeSent: Parameters<typeof repo.insertParts>[0] = [];
       const after = deps.clock.now();
       for (const { m, o } of slice) {
+        const finalStatus = o.kind === 'expired' ? { status: 'expired' as const, errorCode: 'validity_passed' }
+          : o.kind === 'failed' || (o.kind === 'retry' && m.attempts >= opts.maxAttempts) ? { status: 'failed' as const, errorCode: o.code }
+          : null;
+        if (finalStatus) final.push({ id: m.id, ...finalStatus, neverSent: true });
+        if (m.chunkId !== null) {
+          const row = { id: m.id, chunkId: m.chunkId, recipient: m.recipient, partsSent: 0, connectorId: null, upstreamId: null, errorCode: null, nextAttemptAt: null };
+          if (o.kind === 'sent') {
+            made.push({ ...row, status: 'sent', partsSent: o.parts.length, connectorId: o.connectorId, upstreamId: o.parts.length === 1 ? o.parts[0].upstreamId : null });
+            madeSent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
+          } else if (finalStatus) made.push({ ...row, status: 'sending' });
+          else if (o.kind === 'retry') made.push({ ...row, status: 'queued', errorCode: o.code, nextAttemptAt: new Date(after.getTime() + backoffMs(m.attempts)) });
+          continue;
+        }
         if (o.kind === 'sent') sent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
-        else if (o.kind === 'expired') final.push({ id: m.id, status: 'expired', errorCode: 'validity_passed', neverSent: true });
-        else if (o.kind === 'failed' || m.attempts >= opts.maxAttempts) final.push({ id: m.id, status: 'failed', errorCode: o.code, neverSent: true });
-        else retry.push({ id: m.id, at: new Date(after.getTime() + backoffMs(m.attempts)), errorCode: o.code });
+        else if (!finalStatus && o.kind === 'retry') retry.push({ id: m.id, at: new Date(after.getTime() + backoffMs(m.attempts)), errorCode: o.code });
       }
       await deps.db.transaction(async (tx) => {
         const r = messageRepo(tx);
+        await r.recordFromChunks(made, after);
+        await r.insertParts(madeSent, after);
         await r.markSent(sent, after);
         await r.requeue(retry, after);
         if (final.length) await deps.settlement.finalise(tx, final, after);
       });
-      if (sent.length) deps.onSentRecorded?.();
+      if (sent.length || madeSent.length) deps.onSentRecorded?.();
     }
 
     function flush() {

@@ -4,6 +4,9 @@ import type { Db } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
 import type { FinalStatus, MessageClass } from './repo.ts';
 
+/** The ids of a chunk are a block of this many, aligned on it (sequence message_chunk_ids, migration 0018). */
+const CHUNK_IDS = 4096;
+
 export type ClaimedMessage = {
   id: bigint;
   batchId: string;
@@ -18,6 +21,8 @@ export type ClaimedMessage = {
   lineNumber: string;
   lineType: string;
   ref16: boolean;
+  /** Claimed from this chunk (its first id): the row does not exist yet, recording makes it. */
+  chunkId: bigint | null;
 };
 
 /** The claimed rows (CTE `claimed`) with what submitting them needs from their batch and line. */
@@ -39,6 +44,7 @@ const toClaimed = (r: Record<string, unknown>): ClaimedMessage => ({
   lineNumber: r.line_number as string,
   lineType: r.line_type as string,
   ref16: Boolean(r.ref16),
+  chunkId: r.chunk_id === undefined || r.chunk_id === null ? null : toBigInt(r.chunk_id),
 });
 
 const finalisedColumns = 'm.id, m.batch_id, m.account_id, m.recipient, m.operator, m.parts, m.cost, m.status, m.error_code';
@@ -61,7 +67,7 @@ export function outboxRepo(db: Db) {
     async claim(n: number, now: Date): Promise<ClaimedMessage[]> {
       const claimed: ClaimedMessage[] = [];
       for (let round = 0; round < 4 && claimed.length < n; round++) {
-        const { rows } = await db.query('SELECT min(priority) AS p FROM message_chunks WHERE ready_at <= $1', [now]);
+        const { rows } = await db.query('SELECT min(priority) AS p FROM message_chunks WHERE ready_at <= $1 AND taken < cardinality(recipients)', [now]);
         const chunkPriority = rows[0].p === null ? null : Number(rows[0].p);
         claimed.push(...(await this.claimRows(n - claimed.length, now, chunkPriority ?? 32767)));
         if (chunkPriority === null || claimed.length >= n) break;
@@ -91,22 +97,19 @@ export function outboxRepo(db: Db) {
     },
 
     /**
-     * Up to n recipients of the next chunk become outbox rows, claimed ('sending'), in one
-     * statement. What they share is read once: the answer is one row with the recipients as an
-     * array and the first id (ids run on from it), not a row of thirteen columns per recipient.
+     * Up to n recipients of the next chunk are claimed: the chunk's `taken` moves on, in one
+     * statement. Their rows are made when their outcome is recorded (recordFromChunks), so a sent
+     * message is written once. What they share is read once: the answer is one row with the
+     * recipients as an array and the first id (ids run on from it).
      */
     async claimFromChunk(n: number, now: Date, priority: number): Promise<ClaimedMessage[]> {
       const { rows } = await db.query(
         `WITH ch AS (
-           SELECT first_id, taken, least(cardinality(recipients) - taken, $1) AS k, cardinality(recipients) - taken AS remaining
-           FROM message_chunks WHERE ready_at <= $2 AND priority = $3 ORDER BY priority, ready_at, first_id LIMIT 1 FOR UPDATE SKIP LOCKED),
-         upd AS (UPDATE message_chunks m SET taken = m.taken + ch.k FROM ch WHERE m.first_id = ch.first_id AND ch.k < ch.remaining),
-         del AS (DELETE FROM message_chunks m USING ch WHERE m.first_id = ch.first_id AND ch.k = ch.remaining),
-         ins AS (
-           INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, claimed_at, expires_at, created_at, updated_at)
-           SELECT m.first_id + ch.taken + u.i - 1, m.batch_id, m.account_id, u.r, m.operator, 'sending', m.priority, m.parts, m.cost, 1, m.ready_at, $2, m.expires_at, m.created_at, $2
-           FROM ch JOIN message_chunks m ON m.first_id = ch.first_id CROSS JOIN LATERAL unnest(m.recipients[ch.taken + 1:ch.taken + ch.k]) WITH ORDINALITY AS u(r, i))
-         SELECT m.first_id + ch.taken AS start_id, m.recipients[ch.taken + 1:ch.taken + ch.k] AS recipients, m.batch_id, m.account_id,
+           SELECT first_id, taken, least(cardinality(recipients) - taken, $1) AS k
+           FROM message_chunks WHERE ready_at <= $2 AND priority = $3 AND taken < cardinality(recipients)
+           ORDER BY priority, ready_at, first_id LIMIT 1 FOR UPDATE SKIP LOCKED),
+         upd AS (UPDATE message_chunks m SET taken = m.taken + ch.k, claimed_at = $2 FROM ch WHERE m.first_id = ch.first_id)
+         SELECT m.first_id AS chunk_id, m.first_id + ch.taken AS start_id, m.recipients[ch.taken + 1:ch.taken + ch.k] AS recipients, m.batch_id, m.account_id,
                 m.operator, m.parts, m.expires_at, b.body, b.message_class, l.number AS line_number, l.line_type, l.ref16
          FROM ch JOIN message_chunks m ON m.first_id = ch.first_id JOIN batches b ON b.id = m.batch_id JOIN lines l ON l.id = b.line_id`,
         [n, now, priority],
@@ -118,13 +121,59 @@ export function outboxRepo(db: Db) {
       return (r.recipients as string[]).map((recipient, i) => ({ ...shared, id: start + BigInt(i), recipient }));
     },
 
+    /**
+     * The rows of recipients claimed from chunks, made with their outcome: 'sent' with the
+     * upstream id, 'queued' for a retry, 'sending' for one about to be made final. A row that
+     * exists already (the lease ran out and it went back to the outbox) is left alone. Each chunk
+     * counts its recorded recipients and goes once every one has its row.
+     */
+    async recordFromChunks(rows: { id: bigint; chunkId: bigint; recipient: string; status: 'sent' | 'queued' | 'sending'; partsSent: number; connectorId: string | null; upstreamId: string | null; errorCode: string | null; nextAttemptAt: Date | null }[], now: Date): Promise<void> {
+      if (!rows.length) return;
+      // The recipient comes from the claim, not from the chunk's array: subscripting that
+      // (toasted) array would decompress all of it for every row.
+      const { rows: chunks } = await db.query(
+        `WITH ins AS (
+           INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, parts_sent, cost, attempts, connector_id, upstream_id, error_code,
+                                 next_attempt_at, claimed_at, expires_at, created_at, updated_at)
+           SELECT t.id, c.batch_id, c.account_id, t.r, c.operator, t.s, c.priority, c.parts, t.n, c.cost, 1, t.con, t.u, t.e,
+                  COALESCE(t.at, c.ready_at), $1, c.expires_at, c.created_at, $1
+           FROM unnest($2::int8[], $3::int8[], $4::text[], $5::int2[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $11::text[]) AS t(id, chunk, s, n, con, u, e, at, r)
+           JOIN message_chunks c ON c.first_id = t.chunk
+           ON CONFLICT (id) DO NOTHING
+           RETURNING id)
+         UPDATE message_chunks c SET recorded = c.recorded + x.n
+         FROM (SELECT id - id % $10 AS f, count(*)::int AS n FROM ins GROUP BY 1) x
+         WHERE c.first_id = x.f
+         RETURNING c.first_id, c.recorded >= cardinality(c.recipients) AS complete`,
+        [now, rows.map((r) => r.id.toString()), rows.map((r) => r.chunkId.toString()), rows.map((r) => r.status), rows.map((r) => r.partsSent), rows.map((r) => r.connectorId),
+          rows.map((r) => r.upstreamId), rows.map((r) => r.errorCode), rows.map((r) => r.nextAttemptAt), CHUNK_IDS, rows.map((r) => r.recipient)],
+      );
+      const complete = chunks.filter((c) => c.complete).map((c) => String(c.first_id));
+      if (complete.length) await db.query('DELETE FROM message_chunks WHERE first_id = ANY($1::int8[]) AND recorded >= cardinality(recipients)', [complete]);
+    },
+
     /** After a crash: claims older than the lease go back to the outbox. */
     async reclaimStale(olderThan: Date, now: Date): Promise<number> {
       const r = await db.query(
         "UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2 WHERE status = 'sending' AND claimed_at < $1",
         [olderThan, now],
       );
-      return r.rowCount;
+      // recipients claimed from a chunk whose outcome was never recorded get their row, queued
+      const { rows } = await db.query(
+        `WITH ch AS (SELECT first_id, taken FROM message_chunks WHERE recorded < taken AND claimed_at < $1 ORDER BY first_id FOR UPDATE),
+         ins AS (
+           INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at)
+           SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, 'queued', c.priority, c.parts, c.cost, 1, $2, c.expires_at, c.created_at, $2
+           FROM ch JOIN message_chunks c ON c.first_id = ch.first_id CROSS JOIN LATERAL unnest(c.recipients[1:ch.taken]) WITH ORDINALITY AS u(r, i)
+           ON CONFLICT (id) DO NOTHING
+           RETURNING id),
+         upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id)
+         SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT array_agg(first_id::text) FROM ch) AS chunks`,
+        [olderThan, now],
+      );
+      const chunks = (rows[0]?.chunks as string[] | null) ?? [];
+      if (chunks.length) await db.query('DELETE FROM message_chunks WHERE first_id = ANY($1::int8[]) AND recorded >= cardinality(recipients)', [chunks]);
+      return r.rowCount + Number(rows[0]?.n ?? 0);
     },
 
     async markSent(rows: { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] }[], now: Date): Promise<void> {
@@ -138,6 +187,11 @@ export function outboxRepo(db: Db) {
          FROM unnest($1::int8[], $2::int2[], $3::text[], $4::text[], $6::text[]) AS t(id, n, c, u, was) WHERE m.id = t.id AND m.status = t.was`,
         [rows.map((r) => r.id.toString()), rows.map((r) => r.parts.length), rows.map((r) => r.connectorId), rows.map((r) => (r.parts.length === 1 ? r.parts[0].upstreamId : null)), now, rows.map(() => 'sending')],
       );
+      await this.insertParts(rows, now);
+    },
+
+    /** The upstream id of each part of the messages sent in more than one part (a row per part). */
+    async insertParts(rows: { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] }[], now: Date): Promise<void> {
       const parts = rows.filter((r) => r.parts.length > 1).flatMap((r) => r.parts.map((p) => ({ id: r.id, c: r.connectorId, u: p.upstreamId, s: p.seq })));
       if (!parts.length) return;
       await db.query(
