@@ -192,6 +192,19 @@ describe('sending through the engine to the simulator SMSC', () => {
     expect(attempts.body.items.map((a: { statusCode: number }) => a.statusCode).sort()).toEqual([200, 500]);
   });
 
+  it('tells a delivery webhook each recipient’s final status, parts and price', async () => {
+    const hookRes = await t.api({ url: '/api/v1/webhooks', token: user.token, body: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/delivery`, events: ['delivery'] } });
+    expect(hookRes.status).toBe(201);
+    const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: three, text: persian, class: 'service' } });
+    expect(res.status).toBe(202);
+    const events = () => hookBodies.map((h) => JSON.parse(h.body)).filter((b) => b.event === 'delivery' && b.data.batchId === res.body.batchId);
+    await until('three delivery events', async () => events().length, (n) => n >= 3, 60_000);
+    const got = events().map((e) => e.data).sort((a, b) => a.to.localeCompare(b.to));
+    expect(got.map((d) => [d.to, d.status, d.parts, d.cost, d.error])).toEqual(
+      ['+989121234567', '+989201234567', '+989351234567'].map((to) => [to, 'delivered', 1, '1500', null]),
+    );
+  });
+
   it('forwards what its line receives to a URL, an e-mail and another mobile', async () => {
     const base = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/forward`;
     for (const rule of [{ kind: 'url', target: base }, { kind: 'email', target: 'desk@example.ir' }, { kind: 'sms', target: '۰۹۱۲۰۰۰۴۴۵۵' }]) {

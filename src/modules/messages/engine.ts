@@ -19,6 +19,7 @@ import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { createReceiptProcessor } from './receipts.ts';
 import { createSettlement } from './settlement.ts';
 import { createSystemSms } from './system-sms.ts';
+import { messageRepo } from './repo.ts';
 
 export type EngineOptions = {
   dispatcher?: Partial<DispatcherOptions>;
@@ -68,13 +69,23 @@ export function createMessageEngine(deps: {
   const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept });
 
   settlement.onFinal(async (tx, finals) => {
-    const byAccount = new Map<string, unknown[]>();
+    const byAccount = new Map<string, typeof finals>();
     for (const m of finals) {
       const list = byAccount.get(m.accountId) ?? [];
-      list.push({ batchId: m.batchId, to: m.recipient, status: m.status, parts: m.parts, cost: m.cost.toString(), error: m.errorCode, at: clock.now().toISOString() });
+      list.push(m);
       byAccount.set(m.accountId, list);
     }
-    for (const [accountId, payloads] of byAccount) await webhooks.emit(tx, accountId, 'delivery', payloads);
+    // the payloads (recipient and price read back) only for an account with a delivery webhook
+    for (const [accountId, list] of byAccount) {
+      await webhooks.emit(tx, accountId, 'delivery', async () => {
+        const details = await messageRepo(tx).finalDetails(list.map((m) => m.id));
+        const at = clock.now().toISOString();
+        return list.map((m) => {
+          const d = details.get(m.id.toString())!;
+          return { batchId: m.batchId, to: d.recipient, status: m.status, parts: m.parts, cost: d.cost.toString(), error: m.errorCode, at };
+        });
+      });
+    }
   });
   inbox.onMessage(async (m, tx) => {
     if (m.accountId) await webhooks.emit(tx, m.accountId, 'inbound', [{ id: m.id, from: m.sender, to: m.recipient, text: m.body, parts: m.parts, receivedAt: m.receivedAt.toISOString() }]);

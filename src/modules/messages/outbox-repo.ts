@@ -47,15 +47,17 @@ const toClaimed = (r: Record<string, unknown>): ClaimedMessage => ({
   chunkId: r.chunk_id === undefined || r.chunk_id === null ? null : toBigInt(r.chunk_id),
 });
 
-const finalisedColumns = 'm.id, m.batch_id, m.account_id, m.recipient, m.operator, m.parts, m.cost, m.status, m.error_code';
+const finalisedColumns = 'm.id, m.batch_id, m.operator, m.parts, m.status, m.error_code';
 
 const toFinalised = (r: Record<string, unknown>) => ({
-  id: toBigInt(r.id), batchId: r.batch_id as string, accountId: r.account_id as string, recipient: r.recipient as string,
-  operator: r.operator as string, parts: Number(r.parts), cost: toBigInt(r.cost), status: r.status as FinalStatus, errorCode: (r.error_code as string) ?? null,
+  id: toBigInt(r.id), batchId: r.batch_id as string, operator: r.operator as string, parts: Number(r.parts), status: r.status as FinalStatus, errorCode: (r.error_code as string) ?? null,
 });
 
-/** A message that has just become final, with what billing and the listeners need. */
-export type Finalised = ReturnType<typeof toFinalised>;
+/**
+ * A message that has just become final, with what settling it needs. (What a webhook adds — the
+ * recipient, the cost — is read only for accounts that have a webhook: finalDetails.)
+ */
+export type FinalisedRow = ReturnType<typeof toFinalised>;
 
 export function outboxRepo(db: Db) {
   return {
@@ -215,7 +217,7 @@ export function outboxRepo(db: Db) {
      * Moves messages to a final status, once: only rows not yet final change. Returns what changed,
      * with what billing needs to settle or refund them.
      */
-    async finalise(rows: { id: bigint; status: FinalStatus; errorCode: string | null }[], now: Date): Promise<Finalised[]> {
+    async finalise(rows: { id: bigint; status: FinalStatus; errorCode: string | null }[], now: Date): Promise<FinalisedRow[]> {
       if (!rows.length) return [];
       const { rows: changed } = await db.query(
         `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $4
@@ -230,19 +232,19 @@ export function outboxRepo(db: Db) {
     /**
      * Single-part messages answered by their one receipt, found by their upstream id and made
      * final in the same statement (settlement then settles their money, their row is not
-     * written again). Returns them with the receipt (connector, upstream id) each answered.
+     * written again). Returns them with the index of the receipt each answered.
      */
     async finaliseByReceipt(receipts: { connectorId: string; upstreamId: string; final: FinalStatus; errorCode: string | null }[], now: Date) {
       if (!receipts.length) return [];
       const { rows } = await db.query(
         `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $5
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[]) AS t(c, u, s, e, was)
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[]) WITH ORDINALITY AS t(c, u, s, e, was, k)
          WHERE m.connector_id = t.c AND m.upstream_id = t.u AND m.upstream_id IS NOT NULL AND m.status = t.was AND NOT m.settled
-         RETURNING ${finalisedColumns}, t.c, t.u`,
+         RETURNING ${finalisedColumns}, t.k`,
         // t.was: see markSent; here each row is found through its upstream id
         [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.final), receipts.map((r) => r.errorCode), now, receipts.map(() => 'sent')],
       );
-      return rows.map((r) => ({ ...toFinalised(r), connectorId: r.c as string, upstreamId: r.u as string }));
+      return rows.map((r) => ({ ...toFinalised(r), receipt: Number(r.k) - 1 }));
     },
 
     /**
@@ -282,6 +284,13 @@ export function outboxRepo(db: Db) {
         byMessage.set(k, e);
       }
       return { matched, complete: done.map((id) => ({ id, ...byMessage.get(id.toString())! })) };
+    },
+
+    /** The recipient and price of final messages (webhook payloads). */
+    async finalDetails(ids: bigint[]): Promise<Map<string, { recipient: string; cost: bigint }>> {
+      if (!ids.length) return new Map();
+      const { rows } = await db.query('SELECT id, recipient, cost FROM messages WHERE id = ANY($1::int8[])', [ids.map(String)]);
+      return new Map(rows.map((r) => [String(r.id), { recipient: r.recipient as string, cost: toBigInt(r.cost) }]));
     },
 
     /** Messages past their validity: those never sent, and those whose receipt never came. */

@@ -38,7 +38,7 @@ describe('outbox submits and receipts', () => {
     ];
     // single-part messages become final with their one receipt, in the same statement
     const singles = await repo.finaliseByReceipt(receipts, now);
-    expect(singles.map((m) => [m.id, m.status, m.errorCode, m.upstreamId]).sort()).toEqual([[one, 'delivered', null, 'u1'], [two, 'undelivered', '034', 'u2']].sort());
+    expect(singles.map((m) => [m.id, m.status, m.errorCode, receipts[m.receipt].upstreamId]).sort()).toEqual([[one, 'delivered', null, 'u1'], [two, 'undelivered', '034', 'u2']].sort());
     const status = await db.query<{ id: bigint; status: string; settled: boolean }>('SELECT id, status, settled FROM messages WHERE id = ANY($1::int8[]) ORDER BY id', [[one, two, long].map(String)]);
     expect(status.rows.map((r) => [BigInt(r.id), r.status, r.settled])).toEqual([[one, 'delivered', true], [two, 'undelivered', true], [long, 'sent', false]]);
 

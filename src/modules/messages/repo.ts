@@ -5,7 +5,7 @@ import { toBigInt, toDate } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
 import { outboxRepo } from './outbox-repo.ts';
 
-export type { ClaimedMessage, Finalised } from './outbox-repo.ts';
+export type { ClaimedMessage, FinalisedRow } from './outbox-repo.ts';
 
 export type MessageClass = 'service' | 'advertising' | 'otp';
 export type RecipientStatus =

@@ -2,9 +2,12 @@
 // is either spent (settled) or given back (released), at every level, per the line's refund policy.
 import type { Db } from '../../db/driver.ts';
 import { cellKey, type ChargingPort, type CountedCell } from './charging.ts';
-import { messageRepo, type Finalised, type FinalStatus, type MessageClass } from './repo.ts';
+import { messageRepo, type FinalisedRow, type FinalStatus, type MessageClass } from './repo.ts';
 
 export type FinalUpdate = { id: bigint; status: FinalStatus; errorCode: string | null; neverSent?: boolean };
+
+/** A message that has just become final, and whose it is. */
+export type Finalised = FinalisedRow & { accountId: string };
 
 /** Runs inside the finalising transaction: what it enqueues commits with the status change. */
 export type FinalListener = (tx: Db, finals: Finalised[]) => Promise<void>;
@@ -15,13 +18,13 @@ export function createSettlement(deps: { charging: ChargingPort }) {
    * Finalises the rows not yet final (inside tx) and settles or releases their money, with that
    * of `already`: rows this transaction has just made final itself (single-part receipts).
    */
-  async function finalise(tx: Db, updates: FinalUpdate[], now: Date, already: Finalised[] = []) {
+  async function finalise(tx: Db, updates: FinalUpdate[], now: Date, already: FinalisedRow[] = []): Promise<Finalised[]> {
     const changed = [...already, ...(await messageRepo(tx).finalise(updates, now))];
-    if (!changed.length) return changed;
+    if (!changed.length) return [];
     const forced = new Set(updates.filter((u) => u.neverSent).map((u) => u.id.toString()));
     const batchIds = [...new Set(changed.map((c) => c.batchId))];
     const { rows } = await tx.query(
-      `SELECT b.id, b.reservation_id, b.message_class, b.alphabet, l.line_type, l.refund_statuses
+      `SELECT b.id, b.account_id, b.reservation_id, b.message_class, b.alphabet, l.line_type, l.refund_statuses
        FROM batches b JOIN lines l ON l.id = b.line_id WHERE b.id = ANY($1)`,
       [batchIds],
     );
@@ -45,8 +48,9 @@ export function createSettlement(deps: { charging: ChargingPort }) {
       if (p.release.size) await deps.charging.release(tx, p.reservationId, [...p.release.values()]);
     }
     await messageRepo(tx).markBatchesDone(batchIds, now);
-    for (const l of listeners) await l(tx, changed);
-    return changed;
+    const finals = changed.map((m) => ({ ...m, accountId: info.get(m.batchId)!.account_id as string }));
+    for (const l of listeners) await l(tx, finals);
+    return finals;
   }
 
   return { finalise, onFinal: (l: FinalListener) => listeners.push(l) };

@@ -60,10 +60,15 @@ export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: n
     },
   };
 
-  /** Enqueues one event for every enabled endpoint of the account that wants it, inside tx. */
-  async function emit(tx: Db, accountId: string, event: WebhookEvent, payloads: unknown[]) {
-    if (!queue || !payloads.length) return;
+  /**
+   * Enqueues one event for every enabled endpoint of the account that wants it, inside tx.
+   * `payloads` may be a function: it is called only when some endpoint wants them.
+   */
+  async function emit(tx: Db, accountId: string, event: WebhookEvent, payloadsOrMake: unknown[] | (() => Promise<unknown[]>)) {
+    if (!queue || (Array.isArray(payloadsOrMake) && !payloadsOrMake.length)) return;
     const { rows } = await tx.query('SELECT id FROM webhook_endpoints WHERE account_id = $1 AND enabled AND $2 = ANY(events)', [accountId, event]);
+    if (!rows.length) return;
+    const payloads = Array.isArray(payloadsOrMake) ? payloadsOrMake : await payloadsOrMake();
     for (const ep of rows) {
       for (const payload of payloads) {
         await queue.send(job, { endpointId: ep.id as string, eventId: newId('evt'), event, payload }, { tx });
