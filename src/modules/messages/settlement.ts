@@ -6,8 +6,8 @@ import { messageRepo, type FinalisedRow, type FinalStatus, type MessageClass } f
 
 export type FinalUpdate = { id: bigint; status: FinalStatus; errorCode: string | null; neverSent?: boolean };
 
-/** A message that has just become final, and whose it is. */
-export type Finalised = FinalisedRow & { accountId: string };
+/** A message that has just become final, whose it is, and where its send came from. */
+export type Finalised = FinalisedRow & { accountId: string; source: string };
 
 /** Runs inside the finalising transaction: what it enqueues commits with the status change. */
 export type FinalListener = (tx: Db, finals: Finalised[]) => Promise<void>;
@@ -24,7 +24,7 @@ export function createSettlement(deps: { charging: ChargingPort }) {
     const forced = new Set(updates.filter((u) => u.neverSent).map((u) => u.id.toString()));
     const batchIds = [...new Set(changed.map((c) => c.batchId))];
     const { rows } = await tx.query(
-      `SELECT b.id, b.account_id, b.reservation_id, b.message_class, b.alphabet, l.line_type, l.refund_statuses
+      `SELECT b.id, b.account_id, b.source, b.reservation_id, b.message_class, b.alphabet, l.line_type, l.refund_statuses
        FROM batches b JOIN lines l ON l.id = b.line_id WHERE b.id = ANY($1)`,
       [batchIds],
     );
@@ -48,7 +48,7 @@ export function createSettlement(deps: { charging: ChargingPort }) {
       if (p.release.size) await deps.charging.release(tx, p.reservationId, [...p.release.values()]);
     }
     await messageRepo(tx).markBatchesDone(batchIds, now);
-    const finals = changed.map((m) => ({ ...m, accountId: info.get(m.batchId)!.account_id as string }));
+    const finals = changed.map((m) => ({ ...m, accountId: info.get(m.batchId)!.account_id as string, source: info.get(m.batchId)!.source as string }));
     for (const l of listeners) await l(tx, finals);
     return finals;
   }

@@ -59,7 +59,9 @@ export function createSmppServerService(deps: {
   // A final status of a message accepted over SMPP queues its receipts in the finalising
   // transaction: the receipt commits with the status, or neither does.
   deps.engine.settlement.onFinal(async (tx, finals) => {
-    const subs = await smppRepo(tx).findSubmissionsOfBatches([...new Set(finals.map((f) => f.batchId))]);
+    const batchIds = [...new Set(finals.filter((f) => f.source === 'smpp').map((f) => f.batchId))];
+    if (!batchIds.length) return;
+    const subs = await smppRepo(tx).findSubmissionsOfBatches(batchIds);
     if (!subs.length) return;
     const byBatch = new Map(finals.map((f) => [f.batchId, f]));
     const now = deps.clock.now();
