@@ -99,12 +99,13 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
           : null;
         if (finalStatus) final.push({ id: m.id, ...finalStatus, neverSent: true });
         if (m.chunkId !== null) {
-          const row = { id: m.id, chunkId: m.chunkId, recipient: m.recipient, partsSent: 0, connectorId: null, upstreamId: null, errorCode: null, nextAttemptAt: null };
+          const row = (status: 'sent' | 'queued' | 'sending', partsSent = 0, connectorId: string | null = null, upstreamId: string | null = null, errorCode: string | null = null, nextAttemptAt: Date | null = null) =>
+            ({ id: m.id, chunkId: m.chunkId!, recipient: m.recipient, status, partsSent, connectorId, upstreamId, errorCode, nextAttemptAt });
           if (o.kind === 'sent') {
-            made.push({ ...row, status: 'sent', partsSent: o.parts.length, connectorId: o.connectorId, upstreamId: o.parts.length === 1 ? o.parts[0].upstreamId : null });
-            madeSent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
-          } else if (finalStatus) made.push({ ...row, status: 'sending' });
-          else if (o.kind === 'retry') made.push({ ...row, status: 'queued', errorCode: o.code, nextAttemptAt: new Date(after.getTime() + backoffMs(m.attempts)) });
+            made.push(row('sent', o.parts.length, o.connectorId, o.parts.length === 1 ? o.parts[0].upstreamId : null));
+            if (o.parts.length > 1) madeSent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
+          } else if (finalStatus) made.push(row('sending'));
+          else if (o.kind === 'retry') made.push(row('queued', 0, null, null, o.code, new Date(after.getTime() + backoffMs(m.attempts))));
           continue;
         }
         if (o.kind === 'sent') sent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });

@@ -1,7 +1,7 @@
 // A message reaches its final status exactly once, and in the same transaction its reserved money
 // is either spent (settled) or given back (released), at every level, per the line's refund policy.
 import type { Db } from '../../db/driver.ts';
-import { cellKey, type ChargingPort, type CountedCell } from './charging.ts';
+import type { ChargingPort, CountedCell } from './charging.ts';
 import { messageRepo, type FinalisedRow, type FinalStatus, type MessageClass } from './repo.ts';
 
 export type FinalUpdate = { id: bigint; status: FinalStatus; errorCode: string | null; neverSent?: boolean };
@@ -29,19 +29,27 @@ export function createSettlement(deps: { charging: ChargingPort }) {
       [batchIds],
     );
     const info = new Map(rows.map((r) => [r.id as string, r]));
-    const plan = new Map<string, { reservationId: string; settle: Map<string, CountedCell>; release: Map<string, CountedCell> }>();
+    // Per batch, its cells to settle and to release. Within a batch only the operator, the parts
+    // and the status vary, so a message is counted with a short key and no object of its own.
+    type Plan = { reservationId: string; settle: Map<string, CountedCell>; release: Map<string, CountedCell>; refunds: Set<string> };
+    const plan = new Map<string, Plan>();
     for (const m of changed) {
-      const b = info.get(m.batchId)!;
-      if (!b.reservation_id) continue;
-      const refund = forced.has(m.id.toString()) || m.status === 'cancelled' || m.status === 'blacklisted' || (b.refund_statuses as string[]).includes(m.status);
-      const p = plan.get(m.batchId) ?? { reservationId: b.reservation_id as string, settle: new Map(), release: new Map() };
-      plan.set(m.batchId, p);
-      const cell = { operator: m.operator, lineType: b.line_type as string, messageClass: b.message_class as MessageClass, alphabet: b.alphabet as 'gsm7' | 'ucs2', parts: m.parts };
+      let p = plan.get(m.batchId);
+      if (!p) {
+        const b = info.get(m.batchId)!;
+        if (!b.reservation_id) continue;
+        p = { reservationId: b.reservation_id as string, settle: new Map(), release: new Map(), refunds: new Set(['cancelled', 'blacklisted', ...(b.refund_statuses as string[])]) };
+        plan.set(m.batchId, p);
+      }
+      const refund = p.refunds.has(m.status) || (forced.size > 0 && forced.has(m.id.toString()));
       const target = refund ? p.release : p.settle;
-      const key = cellKey(cell);
+      const key = `${m.operator}|${m.parts}`;
       const c = target.get(key);
       if (c) c.count++;
-      else target.set(key, { ...cell, count: 1 });
+      else {
+        const b = info.get(m.batchId)!;
+        target.set(key, { operator: m.operator, lineType: b.line_type as string, messageClass: b.message_class as MessageClass, alphabet: b.alphabet as 'gsm7' | 'ucs2', parts: m.parts, count: 1 });
+      }
     }
     for (const p of plan.values()) {
       if (p.settle.size) await deps.charging.settle(tx, p.reservationId, [...p.settle.values()]);
