@@ -12,7 +12,7 @@ import { statusFromParts, type Settlement } from './settlement.ts';
 type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
 
 const KEEP_UNMATCHED_MS = 60_000;
-/** Unmatched receipts are tried again at least this often even when no sending was recorded here. */
+/** Unmatched receipts are tried again at least this often (by the engine's clock) even when no sending was recorded here. */
 const LATE_RETRY_MS = 250;
 
 export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number }) {
@@ -35,13 +35,13 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
   }
 
   async function flushOnce() {
-    const retryLate = late.length > 0 && (sentSince || Date.now() - lateTriedAt >= LATE_RETRY_MS);
+    const retryLate = late.length > 0 && (sentSince || deps.clock.now().getTime() - lateTriedAt >= LATE_RETRY_MS);
     if (!buffer.length && !retryLate) return;
     const batch = retryLate ? [...late, ...buffer] : buffer;
     if (retryLate) {
       late = [];
       sentSince = false;
-      lateTriedAt = Date.now();
+      lateTriedAt = deps.clock.now().getTime();
     }
     buffer = [];
     const now = deps.clock.now();
@@ -67,7 +67,7 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     }
     const waiting = new Set(unmatched);
     for (const p of batch) if (!waiting.has(p)) p.done();
-    if (!late.length && unmatched.length) lateTriedAt = Date.now();
+    if (!late.length && unmatched.length) lateTriedAt = deps.clock.now().getTime();
     late.push(...unmatched);
   }
 
