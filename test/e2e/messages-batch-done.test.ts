@@ -4,18 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/driver.ts';
 import { messageRepo } from '../../src/modules/messages/repo.ts';
-import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
+import { openSender, testChapar, type TestChapar } from '../helpers/app.ts';
 
 describe('a batch settled by two transactions at once', () => {
   let t: TestChapar;
-  let user: Awaited<ReturnType<typeof createChild>>;
+  let user: Awaited<ReturnType<typeof openSender>>;
 
   beforeAll(async () => {
     t = await testChapar();
-    const admin = await t.adminToken();
-    await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } });
-    user = await createChild(t, admin, { username: 'twosettles', kind: 'user' });
-    expect((await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount: '100000', note: '' } })).status).toBe(200);
+    user = await openSender(t, 'twosettles', '100000');
   });
   afterAll(() => t.close());
 

@@ -3,18 +3,15 @@
 // flush — or, for a message another process sent, after a pause; then it settles the money.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageRepo } from '../../src/modules/messages/repo.ts';
-import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
+import { openSender, testChapar, type TestChapar } from '../helpers/app.ts';
 
 describe('receipts that overtake their message', () => {
   let t: TestChapar;
-  let user: Awaited<ReturnType<typeof createChild>>;
+  let user: Awaited<ReturnType<typeof openSender>>;
 
   beforeAll(async () => {
     t = await testChapar();
-    const admin = await t.adminToken();
-    await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } });
-    user = await createChild(t, admin, { username: 'fastsmsc', kind: 'user' });
-    expect((await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount: '100000', note: '' } })).status).toBe(200);
+    user = await openSender(t, 'fastsmsc', '100000');
   });
   afterAll(() => t.close());
 

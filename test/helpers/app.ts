@@ -102,3 +102,16 @@ export async function createChild(
   const token = await t.login(c.username, password, c.host);
   return { id: res.body.id, username: c.username, password, token };
 }
+
+/**
+ * A user of the platform that may send at once: the platform's policy asks no KYC for it and
+ * holds nothing for moderation, and the user has `credit` rials from the platform.
+ */
+export async function openSender(t: TestChapar, username: string, credit: string): Promise<Awaited<ReturnType<typeof createChild>>> {
+  const admin = await t.adminToken();
+  await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } });
+  const user = await createChild(t, admin, { username, kind: 'user' });
+  const res = await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount: credit, note: '' } });
+  if (res.status !== 200) throw new Error(`credit ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return user;
+}
