@@ -53,7 +53,7 @@ export function createThreadedUpstream(kind: ThreadedKind, config: object, opts:
     setImmediate(flush);
   }
 
-  function onMessage(m: FromWorker): void {
+  function onMessage(w: Worker, m: FromWorker): void {
     if (m.t === 'started') {
       stats = m.stats;
       started?.(m.error);
@@ -70,18 +70,24 @@ export function createThreadedUpstream(kind: ThreadedKind, config: object, opts:
       waiting.delete(id);
       resolve?.(r);
     }
+    // An answer goes to the thread that numbered the receipt: a thread started after it died
+    // numbers its own from 1 again, and must not take an old answer for one of its receipts.
     const ack = (id: number) => (p: Promise<void>) =>
       p.then(
-        () => acks.push([id, null]),
-        (err: unknown) => acks.push([id, String((err as Error)?.message ?? err)]),
+        () => {
+          if (worker === w) acks.push([id, null]);
+        },
+        (err: unknown) => {
+          if (worker === w) acks.push([id, String((err as Error)?.message ?? err)]);
+        },
       ).then(schedule);
     for (const [id, r] of m.receipts) ack(id)(receiptListeners.emit(r));
     for (const [id, p] of m.inbound) ack(id)(inboundListeners.emit(p));
   }
 
-  /** Parts the worker took but never answered (it died): they may have gone out. */
-  function abandon(code: 'upstream_error' | 'stopped'): void {
-    for (const resolve of waiting.values()) resolve({ ok: false, retryable: true, code, maybeAccepted: code === 'upstream_error' });
+  /** Parts the worker took but never answered: after it died they may have gone out. */
+  function abandon(code: 'upstream_error' | 'stopped', maybeAccepted: boolean): void {
+    for (const resolve of waiting.values()) resolve({ ok: false, retryable: true, code, maybeAccepted });
     waiting.clear();
     parts = [];
     acks = [];
@@ -93,7 +99,7 @@ export function createThreadedUpstream(kind: ThreadedKind, config: object, opts:
       execArgv: [],
       workerData: { kind, config, tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./worker.ts', import.meta.url).href },
     });
-    w.on('message', onMessage);
+    w.on('message', (m: FromWorker) => onMessage(w, m));
     w.on('error', (err) => {
       stats = { ...stats, state: 'backoff', lastError: `connector thread failed: ${err.message}` };
     });
@@ -103,7 +109,7 @@ export function createThreadedUpstream(kind: ThreadedKind, config: object, opts:
       started?.(stats.lastError ?? 'connector thread exited');
       started = null;
       stopped?.();
-      abandon(stopping ? 'stopped' : 'upstream_error');
+      abandon(stopping ? 'stopped' : 'upstream_error', true);
       if (stopping) return;
       // A connector is not given up on: a new thread binds again after a pause.
       stats = { ...stats, state: 'backoff', reconnects: stats.reconnects + 1 };
@@ -146,7 +152,8 @@ export function createThreadedUpstream(kind: ThreadedKind, config: object, opts:
       stopped = null;
       worker = null;
       await w.terminate();
-      abandon('stopped');
+      // the thread answered everything it held before it said it stopped
+      abandon('stopped', false);
       stats = { ...stats, state: 'stopped', inFlight: 0, queued: 0 };
     },
     submit(part) {
