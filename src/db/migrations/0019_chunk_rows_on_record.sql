@@ -5,6 +5,13 @@
 -- are in flight; after the lease (`claimed_at`, the chunk's last claim) they get 'queued' rows.
 ALTER TABLE message_chunks ADD COLUMN recorded int NOT NULL DEFAULT 0;
 ALTER TABLE message_chunks ADD COLUMN claimed_at timestamptz;
+-- Recipients in the chunk, kept beside the array: cardinality(recipients) would decompress the
+-- whole (toasted) array of every chunk a claim looks at.
+ALTER TABLE message_chunks ADD COLUMN size int;
+UPDATE message_chunks SET size = cardinality(recipients);
+ALTER TABLE message_chunks ALTER COLUMN size SET NOT NULL;
+-- Before this migration a claim made the rows of the recipients it took: those are recorded.
+UPDATE message_chunks SET recorded = taken, claimed_at = now() WHERE taken > 0;
 
 -- In-flight recipients (claimed, no row yet) read as 'sending'.
 CREATE OR REPLACE VIEW outbox_messages AS

@@ -113,13 +113,17 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
       }
       await deps.db.transaction(async (tx) => {
         const r = messageRepo(tx);
-        await r.recordFromChunks(made, after);
-        await r.insertParts(madeSent, after);
+        // a chunk recipient whose row exists already went back to the outbox after the lease:
+        // that row is no longer this round's to change
+        const inserted = await r.recordFromChunks(made, after);
+        const lost = new Set(made.filter((m) => !inserted.has(m.id)).map((m) => m.id));
+        await r.insertParts(lost.size ? madeSent.filter((m) => !lost.has(m.id)) : madeSent, after);
         await r.markSent(sent, after);
         await r.requeue(retry, after);
-        if (final.length) await deps.settlement.finalise(tx, final, after);
+        const finals = lost.size ? final.filter((f) => !lost.has(f.id)) : final;
+        if (finals.length) await deps.settlement.finalise(tx, finals, after);
       });
-      if (sent.length || madeSent.length) deps.onSentRecorded?.();
+      if (sent.length || made.some((m) => m.status === 'sent')) deps.onSentRecorded?.();
     }
 
     function flush() {

@@ -69,7 +69,7 @@ export function outboxRepo(db: Db) {
     async claim(n: number, now: Date): Promise<ClaimedMessage[]> {
       const claimed: ClaimedMessage[] = [];
       for (let round = 0; round < 4 && claimed.length < n; round++) {
-        const { rows } = await db.query('SELECT min(priority) AS p FROM message_chunks WHERE ready_at <= $1 AND taken < cardinality(recipients)', [now]);
+        const { rows } = await db.query('SELECT min(priority) AS p FROM message_chunks WHERE ready_at <= $1 AND taken < size', [now]);
         const chunkPriority = rows[0].p === null ? null : Number(rows[0].p);
         claimed.push(...(await this.claimRows(n - claimed.length, now, chunkPriority ?? 32767)));
         if (chunkPriority === null || claimed.length >= n) break;
@@ -107,8 +107,8 @@ export function outboxRepo(db: Db) {
     async claimFromChunk(n: number, now: Date, priority: number): Promise<ClaimedMessage[]> {
       const { rows } = await db.query(
         `WITH ch AS (
-           SELECT first_id, taken, least(cardinality(recipients) - taken, $1) AS k
-           FROM message_chunks WHERE ready_at <= $2 AND priority = $3 AND taken < cardinality(recipients)
+           SELECT first_id, taken, least(size - taken, $1) AS k
+           FROM message_chunks WHERE ready_at <= $2 AND priority = $3 AND taken < size
            ORDER BY priority, ready_at, first_id LIMIT 1 FOR UPDATE SKIP LOCKED),
          upd AS (UPDATE message_chunks m SET taken = m.taken + ch.k, claimed_at = $2 FROM ch WHERE m.first_id = ch.first_id)
          SELECT m.first_id AS chunk_id, m.first_id + ch.taken AS start_id, m.recipients[ch.taken + 1:ch.taken + ch.k] AS recipients, m.batch_id, m.account_id,
@@ -129,11 +129,11 @@ export function outboxRepo(db: Db) {
      * exists already (the lease ran out and it went back to the outbox) is left alone. Each chunk
      * counts its recorded recipients and goes once every one has its row.
      */
-    async recordFromChunks(rows: { id: bigint; chunkId: bigint; recipient: string; status: 'sent' | 'queued' | 'sending'; partsSent: number; connectorId: string | null; upstreamId: string | null; errorCode: string | null; nextAttemptAt: Date | null }[], now: Date): Promise<void> {
-      if (!rows.length) return;
+    async recordFromChunks(rows: { id: bigint; chunkId: bigint; recipient: string; status: 'sent' | 'queued' | 'sending'; partsSent: number; connectorId: string | null; upstreamId: string | null; errorCode: string | null; nextAttemptAt: Date | null }[], now: Date): Promise<Set<bigint>> {
+      if (!rows.length) return new Set();
       // The recipient comes from the claim, not from the chunk's array: subscripting that
-      // (toasted) array would decompress all of it for every row.
-      const { rows: chunks } = await db.query(
+      // (toasted) array would decompress all of it for every row. Returns the ids inserted.
+      const { rows: out } = await db.query(
         `WITH ins AS (
            INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, parts_sent, cost, attempts, connector_id, upstream_id, error_code,
                                  next_attempt_at, claimed_at, expires_at, created_at, updated_at)
@@ -142,16 +142,33 @@ export function outboxRepo(db: Db) {
            FROM unnest($2::int8[], $3::int8[], $4::text[], $5::int2[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $11::text[]) AS t(id, chunk, s, n, con, u, e, at, r)
            JOIN message_chunks c ON c.first_id = t.chunk
            ON CONFLICT (id) DO NOTHING
-           RETURNING id)
-         UPDATE message_chunks c SET recorded = c.recorded + x.n
-         FROM (SELECT id - id % $10 AS f, count(*)::int AS n FROM ins GROUP BY 1) x
-         WHERE c.first_id = x.f
-         RETURNING c.first_id, c.recorded >= cardinality(c.recipients) AS complete`,
+           RETURNING id),
+         upd AS (
+           UPDATE message_chunks c SET recorded = c.recorded + x.n
+           FROM (SELECT id - id % $10 AS f, count(*)::int AS n FROM ins GROUP BY 1) x
+           WHERE c.first_id = x.f
+           RETURNING c.first_id, c.batch_id, c.recorded >= c.size AS complete)
+         SELECT (SELECT array_agg(id::text) FROM ins) AS ids,
+                (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
+                (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
         [now, rows.map((r) => r.id.toString()), rows.map((r) => r.chunkId.toString()), rows.map((r) => r.status), rows.map((r) => r.partsSent), rows.map((r) => r.connectorId),
           rows.map((r) => r.upstreamId), rows.map((r) => r.errorCode), rows.map((r) => r.nextAttemptAt), CHUNK_IDS, rows.map((r) => r.recipient)],
       );
-      const complete = chunks.filter((c) => c.complete).map((c) => String(c.first_id));
-      if (complete.length) await db.query('DELETE FROM message_chunks WHERE first_id = ANY($1::int8[]) AND recorded >= cardinality(recipients)', [complete]);
+      const inserted = new Set(((out[0]?.ids as string[] | null) ?? []).map((id) => BigInt(id)));
+      // rows made now are not final yet, unless some existed already (a reclaim made them)
+      const mayBeDone = inserted.size < rows.length ? ((out[0]?.batches as string[] | null) ?? []) : [];
+      await this.dropRecordedChunks((out[0]?.complete as string[] | null) ?? [], mayBeDone, now);
+      return inserted;
+    },
+
+    /**
+     * Chunks whose every recipient has its row go; a batch whose last chunk that was may be done
+     * (its rows may all be settled already when they were made by a reclaim).
+     */
+    async dropRecordedChunks(chunkIds: string[], batchIds: string[], now: Date): Promise<void> {
+      if (!chunkIds.length) return;
+      await db.query('DELETE FROM message_chunks WHERE first_id = ANY($1::int8[]) AND recorded >= size', [chunkIds]);
+      await this.markBatchesDone(batchIds, now);
     },
 
     /** After a crash: claims older than the lease go back to the outbox. */
@@ -169,12 +186,12 @@ export function outboxRepo(db: Db) {
            FROM ch JOIN message_chunks c ON c.first_id = ch.first_id CROSS JOIN LATERAL unnest(c.recipients[1:ch.taken]) WITH ORDINALITY AS u(r, i)
            ON CONFLICT (id) DO NOTHING
            RETURNING id),
-         upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id)
-         SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT array_agg(first_id::text) FROM ch) AS chunks`,
+         upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id RETURNING c.first_id, c.batch_id, ch.taken >= c.size AS complete)
+         SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
+                (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
         [olderThan, now],
       );
-      const chunks = (rows[0]?.chunks as string[] | null) ?? [];
-      if (chunks.length) await db.query('DELETE FROM message_chunks WHERE first_id = ANY($1::int8[]) AND recorded >= cardinality(recipients)', [chunks]);
+      await this.dropRecordedChunks((rows[0]?.complete as string[] | null) ?? [], (rows[0]?.batches as string[] | null) ?? [], now);
       return r.rowCount + Number(rows[0]?.n ?? 0);
     },
 

@@ -129,8 +129,11 @@ export function messageRepo(db: Db) {
      */
     async insertChunks(batch: { id: string; accountId: string; priority: number; expiresAt: Date; readyAt: Date }, groups: RecipientGroup[]): Promise<void> {
       const chunks = groups.flatMap((g) => {
-        const out: { g: RecipientGroup; recipients: string }[] = [];
-        for (let i = 0; i < g.recipients.length; i += CHUNK_RECIPIENTS) out.push({ g, recipients: g.recipients.slice(i, i + CHUNK_RECIPIENTS).join(',') });
+        const out: { g: RecipientGroup; recipients: string; size: number }[] = [];
+        for (let i = 0; i < g.recipients.length; i += CHUNK_RECIPIENTS) {
+          const slice = g.recipients.slice(i, i + CHUNK_RECIPIENTS);
+          out.push({ g, recipients: slice.join(','), size: slice.length });
+        }
         return out;
       });
       if (!chunks.length) return;
@@ -139,10 +142,10 @@ export function messageRepo(db: Db) {
       for (let i = 0; i < chunks.length; i += 64) {
         const part = chunks.slice(i, i + 64);
         await db.query(
-          `INSERT INTO message_chunks (first_id, batch_id, account_id, operator, priority, parts, cost, ready_at, expires_at, recipients)
-           SELECT f, $1, $2, o, $3, p, c, $4, $5, string_to_array(r, ',') FROM unnest($6::int8[], $7::text[], $8::int2[], $9::int8[], $10::text[]) AS t(f, o, p, c, r)`,
+          `INSERT INTO message_chunks (first_id, batch_id, account_id, operator, priority, parts, cost, ready_at, expires_at, recipients, size)
+           SELECT f, $1, $2, o, $3, p, c, $4, $5, string_to_array(r, ','), n FROM unnest($6::int8[], $7::text[], $8::int2[], $9::int8[], $10::text[], $11::int4[]) AS t(f, o, p, c, r, n)`,
           [batch.id, batch.accountId, batch.priority, batch.readyAt, batch.expiresAt, ids.slice(i, i + 64).map(String),
-            part.map((x) => x.g.operator), part.map((x) => x.g.parts), part.map((x) => x.g.cost.toString()), part.map((x) => x.recipients)],
+            part.map((x) => x.g.operator), part.map((x) => x.g.parts), part.map((x) => x.g.cost.toString()), part.map((x) => x.recipients), part.map((x) => x.size)],
         );
       }
     },
