@@ -52,8 +52,9 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
         const key = (connectorId: string, upstreamId: string) => `${connectorId}\u0000${upstreamId}`;
         // single-part messages are answered by their one receipt in one statement; the rest are parts
         const singles = await repo.finaliseByReceipt(batch.map((p) => ({ ...p, final: statusFromParts([p.status]) })), now);
-        const answered = new Set(singles.map((m) => m.receipt));
-        const rest = batch.filter((_, i) => !answered.has(i));
+        // by key, not position: two copies of one receipt (a resend) are both answered
+        const answered = new Set(singles.map((m) => key(batch[m.receipt].connectorId, batch[m.receipt].upstreamId)));
+        const rest = batch.filter((p) => !answered.has(key(p.connectorId, p.upstreamId)));
         const { matched, complete } = await repo.applyPartReceipts(rest, now);
         unmatched = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
         const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
