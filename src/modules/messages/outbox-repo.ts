@@ -4,8 +4,14 @@ import type { Db } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
 import type { FinalStatus, MessageClass } from './repo.ts';
 
-/** The ids of a chunk are a block of this many, aligned on it (sequence message_chunk_ids, migration 0018). */
-const CHUNK_IDS = 4096;
+/**
+ * Recipients of one message_chunks row at most: its block of ids in message_chunk_ids (migration
+ * 0018), aligned on this size, so a recipient's chunk is its id rounded down to a multiple of it.
+ */
+export const CHUNK_RECIPIENTS = 4096;
+
+/** A column of array_agg in a statement's one answer row; null (nothing aggregated) is empty. */
+const aggregated = (row: Record<string, unknown> | undefined, column: string): string[] => (row?.[column] as string[] | null) ?? [];
 
 export type ClaimedMessage = {
   id: bigint;
@@ -152,12 +158,11 @@ export function outboxRepo(db: Db) {
                 (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
                 (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
         [now, rows.map((r) => r.id.toString()), rows.map((r) => r.chunkId.toString()), rows.map((r) => r.status), rows.map((r) => r.partsSent), rows.map((r) => r.connectorId),
-          rows.map((r) => r.upstreamId), rows.map((r) => r.errorCode), rows.map((r) => r.nextAttemptAt), CHUNK_IDS, rows.map((r) => r.recipient)],
+          rows.map((r) => r.upstreamId), rows.map((r) => r.errorCode), rows.map((r) => r.nextAttemptAt), CHUNK_RECIPIENTS, rows.map((r) => r.recipient)],
       );
-      const inserted = new Set(((out[0]?.ids as string[] | null) ?? []).map((id) => BigInt(id)));
+      const inserted = new Set(aggregated(out[0], 'ids').map((id) => BigInt(id)));
       // rows made now are not final yet, unless some existed already (a reclaim made them)
-      const mayBeDone = inserted.size < rows.length ? ((out[0]?.batches as string[] | null) ?? []) : [];
-      await this.dropRecordedChunks((out[0]?.complete as string[] | null) ?? [], mayBeDone, now);
+      await this.dropRecordedChunks(aggregated(out[0], 'complete'), inserted.size < rows.length ? aggregated(out[0], 'batches') : [], now);
       return inserted;
     },
 
@@ -191,7 +196,7 @@ export function outboxRepo(db: Db) {
                 (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
         [olderThan, now],
       );
-      await this.dropRecordedChunks((rows[0]?.complete as string[] | null) ?? [], (rows[0]?.batches as string[] | null) ?? [], now);
+      await this.dropRecordedChunks(aggregated(rows[0], 'complete'), aggregated(rows[0], 'batches'), now);
       return r.rowCount + Number(rows[0]?.n ?? 0);
     },
 

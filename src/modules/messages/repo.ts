@@ -3,7 +3,7 @@
 import type { Db } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
-import { outboxRepo } from './outbox-repo.ts';
+import { CHUNK_RECIPIENTS, outboxRepo } from './outbox-repo.ts';
 
 export type { ClaimedMessage, FinalisedRow } from './outbox-repo.ts';
 
@@ -67,8 +67,6 @@ const toBatch = (r: Record<string, unknown>): Batch => ({
 });
 
 const CHUNK = 20_000;
-/** Recipients of one message_chunks row at most (its block of ids in message_chunk_ids). */
-export const CHUNK_RECIPIENTS = 4096;
 const nulls = (n: number) => new Array<null>(n).fill(null);
 
 export function messageRepo(db: Db) {
