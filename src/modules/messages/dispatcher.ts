@@ -35,6 +35,10 @@ type Outcome =
   | { kind: 'failed'; code: string }
   | { kind: 'expired' };
 
+/** The row a recipient claimed from a chunk gets when its outcome is recorded. */
+const chunkRow = (m: ClaimedMessage, chunkId: bigint, status: 'sent' | 'queued' | 'sending', partsSent = 0, connectorId: string | null = null, upstreamId: string | null = null, errorCode: string | null = null, nextAttemptAt: Date | null = null) =>
+  ({ id: m.id, chunkId, recipient: m.recipient, status, partsSent, connectorId, upstreamId, errorCode, nextAttemptAt });
+
 /** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes. */
 export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt, 9));
 
@@ -98,18 +102,17 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
           : o.kind === 'failed' || (o.kind === 'retry' && m.attempts >= opts.maxAttempts) ? { status: 'failed' as const, errorCode: o.code }
           : null;
         if (finalStatus) final.push({ id: m.id, ...finalStatus, neverSent: true });
+        const retryAt = o.kind === 'retry' && !finalStatus ? new Date(after.getTime() + backoffMs(m.attempts)) : null;
         if (m.chunkId !== null) {
-          const row = (status: 'sent' | 'queued' | 'sending', partsSent = 0, connectorId: string | null = null, upstreamId: string | null = null, errorCode: string | null = null, nextAttemptAt: Date | null = null) =>
-            ({ id: m.id, chunkId: m.chunkId!, recipient: m.recipient, status, partsSent, connectorId, upstreamId, errorCode, nextAttemptAt });
           if (o.kind === 'sent') {
-            made.push(row('sent', o.parts.length, o.connectorId, o.parts.length === 1 ? o.parts[0].upstreamId : null));
+            made.push(chunkRow(m, m.chunkId, 'sent', o.parts.length, o.connectorId, o.parts.length === 1 ? o.parts[0].upstreamId : null));
             if (o.parts.length > 1) madeSent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
-          } else if (finalStatus) made.push(row('sending'));
-          else if (o.kind === 'retry') made.push(row('queued', 0, null, null, o.code, new Date(after.getTime() + backoffMs(m.attempts))));
+          } else if (o.kind === 'retry' && retryAt) made.push(chunkRow(m, m.chunkId, 'queued', 0, null, null, o.code, retryAt));
+          else made.push(chunkRow(m, m.chunkId, 'sending'));
           continue;
         }
         if (o.kind === 'sent') sent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
-        else if (!finalStatus && o.kind === 'retry') retry.push({ id: m.id, at: new Date(after.getTime() + backoffMs(m.attempts)), errorCode: o.code });
+        else if (o.kind === 'retry' && retryAt) retry.push({ id: m.id, at: retryAt, errorCode: o.code });
       }
       await deps.db.transaction(async (tx) => {
         const r = messageRepo(tx);
