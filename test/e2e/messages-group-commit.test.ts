@@ -84,9 +84,47 @@ describe('group commit of concurrent sends', () => {
     expect(await balance(rich.token)).toMatchObject({ balance: String(100_000 - 43 * 1500) });
     expect(await balance(poor.token)).toMatchObject({ balance: String(4000 - 2 * 1500) });
     expect(await balance(agency.token)).toMatchObject({ balance: String(1_000_000 - 100_000 - 4000 - 45 * 1000) });
-    const { rows } = await t.services.db.query<{ n: number }>("SELECT count(*)::int AS n FROM reservations");
-    expect(rows[0].n).toBe(45);
+    // The sends of one account committed together share one reservation and one ledger
+    // transaction, whose lines count all their messages at every level.
+    const { rows: shared } = await t.services.db.query<{ reservation_id: string; account_id: string; sends: number; cost: string }>(
+      "SELECT reservation_id, account_id, count(*)::int AS sends, sum(cost)::text AS cost FROM batches WHERE status = 'queued' GROUP BY 1, 2",
+    );
+    expect(shared.reduce((n, x) => n + x.sends, 0)).toBe(45);
+    expect(shared.length).toBeLessThan(45);
+    expect(new Set(shared.map((x) => x.reservation_id)).size).toBe(shared.length);
+    for (const x of shared) {
+      const { rows: r } = await t.services.db.query<{ account_id: string; total: string; transaction_id: string }>('SELECT account_id, total::text, transaction_id FROM reservations WHERE id = $1', [x.reservation_id]);
+      expect(r[0]).toMatchObject({ account_id: x.account_id, total: x.cost });
+      const { rows: lines } = await t.services.db.query<{ level: number; count: number; unit_price: string }>('SELECT level, count, unit_price::text FROM reservation_lines WHERE reservation_id = $1 ORDER BY level', [x.reservation_id]);
+      expect(lines).toEqual([{ level: 0, count: x.sends, unit_price: '1500' }, { level: 1, count: x.sends, unit_price: '1000' }]);
+      const { rows: entries } = await t.services.db.query<{ amount: string }>("SELECT amount::text FROM ledger_entries WHERE transaction_id = $1 AND bucket = 'held' ORDER BY id", [r[0].transaction_id]);
+      expect(entries.map((e) => e.amount)).toEqual([String(1500 * x.sends), String(1000 * x.sends)]);
+    }
     const reconcile = await t.api({ url: '/api/v1/billing/reconcile', token: admin });
     expect(reconcile.body).toMatchObject({ ok: true, wallets: [] });
+    // every statement's running balance holds entry by entry (the agency's interleaves both users' sends)
+    const { rows: all } = await t.services.db.query<{ wallet_id: string; bucket: string; amount: string; balance_after: string }>('SELECT wallet_id, bucket, amount::text, balance_after::text FROM ledger_entries ORDER BY id');
+    const running = new Map<string, bigint>();
+    for (const e of all) {
+      const k = `${e.wallet_id}|${e.bucket}`;
+      const v = (running.get(k) ?? 0n) + BigInt(e.amount);
+      running.set(k, v);
+      expect([k, v.toString()]).toEqual([k, e.balance_after]);
+    }
+
+    // Settling by counts: every other message delivered (spent), the rest failed (refunded by the
+    // line's policy), batch by batch in separate transactions; each shared reservation closes exactly.
+    const { rows: queued } = await t.services.db.query<{ id: string; account_id: string }>("SELECT m.id::text, b.account_id FROM messages m JOIN batches b ON b.id = m.batch_id WHERE m.status = 'queued' ORDER BY m.id");
+    const delivered = queued.filter((_, i) => i % 2 === 0);
+    for (const [i, m] of queued.entries()) {
+      await t.services.db.transaction((tx) => t.services.engine.settlement.finalise(tx, [{ id: BigInt(m.id), status: i % 2 === 0 ? 'delivered' : 'failed', errorCode: null }], new Date()));
+    }
+    const spent = (account: string) => delivered.filter((m) => m.account_id === account).length;
+    const { rows: open } = await t.services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reservation_lines WHERE count <> settled + released');
+    expect(open[0].n).toBe(0);
+    expect(await balance(rich.token)).toMatchObject({ balance: String(100_000 - spent(rich.id) * 1500), reserved: '0' });
+    expect(await balance(poor.token)).toMatchObject({ balance: String(4000 - spent(poor.id) * 1500), reserved: '0' });
+    expect(await balance(agency.token)).toMatchObject({ balance: String(1_000_000 - 100_000 - 4000 + (spent(rich.id) + spent(poor.id)) * (1500 - 1000)), reserved: '0' });
+    expect((await t.api({ url: '/api/v1/billing/reconcile', token: admin })).body).toMatchObject({ ok: true, wallets: [] });
   });
 });

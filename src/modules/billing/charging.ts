@@ -58,6 +58,7 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
   /** The ledger posting and the reservation lines of a new reservation priced by `levels`. */
   function draft(r: ReserveRequest, cells: CountedCell[], levels: PricedLevel[]) {
     const reservationId = newId('rsv');
+    const messages = cells.reduce((n, c) => n + c.count, 0);
     const legs: Leg[] = levels.flatMap((l) => [
       { walletId: l.payer.walletId, bucket: 'available' as const, amount: -l.amount },
       { walletId: l.payer.walletId, bucket: 'held' as const, amount: l.amount },
@@ -65,7 +66,7 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     const levelOf = new Map(levels.map((l, i) => [l.payer.walletId, i]));
     const posting: PostInput = {
       type: 'send_reserve', idempotencyKey: `reserve:${r.idempotencyKey}`, actorId: r.accountId, reference: reservationId, legs,
-      params: { messages: cells.reduce((n, c) => n + c.count, 0) },
+      params: { messages },
       shortError: (walletId) => new AppError('INSUFFICIENT_CREDIT', { level: levelOf.get(walletId) === 0 ? 'self' : 'ancestor' }),
     };
     const lines: ReservationLine[] = levels.flatMap((l, level) =>
@@ -78,7 +79,7 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     const own = new Map(cells.map((c, i) => [cellKey(c), levels[0]?.unitPrices[i] ?? 0n]));
     const reservation: Reservation = { reservationId, unitPrices: r.cells.map((c) => own.get(cellKey(c))!), total, levels: levelAmounts(levels), replayed: false };
     const row = (transactionId: string, at: Date) => ({ id: reservationId, accountId: r.accountId, idempotencyKey: r.idempotencyKey, transactionId, total, at });
-    return { posting, lines, reservation, row };
+    return { accountId: r.accountId, messages, posting, lines, reservation, row };
   }
 
   /** Reserves the whole send at every level, in tx; INSUFFICIENT_CREDIT names the first short level. */
@@ -97,9 +98,11 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
 
   /**
    * New reservations for several sends at once (group commit): each account's chain and prices
-   * read once, every wallet locked once, every row written in one statement per table. Each
-   * request gets its reservation or its own error (INSUFFICIENT_CREDIT …), as `reserve` would
-   * answer it alone. Keys must be new: a key already used throws, and the transaction with it.
+   * read once, every wallet locked once. Each request is admitted or refused (INSUFFICIENT_CREDIT
+   * …) in order, as `reserve` would answer it alone; the admitted requests of one account then
+   * share one reservation and one ledger transaction, whose lines count all their messages (the
+   * engine settles and releases by counts, so any send of the account draws on it). Each request
+   * is answered with its own unit prices and total.
    */
   async function reserveMany(tx: Db, rs: ReserveRequest[]): Promise<Array<Reservation | AppError>> {
     const chains = new Map<string, Promise<Awaited<ReturnType<typeof loadChain>>>>();
@@ -117,16 +120,56 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     }
     const pending = drafts.filter((d): d is Draft => !(d instanceof AppError));
     const now = deps.now();
-    const posted = await postMany(tx, pending.map((d) => d.posting), now);
-    const results = new Map(pending.map((d, i) => [d, posted[i]]));
-    const ok = pending.filter((d) => !(results.get(d) instanceof AppError));
-    if (ok.length) {
-      await ledgerRepo(tx).insertReservations(ok.map((d) => d.row((results.get(d) as Posted).transaction.id, now)), ok.flatMap((d) => d.lines));
+    // One reservation per account, named after its first admitted request's draft.
+    const shared = new Map<string, string>();
+    const reservationOf = (d: Draft) => shared.get(d.accountId)!;
+    const posted = await postMany(tx, pending.map((d) => d.posting), now, {
+      key: (i) => {
+        const d = pending[i];
+        if (!shared.has(d.accountId)) shared.set(d.accountId, d.reservation.reservationId);
+        return d.accountId;
+      },
+      header: (members) => {
+        const id = reservationOf(pending[members[0]]);
+        const messages = members.reduce((n, i) => n + pending[i].messages, 0);
+        return { type: 'send_reserve', idempotencyKey: `reserve:sends:${id}`, actorId: pending[members[0]].accountId, reference: id, params: { messages } };
+      },
+    });
+    const rows = new Map<string, ReturnType<Draft['row']>>();
+    const lines = new Map<string, ReservationLine>();
+    pending.forEach((d, i) => {
+      const p = posted[i];
+      if (p instanceof AppError) return;
+      const id = reservationOf(d);
+      const own = d.row(p.transaction.id, now);
+      const row = rows.get(id);
+      if (row) row.total += own.total;
+      else rows.set(id, { ...own, id, idempotencyKey: `sends:${id}` });
+      for (const l of d.lines) {
+        const k = `${id}|${l.level}|${cellKey(l)}`;
+        const prior = lines.get(k);
+        if (!prior) lines.set(k, { ...l, reservationId: id });
+        else if (prior.unitPrice !== l.unitPrice) throw new Error(`reservation ${id}: one cell priced ${prior.unitPrice} and ${l.unitPrice} in one transaction`);
+        else prior.count += l.count;
+      }
+    });
+    if (rows.size) {
+      // Cells numbered per reservation in the order they first appear; a cell has a line per level.
+      const numbered = new Map<string, Map<string, number>>();
+      for (const l of lines.values()) {
+        let cells = numbered.get(l.reservationId);
+        if (!cells) numbered.set(l.reservationId, (cells = new Map()));
+        const k = cellKey(l);
+        if (!cells.has(k)) cells.set(k, cells.size);
+        l.cell = cells.get(k)!;
+      }
+      await ledgerRepo(tx).insertReservations([...rows.values()], [...lines.values()]);
     }
+    const answers = new Map(pending.map((d, i) => [d, posted[i]]));
     return drafts.map((d) => {
       if (d instanceof AppError) return d;
-      const p = results.get(d)!;
-      return p instanceof AppError ? p : { ...d.reservation, lowCredit: p.alerts > 0 };
+      const p = answers.get(d)!;
+      return p instanceof AppError ? p : { ...d.reservation, reservationId: reservationOf(d), lowCredit: p.alerts > 0 };
     });
   }
 

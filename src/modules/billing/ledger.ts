@@ -56,13 +56,32 @@ export async function post(tx: Db, input: PostInput, at: Date): Promise<Posted> 
 }
 
 /**
+ * Inputs that go through together are written as one transaction per key: their legs summed per
+ * wallet and bucket, the header from `header` (given the members' indexes, in order).
+ */
+export type Combine = { key: (i: number) => string; header: (members: number[]) => Omit<PostInput, 'legs' | 'floors' | 'shortError'> };
+
+/** Legs summed per wallet and bucket, in the order each first appears. */
+function sumLegs(legs: Leg[]): Leg[] {
+  const byKey = new Map<string, Leg>();
+  for (const l of legs) {
+    const k = `${l.walletId}\u0000${l.bucket}`;
+    const prior = byKey.get(k);
+    if (prior) prior.amount += l.amount;
+    else byKey.set(k, { ...l });
+  }
+  return [...byKey.values()].filter((l) => l.amount !== 0n);
+}
+
+/**
  * Several new transactions at once (group commit of concurrent sends): the wallets of all of them
  * locked once, each applied in order, and every row written in one statement per table. An input
  * that would take a wallet below its floor is left out and answered with its error, as `post`
- * would have; the others go through. Keys must be new: a key already taken throws, and the
- * caller's transaction with it.
+ * would have; the others go through. With `combine`, those that go through are written as one
+ * transaction per key (each member answered with its key's transaction). Keys must be new: a key
+ * already taken throws, and the caller's transaction with it.
  */
-export async function postMany(tx: Db, inputs: PostInput[], at: Date): Promise<Array<Posted | AppError>> {
+export async function postMany(tx: Db, inputs: PostInput[], at: Date, combine?: Combine): Promise<Array<Posted | AppError>> {
   const repo = ledgerRepo(tx);
   const legsOf = inputs.map((input) => {
     const legs = input.legs.filter((l) => l.amount !== 0n);
@@ -70,21 +89,43 @@ export async function postMany(tx: Db, inputs: PostInput[], at: Date): Promise<A
     return legs;
   });
   const wallets = await repo.lockWallets([...new Set(legsOf.flat().map((l) => l.walletId))]);
+  const initial = new Map([...wallets].map(([id, w]) => [id, { ...w }]));
   const before = new Map([...wallets].map(([id, w]) => [id, w.balance]));
+  const newTransaction = (input: Omit<PostInput, 'legs'>) => ({ id: newId('tx'), type: input.type, idempotencyKey: input.idempotencyKey, actorId: input.actorId, note: input.note ?? '', params: input.params ?? {}, reference: input.reference ?? null, createdAt: at });
   const results = inputs.map((input, i): Posted | AppError => {
     const saved = new Map([...new Set(legsOf[i].map((l) => l.walletId))].map((id) => [id, { ...wallets.get(id)! }]));
     try {
       const entries = applyLegs(wallets, legsOf[i], input);
-      const transaction = { id: newId('tx'), type: input.type, idempotencyKey: input.idempotencyKey, actorId: input.actorId, note: input.note ?? '', params: input.params ?? {}, reference: input.reference ?? null, createdAt: at };
-      return { transaction, entries, replayed: false, alerts: 0 };
+      return { transaction: newTransaction(input), entries, replayed: false, alerts: 0 };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       for (const [id, w] of saved) wallets.set(id, w);
       return err;
     }
   });
-  const posted = results.filter((r): r is Posted => !(r instanceof AppError));
+  let posted = results.filter((r): r is Posted => !(r instanceof AppError));
   if (!posted.length) return results;
+  if (combine) {
+    // Applied again from the start, a key's members at once. Each member only takes money from
+    // available balances, so every state on the way is above the final one, which is above the
+    // floors: nothing refused above can be refused here.
+    for (const [id, w] of initial) wallets.set(id, { ...w });
+    const members = new Map<string, number[]>();
+    results.forEach((r, i) => {
+      if (r instanceof AppError) return;
+      const k = combine.key(i);
+      const m = members.get(k);
+      if (m) m.push(i);
+      else members.set(k, [i]);
+    });
+    posted = [...members.values()].map((m) => {
+      const header = combine.header(m);
+      const entries = applyLegs(wallets, sumLegs(m.flatMap((i) => legsOf[i])), inputs[m[0]]);
+      const p: Posted = { transaction: newTransaction(header), entries, replayed: false, alerts: 0 };
+      for (const i of m) results[i] = p;
+      return p;
+    });
+  }
   const inserted = await repo.insertTransactions(posted.map((p) => ({ ...p.transaction, params: p.transaction.params ?? {}, at })));
   if (inserted !== posted.length) throw new Error('ledger idempotency key reused in a group of new transactions');
   await repo.insertEntries(posted.map((p) => ({ transactionId: p.transaction.id, entries: p.entries })), at);

@@ -29,21 +29,27 @@ export function createSettlement(deps: { charging: ChargingPort }) {
       [batchIds],
     );
     const info = new Map(rows.map((r) => [r.id as string, r]));
-    // Per batch, its cells to settle and to release. Within a batch only the operator, the parts
-    // and the status vary, so a message is counted with a short key and no object of its own.
-    type Plan = { reservationId: string; settle: Map<string, CountedCell>; release: Map<string, CountedCell>; refunds: Set<string> };
+    // Per reservation (the sends of one account committed together share one), its cells to
+    // settle and to release. Within a batch only the operator, the parts and the status vary, so
+    // a message is counted with a short key and no object of its own.
+    type Plan = { settle: Map<string, CountedCell>; release: Map<string, CountedCell> };
+    type Of = { plan: Plan; cell: string; refunds: Set<string> };
     const plan = new Map<string, Plan>();
+    const ofBatch = new Map<string, Of | null>();
     for (const m of changed) {
-      let p = plan.get(m.batchId);
-      if (!p) {
+      let o = ofBatch.get(m.batchId);
+      if (o === undefined) {
         const b = info.get(m.batchId)!;
-        if (!b.reservation_id) continue;
-        p = { reservationId: b.reservation_id as string, settle: new Map(), release: new Map(), refunds: new Set(['cancelled', 'blacklisted', ...(b.refund_statuses as string[])]) };
-        plan.set(m.batchId, p);
+        const reservationId = b.reservation_id as string | null;
+        let p = reservationId ? plan.get(reservationId) : undefined;
+        if (reservationId && !p) plan.set(reservationId, (p = { settle: new Map(), release: new Map() }));
+        o = p ? { plan: p, cell: `${b.line_type}|${b.message_class}|${b.alphabet}`, refunds: new Set(['cancelled', 'blacklisted', ...(b.refund_statuses as string[])]) } : null;
+        ofBatch.set(m.batchId, o);
       }
-      const refund = p.refunds.has(m.status) || (forced.size > 0 && forced.has(m.id.toString()));
-      const target = refund ? p.release : p.settle;
-      const key = `${m.operator}|${m.parts}`;
+      if (!o) continue;
+      const refund = o.refunds.has(m.status) || (forced.size > 0 && forced.has(m.id.toString()));
+      const target = refund ? o.plan.release : o.plan.settle;
+      const key = `${o.cell}|${m.operator}|${m.parts}`;
       const c = target.get(key);
       if (c) c.count++;
       else {
@@ -51,9 +57,9 @@ export function createSettlement(deps: { charging: ChargingPort }) {
         target.set(key, { operator: m.operator, lineType: b.line_type as string, messageClass: b.message_class as MessageClass, alphabet: b.alphabet as 'gsm7' | 'ucs2', parts: m.parts, count: 1 });
       }
     }
-    for (const p of plan.values()) {
-      if (p.settle.size) await deps.charging.settle(tx, p.reservationId, [...p.settle.values()]);
-      if (p.release.size) await deps.charging.release(tx, p.reservationId, [...p.release.values()]);
+    for (const [reservationId, p] of plan) {
+      if (p.settle.size) await deps.charging.settle(tx, reservationId, [...p.settle.values()]);
+      if (p.release.size) await deps.charging.release(tx, reservationId, [...p.release.values()]);
     }
     await messageRepo(tx).markBatchesDone(batchIds, now);
     const finals = changed.map((m) => ({ ...m, accountId: info.get(m.batchId)!.account_id as string, source: info.get(m.batchId)!.source as string }));
