@@ -137,6 +137,12 @@ export function outboxRepo(db: Db) {
      */
     async recordFromChunks(rows: { id: bigint; chunkId: bigint; recipient: string; status: 'sent' | 'queued' | 'sending'; partsSent: number; connectorId: string | null; upstreamId: string | null; errorCode: string | null; nextAttemptAt: Date | null }[], now: Date): Promise<Set<bigint>> {
       if (!rows.length) return new Set();
+      // The chunks first, in the order a reclaim locks them: it locks a chunk and then makes the
+      // rows of its claimed recipients, so a recorder that made a row and then waited for the
+      // chunk would deadlock with it. (PGlite runs one transaction at a time.)
+      if (db.kind === 'pg') {
+        await db.query('SELECT first_id FROM message_chunks WHERE first_id = ANY($1::int8[]) ORDER BY first_id FOR UPDATE', [[...new Set(rows.map((r) => r.chunkId.toString()))]]);
+      }
       // The recipient comes from the claim, not from the chunk's array: subscripting that
       // (toasted) array would decompress all of it for every row. Returns the ids inserted.
       const { rows: out } = await db.query(
