@@ -213,7 +213,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       e,
       moderated,
       batch: {
-        id: j.batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, messageClass: input.class, body: e.text,
+        id: j.batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, lineType: p.line.lineType, messageClass: input.class, body: e.text,
         alphabet: e.alphabet, parts: e.parts, status, sendAt: j.sendAt, total, rejected: p.recipients.rejected.length,
         cost: reservation.total, reservationId: reservation.reservationId, idempotencyKey: j.meta.idempotencyKey ?? null, source: j.meta.source, priority,
         perMinute: input.perMinute ?? null, personalised: Boolean(e.own),

@@ -19,6 +19,8 @@ export type Batch = {
   accountId: string;
   accountPath: string;
   lineId: string;
+  /** The line's type when the send was accepted (null: accepted before migration 0021). */
+  lineType: string | null;
   messageClass: MessageClass;
   body: string;
   alphabet: 'gsm7' | 'ucs2';
@@ -48,6 +50,7 @@ const toBatch = (r: Record<string, unknown>): Batch => ({
   accountId: r.account_id as string,
   accountPath: r.account_path as string,
   lineId: r.line_id as string,
+  lineType: (r.line_type as string | null) ?? null,
   messageClass: r.message_class as MessageClass,
   body: r.body as string,
   alphabet: r.alphabet as Batch['alphabet'],
@@ -80,11 +83,11 @@ export function messageRepo(db: Db) {
       const col = <K extends keyof Omit<Batch, 'createdAt'>>(k: K) => bs.map((b) => (typeof b[k] === 'bigint' ? String(b[k]) : b[k]));
       await db.query(
         `INSERT INTO batches (id, account_id, account_path, line_id, message_class, body, alphabet, parts, status, send_at, total,
-           rejected, cost, reservation_id, idempotency_key, source, priority, per_minute, personalised)
+           rejected, cost, reservation_id, idempotency_key, source, priority, per_minute, personalised, line_type)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamptz[], $11::int[],
-           $12::int[], $13::int8[], $14::text[], $15::text[], $16::text[], $17::int[], $18::int[], $19::boolean[])`,
+           $12::int[], $13::int8[], $14::text[], $15::text[], $16::text[], $17::int[], $18::int[], $19::boolean[], $20::text[])`,
         [col('id'), col('accountId'), col('accountPath'), col('lineId'), col('messageClass'), col('body'), col('alphabet'), col('parts'), col('status'), col('sendAt'), col('total'),
-          col('rejected'), col('cost'), col('reservationId'), col('idempotencyKey'), col('source'), col('priority'), col('perMinute'), col('personalised')],
+          col('rejected'), col('cost'), col('reservationId'), col('idempotencyKey'), col('source'), col('priority'), col('perMinute'), col('personalised'), col('lineType')],
       );
     },
 

@@ -1,6 +1,7 @@
 // A message reaches its final status exactly once, and in the same transaction its reserved money
 // is either spent (settled) or given back (released), at every level, per the line's refund policy.
 import type { Db } from '../../db/driver.ts';
+import { detectAlphabet, type Alphabet } from '../../lib/sms-parts.ts';
 import type { ChargingPort, CountedCell } from './charging.ts';
 import { messageRepo, type FinalisedRow, type FinalStatus, type MessageClass } from './repo.ts';
 
@@ -24,16 +25,24 @@ export function createSettlement(deps: { charging: ChargingPort }) {
     const forced = new Set(updates.filter((u) => u.neverSent).map((u) => u.id.toString()));
     const batchIds = [...new Set(changed.map((c) => c.batchId))];
     const { rows } = await tx.query(
-      `SELECT b.id, b.account_id, b.source, b.reservation_id, b.message_class, b.alphabet, l.line_type, l.refund_statuses
+      `SELECT b.id, b.account_id, b.source, b.reservation_id, b.message_class, b.alphabet, b.personalised, COALESCE(b.line_type, l.line_type) AS line_type, l.refund_statuses
        FROM batches b JOIN lines l ON l.id = b.line_id WHERE b.id = ANY($1)`,
       [batchIds],
     );
     const info = new Map(rows.map((r) => [r.id as string, r]));
+    // A peer-to-peer send reserved each recipient's text at its own alphabet; the batch's is
+    // its template's. Those messages are read back (they are rows with their text).
+    const own = changed.filter((m) => info.get(m.batchId)?.personalised && info.get(m.batchId)?.reservation_id);
+    const ownAlphabet = new Map<bigint, Alphabet>();
+    if (own.length) {
+      const texts = await tx.query<{ id: string | bigint; body: string | null }>('SELECT id, body FROM messages WHERE id = ANY($1::int8[])', [own.map((m) => m.id.toString())]);
+      for (const r of texts.rows) if (r.body !== null) ownAlphabet.set(BigInt(r.id), detectAlphabet(r.body));
+    }
     // Per reservation (the sends of one account committed together share one), its cells to
-    // settle and to release. Within a batch only the operator, the parts and the status vary, so
-    // a message is counted with a short key and no object of its own.
+    // settle and to release. Within a batch only the operator, the parts and the status vary (and
+    // the alphabet, peer to peer), so a message is counted with a short key and no object of its own.
     type Plan = { settle: Map<string, CountedCell>; release: Map<string, CountedCell> };
-    type Of = { plan: Plan; cell: string; refunds: Set<string> };
+    type Of = { plan: Plan; cell: string; alphabet: Alphabet; refunds: Set<string> };
     const plan = new Map<string, Plan>();
     const ofBatch = new Map<string, Of | null>();
     for (const m of changed) {
@@ -43,18 +52,19 @@ export function createSettlement(deps: { charging: ChargingPort }) {
         const reservationId = b.reservation_id as string | null;
         let p = reservationId ? plan.get(reservationId) : undefined;
         if (reservationId && !p) plan.set(reservationId, (p = { settle: new Map(), release: new Map() }));
-        o = p ? { plan: p, cell: `${b.line_type}|${b.message_class}|${b.alphabet}`, refunds: new Set(['cancelled', 'blacklisted', ...(b.refund_statuses as string[])]) } : null;
+        o = p ? { plan: p, cell: `${b.line_type}|${b.message_class}`, alphabet: b.alphabet as Alphabet, refunds: new Set(['cancelled', 'blacklisted', ...(b.refund_statuses as string[])]) } : null;
         ofBatch.set(m.batchId, o);
       }
       if (!o) continue;
       const refund = o.refunds.has(m.status) || (forced.size > 0 && forced.has(m.id.toString()));
       const target = refund ? o.plan.release : o.plan.settle;
-      const key = `${o.cell}|${m.operator}|${m.parts}`;
+      const alphabet = ownAlphabet.get(m.id) ?? o.alphabet;
+      const key = `${o.cell}|${alphabet}|${m.operator}|${m.parts}`;
       const c = target.get(key);
       if (c) c.count++;
       else {
         const b = info.get(m.batchId)!;
-        target.set(key, { operator: m.operator, lineType: b.line_type as string, messageClass: b.message_class as MessageClass, alphabet: b.alphabet as 'gsm7' | 'ucs2', parts: m.parts, count: 1 });
+        target.set(key, { operator: m.operator, lineType: b.line_type as string, messageClass: b.message_class as MessageClass, alphabet, parts: m.parts, count: 1 });
       }
     }
     for (const [reservationId, p] of plan) {
