@@ -106,6 +106,7 @@ export async function postMany(tx: Db, inputs: PostInput[], at: Date, combine?: 
   let posted = results.filter((r): r is Posted => !(r instanceof AppError));
   if (!posted.length) return results;
   if (combine) {
+    if (legsOf.some((legs) => legs.some((l) => l.bucket === 'available' && l.amount > 0n))) throw new Error('postMany combines only postings that take from available balances');
     // Applied again from the start, a key's members at once. Each member only takes money from
     // available balances, so every state on the way is above the final one, which is above the
     // floors: nothing refused above can be refused here.

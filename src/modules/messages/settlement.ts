@@ -67,7 +67,9 @@ export function createSettlement(deps: { charging: ChargingPort }) {
         target.set(key, { operator: m.operator, lineType: b.line_type as string, messageClass: b.message_class as MessageClass, alphabet, parts: m.parts, count: 1 });
       }
     }
-    for (const [reservationId, p] of plan) {
+    // In reservation order: each closing locks its reservation's lines first, so two transactions
+    // that settle the same reservations (receipts, expiry, another process) wait instead of deadlocking.
+    for (const [reservationId, p] of [...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (p.settle.size) await deps.charging.settle(tx, reservationId, [...p.settle.values()]);
       if (p.release.size) await deps.charging.release(tx, reservationId, [...p.release.values()]);
     }
