@@ -1,7 +1,7 @@
 // Shared by the benchmarks: the machine they ran on, a Chapar on a fresh embedded database, and
 // a simulator SMSC in its own process.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -35,6 +35,8 @@ async function databaseUrl(): Promise<string | undefined> {
  */
 export async function freshChapar(opts: StartOptions & { initialised?: boolean } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chapar-bench-'));
+  // the data folder goes with the process: each run would otherwise leave hundreds of MB in /tmp
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const { initialised, ...start } = opts;
   if (initialised && !process.env.BENCH_DATABASE_URL) {
     execFileSync(process.execPath, ['-e', `import('@electric-sql/pglite').then(async ({ PGlite }) => (await PGlite.create({ dataDir: ${JSON.stringify(path.join(dir, 'pgdata'))} })).close())`], { stdio: 'inherit' });
