@@ -12,6 +12,12 @@ import { statusFromParts, type Settlement } from './settlement.ts';
 type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
 
 const KEEP_UNMATCHED_MS = 60_000;
+
+/** The database cannot be reached (PostgreSQL's connection errors, class 08, or the socket's). */
+const unreachable = (err: unknown): boolean => {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  return code.startsWith('08') || code === '57P01' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+};
 /** Unmatched receipts are tried again at least this often (by the engine's clock) even when no sending was recorded here. */
 const LATE_RETRY_MS = 250;
 
@@ -34,6 +40,52 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     });
   }
 
+  const key = (connectorId: string, upstreamId: string) => `${connectorId}\u0000${upstreamId}`;
+
+  /** Applies the receipts in one transaction; answers those that found no message yet. */
+  async function apply(batch: Pending[], now: Date): Promise<Pending[]> {
+    let unmatched: Pending[] = [];
+    await deps.db.transaction(async (tx) => {
+      const repo = messageRepo(tx);
+      // single-part messages are answered by their one receipt in one statement; the rest are parts
+      const singles = await repo.finaliseByReceipt(batch.map((p) => ({ ...p, final: statusFromParts([p.status]) })), now);
+      // by key, not position: two copies of one receipt (a resend) are both answered
+      const answered = new Set(singles.map((m) => key(batch[m.receipt].connectorId, batch[m.receipt].upstreamId)));
+      const rest = batch.filter((p) => !answered.has(key(p.connectorId, p.upstreamId)));
+      const { matched, complete } = await repo.applyPartReceipts(rest, now);
+      unmatched = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
+      const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
+      await deps.settlement.finalise(tx, updates, now, singles);
+    });
+    return unmatched;
+  }
+
+  /**
+   * Receipts that cannot commit together are tried again in halves, so one that cannot be applied
+   * fails alone instead of holding back every receipt buffered with it (the SMSC would resend them
+   * all, and they would fail together again). When the database itself is unreachable, all fail
+   * at once. A failed receipt is not stored: its connector answers the SMSC with a temporary
+   * error and it is sent again.
+   */
+  async function applyOrSplit(batch: Pending[], now: Date, failed: { count: number; err: unknown }): Promise<Pending[]> {
+    let unmatched: Pending[];
+    try {
+      unmatched = await apply(batch, now);
+    } catch (err) {
+      if (batch.length === 1 || unreachable(err)) {
+        failed.count += batch.length;
+        failed.err ??= err;
+        for (const p of batch) p.fail(err);
+        return [];
+      }
+      const half = batch.length >> 1;
+      return [...(await applyOrSplit(batch.slice(0, half), now, failed)), ...(await applyOrSplit(batch.slice(half), now, failed))];
+    }
+    const waiting = new Set(unmatched);
+    for (const p of batch) if (!waiting.has(p)) p.done();
+    return unmatched;
+  }
+
   async function flushOnce() {
     const retryLate = late.length > 0 && (sentSince || deps.clock.now().getTime() - lateTriedAt >= LATE_RETRY_MS);
     if (!buffer.length && !retryLate) return;
@@ -45,29 +97,9 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     }
     buffer = [];
     const now = deps.clock.now();
-    let unmatched: Pending[] = [];
-    try {
-      await deps.db.transaction(async (tx) => {
-        const repo = messageRepo(tx);
-        const key = (connectorId: string, upstreamId: string) => `${connectorId}\u0000${upstreamId}`;
-        // single-part messages are answered by their one receipt in one statement; the rest are parts
-        const singles = await repo.finaliseByReceipt(batch.map((p) => ({ ...p, final: statusFromParts([p.status]) })), now);
-        // by key, not position: two copies of one receipt (a resend) are both answered
-        const answered = new Set(singles.map((m) => key(batch[m.receipt].connectorId, batch[m.receipt].upstreamId)));
-        const rest = batch.filter((p) => !answered.has(key(p.connectorId, p.upstreamId)));
-        const { matched, complete } = await repo.applyPartReceipts(rest, now);
-        unmatched = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
-        const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
-        await deps.settlement.finalise(tx, updates, now, singles);
-      });
-    } catch (err) {
-      // Not stored: the connectors answer the SMSC with a temporary error and it sends them again.
-      deps.log.error({ err, receipts: batch.length }, 'applying receipts failed');
-      for (const p of batch) p.fail(err);
-      return;
-    }
-    const waiting = new Set(unmatched);
-    for (const p of batch) if (!waiting.has(p)) p.done();
+    const failed = { count: 0, err: null as unknown };
+    const unmatched = await applyOrSplit(batch, now, failed);
+    if (failed.count) deps.log.error({ err: failed.err, receipts: failed.count, of: batch.length }, 'applying receipts failed');
     if (!late.length && unmatched.length) lateTriedAt = deps.clock.now().getTime();
     late.push(...unmatched);
   }
