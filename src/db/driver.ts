@@ -15,6 +15,12 @@ export type Db = {
   close(): Promise<void>;
 };
 
+/** The database cannot be reached: PostgreSQL's connection errors (class 08, admin shutdown) or the socket's. */
+export function unreachable(err: unknown): boolean {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  return code.startsWith('08') || code === '57P01' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+}
+
 /** A bigint column (int8) arrives as a string from pg and as a bigint from PGlite; normalise it. */
 export function toBigInt(value: unknown): bigint {
   if (typeof value === 'bigint') return value;

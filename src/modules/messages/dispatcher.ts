@@ -2,8 +2,9 @@
 // submits its parts, and records the outcome in bulk. Any number of dispatchers may run against
 // one database; a crash leaves claimed rows that go back to the outbox after the lease.
 import type { Logger } from 'pino';
-import type { Db } from '../../db/driver.ts';
+import { unreachable, type Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { applyInHalves } from '../../lib/halves.ts';
 import { buildOutboundParts, type SubmitFailure, type Upstream } from '../../upstreams/upstream.ts';
 import { messageRepo, type ClaimedMessage } from './repo.ts';
 import type { Settlement, FinalUpdate } from './settlement.ts';
@@ -89,7 +90,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     let chain: Promise<void> = Promise.resolve();
     let failed: unknown = null;
 
-    async function write(slice: { m: ClaimedMessage; o: Outcome }[]) {
+    async function write(slice: readonly { m: ClaimedMessage; o: Outcome }[]) {
       const sent: Parameters<typeof repo.markSent>[0] = [];
       const retry: { id: bigint; at: Date; errorCode: string }[] = [];
       const final: FinalUpdate[] = [];
@@ -135,10 +136,13 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
       if (!pending.length) return;
       const slice = pending;
       pending = [];
-      // one write at a time, in order; a failed write fails the round (its rows stay claimed
-      // and go back to the outbox after the lease)
-      chain = chain.then(() => (failed ? undefined : write(slice))).catch((err: unknown) => {
-        failed ??= err;
+      // One write at a time, in order. A slice that cannot commit is written again in halves: an
+      // outcome that cannot be recorded fails alone (its message stays claimed and goes back to
+      // the outbox after the lease) instead of sending every other message of the slice again;
+      // nor does it stop the later slices.
+      chain = chain.then(async () => {
+        const r = await applyInHalves(slice, write, unreachable);
+        if (r.failed.length) failed ??= r.err;
       });
     }
 
@@ -179,9 +183,10 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     const stale = await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now);
     if (stale) deps.log.warn({ stale }, 'reclaimed messages from an expired dispatcher lease');
     const expired = await repo.findExpired(now, 5000);
-    if (expired.length) {
-      await deps.db.transaction((tx) => deps.settlement.finalise(tx, expired.map((e) => ({ id: e.id, status: 'expired' as const, errorCode: e.sent ? 'no_receipt' : 'validity_passed', neverSent: !e.sent })), now));
-    }
+    // in halves when they cannot all be made final together: one that cannot must not keep the
+    // others' money reserved
+    const r = await applyInHalves(expired, (part) => deps.db.transaction((tx) => deps.settlement.finalise(tx, part.map((e) => ({ id: e.id, status: 'expired' as const, errorCode: e.sent ? 'no_receipt' : 'validity_passed', neverSent: !e.sent })), now)).then(() => undefined), unreachable);
+    if (r.failed.length) deps.log.error({ err: r.err, messages: r.failed.length, of: expired.length }, 'expired messages could not be made final');
   }
 
   async function run(lane: number) {

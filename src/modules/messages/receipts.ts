@@ -3,8 +3,9 @@
 // find no part yet are kept and tried again for a while: as soon as this process has recorded
 // more sent messages, or after a pause (another process may have sent them).
 import type { Logger } from 'pino';
-import type { Db } from '../../db/driver.ts';
+import { unreachable, type Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { applyInHalves } from '../../lib/halves.ts';
 import type { DeliveryReceipt } from '../../upstreams/upstream.ts';
 import { messageRepo } from './repo.ts';
 import { statusFromParts, type Settlement } from './settlement.ts';
@@ -13,11 +14,6 @@ type Pending = { connectorId: string; upstreamId: string; status: string; errorC
 
 const KEEP_UNMATCHED_MS = 60_000;
 
-/** The database cannot be reached (PostgreSQL's connection errors, class 08, or the socket's). */
-const unreachable = (err: unknown): boolean => {
-  const code = String((err as { code?: unknown } | null)?.code ?? '');
-  return code.startsWith('08') || code === '57P01' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
-};
 /** Unmatched receipts are tried again at least this often (by the engine's clock) even when no sending was recorded here. */
 const LATE_RETRY_MS = 250;
 
@@ -43,7 +39,7 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
   const key = (connectorId: string, upstreamId: string) => `${connectorId}\u0000${upstreamId}`;
 
   /** Applies the receipts in one transaction; answers those that found no message yet. */
-  async function apply(batch: Pending[], now: Date): Promise<Pending[]> {
+  async function apply(batch: readonly Pending[], now: Date): Promise<Pending[]> {
     let unmatched: Pending[] = [];
     await deps.db.transaction(async (tx) => {
       const repo = messageRepo(tx);
@@ -60,32 +56,6 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     return unmatched;
   }
 
-  /**
-   * Receipts that cannot commit together are tried again in halves, so one that cannot be applied
-   * fails alone instead of holding back every receipt buffered with it (the SMSC would resend them
-   * all, and they would fail together again). When the database itself is unreachable, all fail
-   * at once. A failed receipt is not stored: its connector answers the SMSC with a temporary
-   * error and it is sent again.
-   */
-  async function applyOrSplit(batch: Pending[], now: Date, failed: { count: number; err: unknown }): Promise<Pending[]> {
-    let unmatched: Pending[];
-    try {
-      unmatched = await apply(batch, now);
-    } catch (err) {
-      if (batch.length === 1 || unreachable(err)) {
-        failed.count += batch.length;
-        failed.err ??= err;
-        for (const p of batch) p.fail(err);
-        return [];
-      }
-      const half = batch.length >> 1;
-      return [...(await applyOrSplit(batch.slice(0, half), now, failed)), ...(await applyOrSplit(batch.slice(half), now, failed))];
-    }
-    const waiting = new Set(unmatched);
-    for (const p of batch) if (!waiting.has(p)) p.done();
-    return unmatched;
-  }
-
   async function flushOnce() {
     const retryLate = late.length > 0 && (sentSince || deps.clock.now().getTime() - lateTriedAt >= LATE_RETRY_MS);
     if (!buffer.length && !retryLate) return;
@@ -97,9 +67,19 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     }
     buffer = [];
     const now = deps.clock.now();
-    const failed = { count: 0, err: null as unknown };
-    const unmatched = await applyOrSplit(batch, now, failed);
-    if (failed.count) deps.log.error({ err: failed.err, receipts: failed.count, of: batch.length }, 'applying receipts failed');
+    // Receipts that cannot commit together are tried again in halves (lib/halves.ts): one that
+    // cannot be applied fails alone. A failed receipt is not stored: its connector answers the
+    // SMSC with a temporary error and it is sent again.
+    const unmatched: Pending[] = [];
+    const { failed, err } = await applyInHalves(batch, async (part) => {
+      const waiting = new Set(await apply(part, now));
+      for (const p of part) if (!waiting.has(p)) p.done();
+      unmatched.push(...waiting);
+    }, unreachable);
+    if (failed.length) {
+      deps.log.error({ err, receipts: failed.length, of: batch.length }, 'applying receipts failed');
+      for (const p of failed) p.fail(err);
+    }
     if (!late.length && unmatched.length) lateTriedAt = deps.clock.now().getTime();
     late.push(...unmatched);
   }
