@@ -241,10 +241,27 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     }
   }
 
+  /**
+   * Locks the lines of these reservations, then every wallet they pay from or to, each in id
+   * order, before any is closed. Closing one reservation locks its lines and then its wallets;
+   * two transactions closing several (a child's and its sibling's, both paying their parent)
+   * would otherwise each hold what the other waits for. PGlite runs one transaction at a time.
+   */
+  async function lockForClosing(tx: Db, reservationIds: string[]): Promise<void> {
+    if (tx.kind !== 'pg' || !reservationIds.length) return;
+    const { rows } = await tx.query<{ payer_wallet: string; payee_wallet: string }>(
+      'SELECT payer_wallet, payee_wallet FROM reservation_lines WHERE reservation_id = ANY($1) ORDER BY reservation_id, cell, level FOR UPDATE',
+      [[...reservationIds].sort()],
+    );
+    const wallets = [...new Set(rows.flatMap((r) => [r.payer_wallet, r.payee_wallet]))];
+    if (wallets.length) await ledgerRepo(tx).lockWallets(wallets);
+  }
+
   return {
     quote,
     reserve,
     reserveMany,
+    lockForClosing,
     chargeReceive,
     /** The operator took these recipient messages: each level's held money goes to its parent. */
     settle: async (tx: Db, reservationId: string, cells: CountedCell[], idempotencyKey?: string): Promise<void> => {

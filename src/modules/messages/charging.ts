@@ -23,6 +23,8 @@ export type ChargingPort = {
   getWallet?(scope: Scope): Promise<{ balance: bigint; creditLimit: bigint; kind: string }>;
   /** Sends the low-credit alerts that committed reservations wrote (call after the commit). */
   deliverLowCreditAlerts?(): Promise<number>;
+  /** Locks what closing these reservations takes (their lines, then their wallets), in id order: call before closing several. */
+  lockForClosing?(tx: Db, reservationIds: string[]): Promise<void>;
   /** The operator took these messages: the reserved money is spent. */
   settle(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
   /** These messages are refunded (or never went out): the reserved money goes back, at every level. */

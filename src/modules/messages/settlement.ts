@@ -67,9 +67,11 @@ export function createSettlement(deps: { charging: ChargingPort }) {
         target.set(key, { operator: m.operator, lineType: b.line_type as string, messageClass: b.message_class as MessageClass, alphabet, parts: m.parts, count: 1 });
       }
     }
-    // In reservation order: each closing locks its reservation's lines first, so two transactions
-    // that settle the same reservations (receipts, expiry, another process) wait instead of deadlocking.
-    for (const [reservationId, p] of [...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // Everything the closings lock is locked first, in order (lines, then wallets): two
+    // transactions settling reservations that pay the same parent wait instead of deadlocking.
+    const ordered = [...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (ordered.length > 1) await deps.charging.lockForClosing?.(tx, ordered.map(([id]) => id));
+    for (const [reservationId, p] of ordered) {
       if (p.settle.size) await deps.charging.settle(tx, reservationId, [...p.settle.values()]);
       if (p.release.size) await deps.charging.release(tx, reservationId, [...p.release.values()]);
     }
