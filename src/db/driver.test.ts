@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type TestDb } from '../../test/helpers/db.ts';
+import { openPglite } from './pglite.ts';
+import { unreachable } from './driver.ts';
 
 describe('the Db interface', () => {
   let db: TestDb;
@@ -28,5 +30,22 @@ describe('the Db interface', () => {
       throw new Error('boom');
     })).rejects.toThrow('boom');
     expect((await db.query('SELECT 1 FROM t WHERE id = 10')).rowCount).toBe(0);
+  });
+});
+
+describe('unreachable', () => {
+  it('tells a database that cannot be reached from an error of one statement', async () => {
+    const closed = await openPglite(undefined);
+    await closed.close();
+    const afterClose = await closed.query('SELECT 1').catch((err: unknown) => err);
+    expect(unreachable(afterClose)).toBe(true);
+    const db = await freshDb({ migrate: false });
+    const statementError = await db.query('SELECT 1/0').catch((err: unknown) => err);
+    await db.close();
+    expect(unreachable(statementError)).toBe(false);
+    expect(unreachable(Object.assign(new Error('x'), { code: '57P01' }))).toBe(true);
+    expect(unreachable(Object.assign(new Error('x'), { code: '53100' }))).toBe(true);
+    expect(unreachable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(unreachable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
   });
 });

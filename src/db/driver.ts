@@ -15,10 +15,18 @@ export type Db = {
   close(): Promise<void>;
 };
 
-/** The database cannot be reached: PostgreSQL's connection errors (class 08, admin shutdown) or the socket's. */
+/** Errors that are the database's, not a statement's: the same for every transaction tried now. */
+const unreachableMessages = /connection terminated|not queryable|after calling end|timeout exceeded when trying to connect|pglite is clos|connection refused/i;
+
+/**
+ * The database cannot be reached or cannot write: PostgreSQL's connection errors (class 08), an
+ * administrator or crash shutdown (57P01–57P03), lack of resources (class 53), a read-only server
+ * after a failover (25006), the socket's errors, and the drivers' own (a closed pool or PGlite).
+ */
 export function unreachable(err: unknown): boolean {
   const code = String((err as { code?: unknown } | null)?.code ?? '');
-  return code.startsWith('08') || code === '57P01' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+  if (code.startsWith('08') || code.startsWith('53') || ['57P01', '57P02', '57P03', '25006', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+  return unreachableMessages.test(String((err as { message?: unknown } | null)?.message ?? ''));
 }
 
 /** A bigint column (int8) arrives as a string from pg and as a bigint from PGlite; normalise it. */

@@ -32,4 +32,20 @@ describe('applyInHalves', () => {
     expect(calls).toBe(1);
     expect(r).toEqual({ failed: items, err: down });
   });
+
+  it('stops splitting after its attempts, failing the rest in the parts they are in', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => i);
+    let calls = 0;
+    const applied: number[] = [];
+    const r = await applyInHalves(many, async (part) => {
+      calls++;
+      if (part.some((i) => i % 10 === 0)) throw new Error('bad');
+      applied.push(...part);
+    }, () => false, 20);
+    // the parts still pending when the budget runs out are each tried once more: at most log2(n) of them
+    expect(calls).toBeLessThanOrEqual(20 + Math.ceil(Math.log2(1000)));
+    expect(r.failed.length + applied.length).toBe(1000);
+    expect(new Set([...r.failed, ...applied]).size).toBe(1000);
+    expect(r.failed.filter((i) => i % 10 === 0)).toHaveLength(100);
+  });
 });
