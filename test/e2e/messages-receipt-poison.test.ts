@@ -29,10 +29,11 @@ describe('a receipt that cannot be applied', () => {
     await t.db.query('UPDATE reservation_lines SET settled = count WHERE reservation_id = (SELECT reservation_id FROM batches WHERE id = $1)', [bad.batchId]);
 
     const receipts = t.services.engine.receipts;
-    const outcomes = sent.map((s) => receipts.push('con_p', { upstreamId: s.upstreamId, status: 'delivered' }).then(() => 'stored', (err: Error) => `failed: ${err.message}`));
+    // the first receipt comes twice (the SMSC resent it); the copy lands in the other half of the flush
+    const outcomes = [...sent, sent[0]].map((s) => receipts.push('con_p', { upstreamId: s.upstreamId, status: 'delivered' }).then(() => 'stored', (err: Error) => `failed: ${err.message}`));
     await receipts.flush();
     const answered = await Promise.all(outcomes);
-    expect(answered.map((a) => a.split(':')[0])).toEqual(['stored', 'stored', 'stored', 'stored', 'failed', 'stored', 'stored']);
+    expect(answered.map((a) => a.split(':')[0])).toEqual(['stored', 'stored', 'stored', 'stored', 'failed', 'stored', 'stored', 'stored']);
     expect(answered[4]).toMatch(/closing 1 of 0 open/);
 
     const statusOf = async (batchId: string) => (await t.api({ url: `/api/v1/messages/${batchId}`, token: user.token })).body;

@@ -70,15 +70,25 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     // Receipts that cannot commit together are tried again in halves (lib/halves.ts): one that
     // cannot be applied fails alone. A failed receipt is not stored: its connector answers the
     // SMSC with a temporary error and it is sent again.
-    const unmatched: Pending[] = [];
+    let unmatched: Pending[] = [];
+    const answered = new Set<string>();
     const { failed, err } = await applyInHalves(batch, async (part) => {
       const waiting = new Set(await apply(part, now));
-      for (const p of part) if (!waiting.has(p)) p.done();
+      for (const p of part) {
+        if (waiting.has(p)) continue;
+        p.done();
+        answered.add(key(p.connectorId, p.upstreamId));
+      }
       unmatched.push(...waiting);
     }, unreachable);
     if (failed.length) {
       deps.log.error({ err, receipts: failed.length, of: batch.length }, 'applying receipts failed');
       for (const p of failed) p.fail(err);
+    }
+    // a copy of a receipt that another part of this flush applied (the SMSC sent it twice) is answered too
+    if (answered.size && unmatched.length) {
+      for (const p of unmatched) if (answered.has(key(p.connectorId, p.upstreamId))) p.done();
+      unmatched = unmatched.filter((p) => !answered.has(key(p.connectorId, p.upstreamId)));
     }
     if (!late.length && unmatched.length) lateTriedAt = deps.clock.now().getTime();
     late.push(...unmatched);
