@@ -51,5 +51,14 @@ describe('an outcome that cannot be recorded', () => {
     expect(batches.map((b) => byBatch.get(b))).toEqual(batches.map((b) => (b === bad ? 'queued' : 'expired')));
     const { rows: open } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reservation_lines l JOIN batches b ON b.reservation_id = l.reservation_id WHERE b.id = ANY($1) AND b.id <> $2 AND l.count <> l.released', [batches, bad]);
     expect(open[0].n).toBe(0);
+
+    // once repaired, it is left alone for a while (not tried every second), then made final
+    await t.db.query('UPDATE reservation_lines SET released = 0 WHERE reservation_id = (SELECT reservation_id FROM batches WHERE id = $1)', [bad]);
+    const statusOfBad = async () => (await t.db.query<{ status: string }>('SELECT status FROM messages WHERE batch_id = $1', [bad])).rows[0].status;
+    await t.services.engine.dispatcher.housekeeping();
+    expect(await statusOfBad()).toBe('queued');
+    t.clock.advance(11 * 60_000);
+    await t.services.engine.dispatcher.housekeeping();
+    expect(await statusOfBad()).toBe('expired');
   });
 });

@@ -43,6 +43,9 @@ const chunkRow = (m: ClaimedMessage, chunkId: bigint, status: 'sent' | 'queued' 
 /** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes. */
 export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt, 9));
 
+/** An expired message that could not be made final is tried again after this long. */
+const STUCK_RETRY_MS = 10 * 60_000;
+
 export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions>; onSentRecorded?: () => void }) {
   const opts = { ...defaults, ...deps.options };
   const repo = messageRepo(deps.db);
@@ -176,17 +179,24 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     return claimed.length;
   }
 
+  /** Expired messages that could not be made final, and when to try them again (engine clock, ms). */
+  const stuckExpired = new Map<bigint, number>();
+
   async function housekeeping() {
     const now = deps.clock.now();
     await repo.releaseScheduled(now);
     await repo.releaseHeld(now);
     const stale = await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now);
     if (stale) deps.log.warn({ stale }, 'reclaimed messages from an expired dispatcher lease');
-    const expired = await repo.findExpired(now, 5000);
+    for (const [id, until] of stuckExpired) if (until <= now.getTime()) stuckExpired.delete(id);
+    const expired = await repo.findExpired(now, 5000, [...stuckExpired.keys()]);
     // in halves when they cannot all be made final together: one that cannot must not keep the
-    // others' money reserved
+    // others' money reserved; it is left alone for a while instead of being tried every second
     const r = await applyInHalves(expired, (part) => deps.db.transaction((tx) => deps.settlement.finalise(tx, part.map((e) => ({ id: e.id, status: 'expired' as const, errorCode: e.sent ? 'no_receipt' : 'validity_passed', neverSent: !e.sent })), now)).then(() => undefined), unreachable);
-    if (r.failed.length) deps.log.error({ err: r.err, messages: r.failed.length, of: expired.length }, 'expired messages could not be made final');
+    if (r.failed.length) {
+      deps.log.error({ err: r.err, messages: r.failed.length, of: expired.length }, 'expired messages could not be made final; tried again in 10 minutes');
+      if (!unreachable(r.err)) for (const e of r.failed) stuckExpired.set(e.id, now.getTime() + STUCK_RETRY_MS);
+    }
   }
 
   async function run(lane: number) {

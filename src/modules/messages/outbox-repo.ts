@@ -322,10 +322,12 @@ export function outboxRepo(db: Db) {
     },
 
     /** Messages past their validity: those never sent, and those whose receipt never came. */
-    async findExpired(now: Date, limit: number): Promise<{ id: bigint; sent: boolean }[]> {
+    /** Messages past their validity, not yet final; `skip`: ids not to return (they failed lately). */
+    async findExpired(now: Date, limit: number, skip: readonly bigint[] = []): Promise<{ id: bigint; sent: boolean }[]> {
       const { rows } = await db.query(
-        "SELECT id, status FROM messages WHERE status IN ('queued', 'sent') AND expires_at < $1 AND NOT settled ORDER BY expires_at LIMIT $2",
-        [now, limit],
+        `SELECT id, status FROM messages WHERE status IN ('queued', 'sent') AND expires_at < $1 AND NOT settled${skip.length ? ' AND NOT (id = ANY($3::int8[]))' : ''}
+         ORDER BY expires_at LIMIT $2`,
+        skip.length ? [now, limit, skip.map(String)] : [now, limit],
       );
       return rows.map((r) => ({ id: toBigInt(r.id), sent: r.status === 'sent' }));
     },
