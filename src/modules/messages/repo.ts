@@ -111,7 +111,7 @@ export function messageRepo(db: Db) {
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk = rows.slice(i, i + CHUNK);
         // Per-message text and ready time only when some message has its own (P2P, gradual sends).
-        const own = chunk.some((m) => m.body || m.readyAt);
+        const own = chunk.some((m) => m.body != null || m.readyAt);
         await db.query(
           `INSERT INTO messages (batch_id, account_id, recipient, operator, status, parts, cost, priority, expires_at, next_attempt_at, settled, body, error_code)
            SELECT $1, $2, r, o, s, p, c, $3, COALESCE(at, $4) + $5 * interval '1 millisecond', COALESCE(at, $4), s = 'blacklisted', b, e
