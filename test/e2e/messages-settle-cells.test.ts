@@ -3,26 +3,24 @@
 // one account committed together share a reservation: a message counted at its batch's alphabet
 // would close another send's line, at another price.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
+import { openSender, testChapar, type TestChapar } from '../helpers/app.ts';
 
 const mobile = (i: number) => `0912${String(6_000_000 + i)}`;
 
 describe('settling peer-to-peer sends with mixed alphabets next to plain sends', () => {
   let t: TestChapar;
   let admin: string;
-  let user: Awaited<ReturnType<typeof createChild>>;
+  let user: Awaited<ReturnType<typeof openSender>>;
 
   beforeAll(async () => {
     t = await testChapar();
     admin = await t.adminToken();
-    await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } });
     const groups = await t.api({ url: '/api/v1/billing/groups', token: admin });
     const g = groups.body.items.find((x: { isDefault: boolean }) => x.isDefault);
     // a UCS-2 part costs 2,000 rials, a GSM-7 part 1,000
     const res = await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${g.id}`, token: admin, body: { basePrice: '1000', coefficients: { alphabet: { ucs2: 20000, gsm7: 10000 } } } });
     expect(res.status).toBe(200);
-    user = await createChild(t, admin, { username: 'cellsuser', kind: 'user' });
-    expect((await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount: '100000', note: '' } })).status).toBe(200);
+    user = await openSender(t, 'cellsuser', '100000');
   });
   afterAll(() => t.close());
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPg } from '../../db/pg.ts';
 import type { Db } from '../../db/driver.ts';
-import { createChild, openSender, testChapar, type TestChapar } from '../../../test/helpers/app.ts';
+import { openSender, testChapar, type TestChapar } from '../../../test/helpers/app.ts';
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('two settlements of reservations paying one parent (PostgreSQL)', () => {
   let t: TestChapar;
@@ -27,8 +27,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two settlements of reservations
     const g = groups.body.items.find((x: { isDefault: boolean }) => x.isDefault);
     expect((await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${g.id}`, token: admin, body: { basePrice: '1000' } })).status).toBe(200);
     const a = await openSender(t, 'lockorder_a', '100000');
-    const b = await createChild(t, admin, { username: 'lockorder_b', kind: 'user' });
-    expect((await t.api({ url: `/api/v1/accounts/${b.id}/credit`, token: admin, body: { amount: '100000', note: '' } })).status).toBe(200);
+    const b = await openSender(t, 'lockorder_b', '100000');
     const sendA = await t.api({ url: '/api/v1/messages', token: a.token, body: { to: ['09123330001'], text: 'x', class: 'service' } });
     const sendB = await t.api({ url: '/api/v1/messages', token: b.token, body: { to: ['09123330002'], text: 'y', class: 'service' } });
     const { rows } = await t.db.query<{ id: string; batch_id: string; reservation_id: string }>(
