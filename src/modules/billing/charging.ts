@@ -137,6 +137,8 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     });
     const rows = new Map<string, ReturnType<Draft['row']>>();
     const lines = new Map<string, ReservationLine>();
+    // a shared reservation numbers its cells in the order they first appear (a line per level)
+    const cellsOf = new Map<string, Map<string, number>>();
     pending.forEach((d, i) => {
       const p = posted[i];
       if (p instanceof AppError) return;
@@ -145,26 +147,19 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
       const row = rows.get(id);
       if (row) row.total += own.total;
       else rows.set(id, { ...own, id, idempotencyKey: `sends:${id}` });
+      let cells = cellsOf.get(id);
+      if (!cells) cellsOf.set(id, (cells = new Map()));
       for (const l of d.lines) {
-        const k = `${id}|${l.level}|${cellKey(l)}`;
+        const ck = cellKey(l);
+        if (!cells.has(ck)) cells.set(ck, cells.size);
+        const k = `${id}|${l.level}|${ck}`;
         const prior = lines.get(k);
-        if (!prior) lines.set(k, { ...l, reservationId: id });
+        if (!prior) lines.set(k, { ...l, reservationId: id, cell: cells.get(ck)! });
         else if (prior.unitPrice !== l.unitPrice) throw new Error(`reservation ${id}: one cell priced ${prior.unitPrice} and ${l.unitPrice} in one transaction`);
         else prior.count += l.count;
       }
     });
-    if (rows.size) {
-      // Cells numbered per reservation in the order they first appear; a cell has a line per level.
-      const numbered = new Map<string, Map<string, number>>();
-      for (const l of lines.values()) {
-        let cells = numbered.get(l.reservationId);
-        if (!cells) numbered.set(l.reservationId, (cells = new Map()));
-        const k = cellKey(l);
-        if (!cells.has(k)) cells.set(k, cells.size);
-        l.cell = cells.get(k)!;
-      }
-      await ledgerRepo(tx).insertReservations([...rows.values()], [...lines.values()]);
-    }
+    if (rows.size) await ledgerRepo(tx).insertReservations([...rows.values()], [...lines.values()]);
     const answers = new Map(pending.map((d, i) => [d, posted[i]]));
     return drafts.map((d) => {
       if (d instanceof AppError) return d;
