@@ -321,8 +321,7 @@ export function outboxRepo(db: Db) {
       return new Map(rows.map((r) => [String(r.id), { recipient: r.recipient as string, cost: toBigInt(r.cost) }]));
     },
 
-    /** Messages past their validity: those never sent, and those whose receipt never came. */
-    /** Messages past their validity, not yet final; `skip`: ids not to return (they failed lately). */
+    /** Messages past their validity: those never sent, and those whose receipt never came; not the `skip` ids (they failed lately). */
     async findExpired(now: Date, limit: number, skip: readonly bigint[] = []): Promise<{ id: bigint; sent: boolean }[]> {
       const { rows } = await db.query(
         `SELECT id, status FROM messages WHERE status IN ('queued', 'sent') AND expires_at < $1 AND NOT settled${skip.length ? ' AND NOT (id = ANY($3::int8[]))' : ''}

@@ -32,7 +32,10 @@ export function createSettlement(deps: { charging: ChargingPort }) {
     const info = new Map(rows.map((r) => [r.id as string, r]));
     // A peer-to-peer send reserved each recipient's text at its own alphabet; the batch's is
     // its template's. Those messages are read back (they are rows with their text).
-    const own = changed.filter((m) => info.get(m.batchId)?.personalised && info.get(m.batchId)?.reservation_id);
+    const own = changed.filter((m) => {
+      const b = info.get(m.batchId);
+      return b?.personalised && b.reservation_id;
+    });
     const ownAlphabet = new Map<bigint, Alphabet>();
     if (own.length) {
       const texts = await tx.query<{ id: string | bigint; body: string | null }>('SELECT id, body FROM messages WHERE id = ANY($1::int8[])', [own.map((m) => m.id.toString())]);
