@@ -40,7 +40,7 @@ console.log(`machine: ${machine()}`);
 console.log(`messages: ${total} in ${batches.length} sends of ${chunk}, ${binds} SMPP binds to the simulator in its own process`);
 console.log(`accepted: ${((accepted - started) / 1000).toFixed(2)} s (${Math.round(total / ((accepted - started) / 1000))} msg/s)`);
 console.log(`end to end (accept → submit → receipt → settled): ${((done - started) / 1000).toFixed(2)} s = ${Math.round(total / ((done - started) / 1000))} msg/s`);
-console.log(`final statuses: ${counts.map((r) => `${r.status} ${r.n}`).join(', ')}; open reservation lines: ${open[0].open}; ledger reconciles: ${reconcile.wallets.length === 0 && reconcile.unbalancedTransactions.length === 0}`);
+console.log(`final statuses: ${counts.map((r) => `${r.status} ${r.n}`).join(', ')}; open reservation lines: ${open[0].open}; ledger reconciles: ${reconcile.wallets.length === 0 && reconcile.unbalancedTransactions.length === 0 && reconcile.unbackedCredit.length === 0}`);
 console.log(`peak RSS: ${peakRssMb()} MB`);
 if (profile) for (const line of profile.top(20)) console.log(line);
 await c.chapar.stop();

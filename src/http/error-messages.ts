@@ -25,6 +25,8 @@ const applicationFieldNames: Record<'fa' | 'en', Record<string, string>> = {
 const applicationFields = (d: ErrorDetails, lang: 'fa' | 'en') =>
   ((d.fields as { path: string }[] | undefined) ?? []).map((f) => applicationFieldNames[lang][f.path] ?? f.path);
 
+/** A details field of rials (a string of digits), grouped for reading; null when absent. */
+const rials = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v) ? groupDigits(BigInt(v)) : null);
 /** The rials a payer is short by, when the error says (digits only, more than zero). */
 const shortBy = (d: ErrorDetails) => (typeof d.missing === 'string' && /^\d+$/.test(d.missing) && BigInt(d.missing) > 0n ? groupDigits(BigInt(d.missing)) : null);
 
@@ -121,6 +123,14 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   },
   AMOUNT_EXCEEDS_BALANCE: { fa: 'این حساب این مقدار اعتبار استفاده‌نشده ندارد.', en: 'The account does not have that much unused credit.' },
   CREDIT_LIMIT_BELOW_DEBT: { fa: 'بدهی فعلی حساب از این سقف اعتبار بیشتر است.', en: 'The account already owes more than this credit limit.' },
+  CREDIT_LIMIT_UNBACKED: {
+    fa: (d) => `سقف اعتباری که به زیرمجموعه می‌دهید به همان اندازه از موجودی خودتان کنار گذاشته می‌شود و موجودی شما کافی نیست${rials(d.needed) ? ` (لازم: ${toPersianDigits(rials(d.needed)!)} ریال، قابل استفاده: ${toPersianDigits(rials(d.available) ?? '۰')} ریال)` : ''}.`,
+    en: (d) => `A credit limit you grant sets the same amount of your own balance aside, and your balance is not enough${rials(d.needed) ? ` (needed ${rials(d.needed)} rials, available ${rials(d.available) ?? '0'} rials)` : ''}.`,
+  },
+  PRICE_ABOVE_CEILING: {
+    fa: (d) => `قیمت هر بخش${d.cell ? ` (${String(d.cell)})` : ''} از سقف مجاز سامانه بیشتر است${rials(d.ceiling) ? `؛ سقف: ${toPersianDigits(rials(d.ceiling)!)} ریال` : ''}.`,
+    en: (d) => `The price per part${d.cell ? ` (${String(d.cell)})` : ''} is above the platform's ceiling${rials(d.ceiling) ? ` of ${rials(d.ceiling)} rials` : ''}.`,
+  },
   GROUP_IN_USE: { fa: 'این گروه پیش‌فرض است یا کاربر دارد و حذف نمی‌شود.', en: 'This group is the default or still has members; it cannot be deleted.' },
   INVALID_IBAN: { fa: 'شمارهٔ شبا معتبر نیست (IR و ۲۴ رقم).', en: 'Not a valid IBAN (IR followed by 24 digits).' },
   INVALID_CARD_NUMBER: { fa: 'شمارهٔ کارت معتبر نیست.', en: 'Not a valid card number.' },

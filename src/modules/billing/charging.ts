@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../http/errors.ts';
 import { groupRepo } from './groups-repo.ts';
 import { post, postMany, type Leg, type PostInput, type Posted } from './ledger.ts';
-import { cellKey, priceRecipientMessage, type PriceCell } from './pricing.ts';
+import { cellKey, priceCeiling, priceRecipientMessage, type PriceCell } from './pricing.ts';
 import { ledgerRepo, type ChainLink, type ReservationLine } from './repo.ts';
 
 export type CountedCell = PriceCell & { count: number };
@@ -21,18 +21,32 @@ export type Reservation = { reservationId: string; unitPrices: bigint[]; total: 
 async function loadChain(db: Db, accountId: string) {
   const chain = await ledgerRepo(db).chain(accountId);
   if (!chain.length || chain[0].accountId !== accountId) throw new AppError('NOT_FOUND');
-  const lists = await groupRepo(db).priceLists(chain.slice(0, -1).map((p) => p.groupId!).filter(Boolean));
-  return { chain, lists };
+  const { lists, ceiling } = await groupRepo(db).priceLists(chain.slice(0, -1).map((p) => p.groupId!).filter(Boolean));
+  return { chain, lists, ceiling };
 }
 
-function priceLevels({ chain, lists }: Awaited<ReturnType<typeof loadChain>>, cells: CountedCell[]): PricedLevel[] {
-  return chain.slice(0, -1).map((payer, i) => {
+/**
+ * Each level priced at its parent's list. The top level pays the platform's price; every level
+ * below it pays an agency's price, which may not exceed the platform's ceiling for the cell
+ * (agencies' lists are checked when saved; this refuses what a later change of the platform's
+ * prices or ceiling left above it).
+ */
+function priceLevels({ chain, lists, ceiling }: Awaited<ReturnType<typeof loadChain>>, cells: CountedCell[]): PricedLevel[] {
+  const levels = chain.slice(0, -1).map((payer, i) => {
     const list = payer.groupId ? lists.get(payer.groupId) : undefined;
     if (!list) throw new Error(`account ${payer.accountId} has no user group`);
     const unitPrices = cells.map((c) => priceRecipientMessage(list, c));
     const amount = unitPrices.reduce((s, p, j) => s + p * BigInt(cells[j].count), 0n);
     return { payer, payee: chain[i + 1], unitPrices, amount };
   });
+  const platform = levels.at(-1);
+  levels.slice(0, -1).forEach((l, i) =>
+    cells.forEach((c, j) => {
+      const most = priceCeiling(platform!.unitPrices[j], c.parts, ceiling);
+      if (l.unitPrices[j] > most) throw new AppError('PRICE_ABOVE_CEILING', { level: i === 0 ? 'self' : 'ancestor', cell: cellKey({ ...c, parts: undefined }), ceiling: (most / BigInt(c.parts)).toString() });
+    }),
+  );
+  return levels;
 }
 
 /** Each level of the chain above `accountId` priced at its parent's list; empty for the platform. */
@@ -217,7 +231,7 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     const chain = await ledgerRepo(tx).chain(accountId);
     if (chain.length < 2) return 0n;
     const payers = chain.slice(0, -1);
-    const lists = await groupRepo(tx).priceLists(payers.map((p) => p.groupId!).filter(Boolean));
+    const { lists } = await groupRepo(tx).priceLists(payers.map((p) => p.groupId!).filter(Boolean));
     const prices = payers.map((p) => (p.groupId ? lists.get(p.groupId)?.receivePrice : undefined) ?? 0n);
     if (prices.every((p) => p === 0n)) return 0n;
     const legs: Leg[] = payers.flatMap((p, i) => [

@@ -108,6 +108,18 @@ export const descriptions: Record<string, Words> = {
       return `${what}${party ? ` of ${party}` : ''}${span}`;
     },
   },
+  credit_backing: {
+    fa: ({ p, amount }) => {
+      const child = str(p, 'account');
+      const of = child ? ` سقف اعتبار ${child}` : ' سقف اعتبارهای زیرمجموعه';
+      return amount < 0n ? `کنار گذاشتن پشتوانهٔ${of}` : `آزاد شدن پشتوانهٔ${of}`;
+    },
+    en: ({ p, amount }) => {
+      const child = str(p, 'account');
+      const of = child ? ` ${child}’s credit limit` : ' the credit limits you granted';
+      return amount < 0n ? `Set aside to back${of}` : `Released from backing${of}`;
+    },
+  },
   adjustment: {
     fa: ({ party }) => `اصلاح حساب${party ? ` ${party}` : ''}`,
     en: ({ party }) => `Adjustment${party ? ` (${party})` : ''}`,
@@ -129,6 +141,7 @@ export const typeLabels: Record<string, { fa: string; en: string }> = {
   agency_fee: { fa: 'حق نمایندگی', en: 'Agency fee' },
   renewal: { fa: 'تمدید', en: 'Renewal' },
   adjustment: { fa: 'اصلاحیه', en: 'Adjustment' },
+  credit_backing: { fa: 'پشتوانهٔ اعتبار', en: 'Credit backing' },
 };
 
 export const typeLabel = (type: string, lang: Lang) => typeLabels[type]?.[lang] ?? type;

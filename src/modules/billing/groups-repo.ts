@@ -3,7 +3,7 @@
 import type { Db, Row } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
-import type { Alphabet, Coefficients, Override, PriceList } from './pricing.ts';
+import type { Alphabet, Coefficients, Override, PriceCeiling, PriceList } from './pricing.ts';
 
 export type UserGroup = PriceList & { id: string; ownerId: string; name: string; isDefault: boolean; members: number; createdAt: Date; updatedAt: Date };
 
@@ -18,6 +18,11 @@ function toGroup(r: Row, overrides: Override[]): UserGroup {
     overrides, members: Number(r.members), createdAt: toDate(r.created_at)!, updatedAt: toDate(r.updated_at)!,
   };
 }
+
+const toCeiling = (r: Row | undefined): PriceCeiling => ({
+  multiple: r ? Number(r.price_ceiling_multiple) : 100,
+  reference: r ? toBigInt(r.price_ceiling_reference) : 1000n,
+});
 
 export type GroupChanges = { name?: string; basePrice?: bigint; receivePrice?: bigint; coefficients?: Coefficients; overrides?: Override[] };
 
@@ -89,12 +94,28 @@ export function groupRepo(db: Db) {
       return (rows[0]?.owner_id as string | undefined) ?? null;
     },
 
-    /** Price lists by group id, for pricing a chain (no scope: the chain is the sender's own). */
-    async priceLists(groupIds: string[]): Promise<Map<string, PriceList>> {
+    /**
+     * Price lists by group id, for pricing a chain (no scope: the chain is the sender's own), with
+     * the platform's price ceiling read in the same statement.
+     */
+    async priceLists(groupIds: string[]): Promise<{ lists: Map<string, PriceList>; ceiling: PriceCeiling }> {
       const ids = [...new Set(groupIds)];
-      const { rows } = await db.query(`SELECT ${columns} FROM user_groups g WHERE g.id = ANY($1)`, [ids]);
+      const { rows } = await db.query(
+        `SELECT ${columns}, s.price_ceiling_multiple, s.price_ceiling_reference FROM billing_settings s LEFT JOIN user_groups g ON g.id = ANY($1)`,
+        [ids],
+      );
       const o = await overridesOf(ids);
-      return new Map(rows.map((r) => [r.id as string, toGroup(r, o.get(r.id as string)!)]));
+      const lists = new Map(rows.filter((r) => r.id !== null).map((r) => [r.id as string, toGroup(r, o.get(r.id as string)!)]));
+      return { lists, ceiling: toCeiling(rows[0]) };
+    },
+
+    async ceiling(): Promise<PriceCeiling> {
+      const { rows } = await db.query('SELECT price_ceiling_multiple, price_ceiling_reference FROM billing_settings');
+      return toCeiling(rows[0]);
+    },
+
+    async setCeiling(c: PriceCeiling): Promise<void> {
+      await db.query('UPDATE billing_settings SET price_ceiling_multiple = $1, price_ceiling_reference = $2, updated_at = now()', [c.multiple, c.reference.toString()]);
     },
   };
 }

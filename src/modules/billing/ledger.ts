@@ -145,13 +145,15 @@ function applyLegs(wallets: Map<string, Wallet>, legs: Leg[], input: Pick<PostIn
     const w = wallets.get(l.walletId);
     if (!w) throw new Error(`no wallet ${l.walletId}`);
     if (l.bucket === 'available') w.balance += l.amount;
-    else w.reserved += l.amount;
-    return { ...l, balanceAfter: l.bucket === 'available' ? w.balance : w.reserved };
+    else if (l.bucket === 'held') w.reserved += l.amount;
+    else w.backing += l.amount;
+    return { ...l, balanceAfter: l.bucket === 'available' ? w.balance : l.bucket === 'held' ? w.reserved : w.backing };
   });
   // In leg order, so a send names the first level (the sender before its agency) that is short.
   for (const id of new Set(legs.map((l) => l.walletId))) {
     const w = wallets.get(id)!;
     if (w.reserved < 0n) throw new Error(`wallet ${w.id} would hold a negative reservation`);
+    if (w.backing < 0n) throw new Error(`wallet ${w.id} would hold a negative backing`);
     const floor = floorOf(w, input.floors);
     if (w.balance < before.get(w.id)! && floor !== null && w.balance < floor) throw input.shortError?.(w.id) ?? new AppError('INSUFFICIENT_CREDIT', { level: 'self' });
   }

@@ -70,6 +70,18 @@ export function priceMatrix(list: PriceList) {
   return rows;
 }
 
+/**
+ * The most an agency may charge for one recipient message of a cell: `multiple` times the
+ * platform's price for it in the agency's chain, or times `reference` rials per part when the
+ * platform's price is lower (a new install prices at 0). Platform-set (billing_settings).
+ */
+export type PriceCeiling = { multiple: number; reference: bigint };
+
+export function priceCeiling(platformPrice: bigint, parts: number, c: PriceCeiling): bigint {
+  const reference = c.reference * BigInt(parts);
+  return BigInt(c.multiple) * (platformPrice > reference ? platformPrice : reference);
+}
+
 /** VAT on top of a top-up: the payer pays amount + vat and is credited amount. */
 export function addVat(amount: bigint, vatBp: number): { amount: bigint; vat: bigint; total: bigint } {
   const vat = roundHalfUp(amount * BigInt(vatBp), BP_ONE);

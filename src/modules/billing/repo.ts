@@ -5,8 +5,9 @@ import { toBigInt, toDate } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { LedgerParams } from './descriptions.ts';
 
-export type TransactionType = 'topup' | 'transfer' | 'send_reserve' | 'settle' | 'refund' | 'agency_fee' | 'renewal' | 'adjustment';
-export type Bucket = 'available' | 'held';
+export type TransactionType = 'topup' | 'transfer' | 'send_reserve' | 'settle' | 'refund' | 'agency_fee' | 'renewal' | 'adjustment' | 'credit_backing';
+/** available: spendable; held: open send reservations; backing: set aside for the credit limits granted to children. */
+export type Bucket = 'available' | 'held' | 'backing';
 
 export type Wallet = {
   id: string;
@@ -15,6 +16,8 @@ export type Wallet = {
   balance: bigint;
   reserved: bigint;
   creditLimit: bigint;
+  /** The account's own money set aside for the credit limits it granted its children (their sum). */
+  backing: bigint;
   groupId: string | null;
   lowCreditThreshold: bigint | null;
   lowCreditAlerted: boolean;
@@ -36,7 +39,7 @@ export type ReservationLine = {
 
 export const walletIdOf = (accountId: string) => `wal_${accountId.replace(/^acc_/, '')}`;
 
-const walletColumns = 'w.id, w.account_id, w.kind, w.balance, w.reserved, w.credit_limit, w.group_id, w.low_credit_threshold, w.low_credit_alerted';
+const walletColumns = 'w.id, w.account_id, w.kind, w.balance, w.reserved, w.credit_limit, w.backing, w.group_id, w.low_credit_threshold, w.low_credit_alerted';
 
 function toWallet(r: Row): Wallet {
   return {
@@ -46,6 +49,7 @@ function toWallet(r: Row): Wallet {
     balance: toBigInt(r.balance),
     reserved: toBigInt(r.reserved),
     creditLimit: toBigInt(r.credit_limit),
+    backing: toBigInt(r.backing),
     groupId: (r.group_id as string | null) ?? null,
     lowCreditThreshold: r.low_credit_threshold === null ? null : toBigInt(r.low_credit_threshold),
     lowCreditAlerted: Boolean(r.low_credit_alerted),
@@ -149,14 +153,20 @@ export function ledgerRepo(db: Db) {
     async writeWallets(ws: Wallet[], at: Date): Promise<void> {
       if (!ws.length) return;
       await db.query(
-        `UPDATE wallets w SET balance = d.balance, reserved = d.reserved, low_credit_alerted = d.alerted, updated_at = $5
-         FROM unnest($1::text[], $2::int8[], $3::int8[], $4::boolean[]) AS d(id, balance, reserved, alerted) WHERE w.id = d.id`,
-        [ws.map((w) => w.id), ws.map((w) => w.balance.toString()), ws.map((w) => w.reserved.toString()), ws.map((w) => w.lowCreditAlerted), at],
+        `UPDATE wallets w SET balance = d.balance, reserved = d.reserved, backing = d.backing, low_credit_alerted = d.alerted, updated_at = $5
+         FROM unnest($1::text[], $2::int8[], $3::int8[], $4::boolean[], $6::int8[]) AS d(id, balance, reserved, alerted, backing) WHERE w.id = d.id`,
+        [ws.map((w) => w.id), ws.map((w) => w.balance.toString()), ws.map((w) => w.reserved.toString()), ws.map((w) => w.lowCreditAlerted), at, ws.map((w) => w.backing.toString())],
       );
     },
 
     async setCreditLimit(walletId: string, limit: bigint): Promise<void> {
       await db.query('UPDATE wallets SET credit_limit = $2, updated_at = now() WHERE id = $1', [walletId, limit.toString()]);
+    },
+
+    /** The credit limits of the account's children, summed: what its backing must hold. */
+    async grantedCredit(accountId: string): Promise<bigint> {
+      const { rows } = await db.query('SELECT coalesce(sum(w.credit_limit), 0)::int8 AS s FROM accounts c JOIN wallets w ON w.account_id = c.id WHERE c.parent_id = $1', [accountId]);
+      return toBigInt(rows[0].s);
     },
 
     async setGroup(walletId: string, groupId: string): Promise<void> {
@@ -207,25 +217,37 @@ export function ledgerRepo(db: Db) {
       };
     },
 
-    /** Wallets whose stored balance or reserved amount differs from their entries and open reservations. */
+    /**
+     * Wallets whose stored balance, reserved amount or backing differs from their entries and open
+     * reservations; transactions that do not sum to zero; and agencies whose backing is not the sum
+     * of the credit limits they granted (credit that could be spent without having entered the tree).
+     */
     async reconcile() {
       const { rows } = await db.query(
-        `SELECT w.id, w.account_id, w.balance, w.reserved, coalesce(e.available, 0)::int8 AS ledger_balance, coalesce(e.held, 0)::int8 AS ledger_reserved,
-           coalesce(o.open, 0)::int8 AS open_reserved
+        `SELECT w.id, w.account_id, w.balance, w.reserved, w.backing, coalesce(e.available, 0)::int8 AS ledger_balance, coalesce(e.held, 0)::int8 AS ledger_reserved,
+           coalesce(e.backing, 0)::int8 AS ledger_backing, coalesce(o.open, 0)::int8 AS open_reserved
          FROM wallets w
-         LEFT JOIN (SELECT wallet_id, sum(amount) FILTER (WHERE bucket = 'available') AS available, sum(amount) FILTER (WHERE bucket = 'held') AS held
+         LEFT JOIN (SELECT wallet_id, sum(amount) FILTER (WHERE bucket = 'available') AS available, sum(amount) FILTER (WHERE bucket = 'held') AS held,
+                      sum(amount) FILTER (WHERE bucket = 'backing') AS backing
                     FROM ledger_entries GROUP BY wallet_id) e ON e.wallet_id = w.id
          LEFT JOIN (SELECT payer_wallet, sum(unit_price * (count - settled - released)) AS open FROM reservation_lines GROUP BY payer_wallet) o ON o.payer_wallet = w.id
-         WHERE w.balance <> coalesce(e.available, 0) OR w.reserved <> coalesce(e.held, 0) OR w.reserved <> coalesce(o.open, 0)
+         WHERE w.balance <> coalesce(e.available, 0) OR w.reserved <> coalesce(e.held, 0) OR w.reserved <> coalesce(o.open, 0) OR w.backing <> coalesce(e.backing, 0)
          ORDER BY w.id`,
       );
       const unbalanced = await db.query('SELECT transaction_id, sum(amount)::text AS total FROM ledger_entries GROUP BY transaction_id HAVING sum(amount) <> 0');
+      const unbacked = await db.query(
+        `SELECT w.account_id, w.backing, coalesce(g.granted, 0)::int8 AS granted FROM wallets w
+         LEFT JOIN (SELECT c.parent_id, sum(cw.credit_limit) AS granted FROM accounts c JOIN wallets cw ON cw.account_id = c.id GROUP BY c.parent_id) g ON g.parent_id = w.account_id
+         WHERE w.kind = 'account' AND w.backing <> coalesce(g.granted, 0) ORDER BY w.account_id`,
+      );
       return {
         wallets: rows.map((r) => ({
           walletId: r.id as string, accountId: r.account_id as string, balance: toBigInt(r.balance), ledgerBalance: toBigInt(r.ledger_balance),
           reserved: toBigInt(r.reserved), ledgerReserved: toBigInt(r.ledger_reserved), openReservations: toBigInt(r.open_reserved),
+          backing: toBigInt(r.backing), ledgerBacking: toBigInt(r.ledger_backing),
         })),
         unbalancedTransactions: unbalanced.rows.map((r) => ({ transactionId: r.transaction_id as string, total: BigInt(r.total as string) })),
+        unbackedCredit: unbacked.rows.map((r) => ({ accountId: r.account_id as string, backing: toBigInt(r.backing), granted: toBigInt(r.granted) })),
       };
     },
 

@@ -15,6 +15,7 @@ const money = (w: Wallet) => ({
   balance: w.balance.toString(),
   reserved: w.reserved.toString(),
   creditLimit: w.creditLimit.toString(),
+  backing: w.backing.toString(),
   lowCreditThreshold: w.lowCreditThreshold?.toString() ?? null,
   currency: 'IRR' as const,
 });
@@ -114,9 +115,20 @@ export function billingRoutes(app: FastifyInstance, deps: { billing: BillingServ
   });
 
   r.get('/api/v1/billing/groups/:id', { schema: { tags, summary: 'One of your groups with its full price table (one part per cell)', params: s.idParams, response: { 200: s.groupDetail } } }, async (req) => {
-    const { scope } = requireCaller(req);
-    const g = await b.getGroup(scope, req.params.id);
-    return { ...groupView(g), prices: b.priceMatrix(g).map((p) => ({ ...p, price: p.price.toString() })) };
+    const { account } = requireCaller(req);
+    const t = await b.priceTable(account, req.params.id);
+    return { ...groupView(t.group), prices: t.prices.map((p) => ({ ...p, price: p.price.toString(), cost: p.cost?.toString() ?? null, ceiling: p.ceiling?.toString() ?? null })) };
+  });
+
+  const ceilingView = (c: { multiple: number; reference: bigint }) => ({ multiple: c.multiple, reference: c.reference.toString() });
+  r.get('/api/v1/billing/price-ceiling', { schema: { tags, summary: 'The most an agency may charge for a part, as a multiple of the platform’s price', response: { 200: s.priceCeilingView } } }, async (req) => {
+    requireCaller(req);
+    return ceilingView(await b.priceCeiling());
+  });
+
+  r.put('/api/v1/billing/price-ceiling', { schema: { tags, summary: 'Platform only: set the price ceiling for agencies', body: s.priceCeilingView, response: { 200: s.priceCeilingView } } }, async (req) => {
+    const { account } = requireCaller(req);
+    return ceilingView(await b.setPriceCeiling(account, { multiple: req.body.multiple, reference: parseRials(req.body.reference) }, req.ip));
   });
 
   r.patch('/api/v1/billing/groups/:id', { schema: { tags, summary: 'Change a group’s name or prices (overrides, when given, replace the old ones)', params: s.idParams, body: s.groupPatch, response: { 200: s.groupView } } }, async (req) => {
@@ -148,9 +160,13 @@ export function billingRoutes(app: FastifyInstance, deps: { billing: BillingServ
     if (account.kind !== 'platform') throw new AppError('FORBIDDEN');
     const r = await b.reconcile();
     return {
-      ok: !r.wallets.length && !r.unbalancedTransactions.length,
-      wallets: r.wallets.map((w) => ({ ...w, balance: w.balance.toString(), ledgerBalance: w.ledgerBalance.toString(), reserved: w.reserved.toString(), ledgerReserved: w.ledgerReserved.toString(), openReservations: w.openReservations.toString() })),
+      ok: !r.wallets.length && !r.unbalancedTransactions.length && !r.unbackedCredit.length,
+      wallets: r.wallets.map((w) => ({
+        ...w, balance: w.balance.toString(), ledgerBalance: w.ledgerBalance.toString(), reserved: w.reserved.toString(), ledgerReserved: w.ledgerReserved.toString(),
+        openReservations: w.openReservations.toString(), backing: w.backing.toString(), ledgerBacking: w.ledgerBacking.toString(),
+      })),
       unbalancedTransactions: r.unbalancedTransactions.map((t) => ({ ...t, total: t.total.toString() })),
+      unbackedCredit: r.unbackedCredit.map((u) => ({ ...u, backing: u.backing.toString(), granted: u.granted.toString() })),
     };
   });
 }

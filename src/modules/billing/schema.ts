@@ -13,6 +13,7 @@ export const balanceView = z.object({
   balance: z.string().describe('available to spend now'),
   reserved: z.string().describe('held by sends not yet settled'),
   creditLimit: z.string().describe('how far below zero the balance may go'),
+  backing: z.string().describe('your own money set aside for the credit limits you granted your children (not spendable until you lower them)'),
   lowCreditThreshold: z.string().nullable(),
   currency: z.literal('IRR'),
 });
@@ -21,7 +22,7 @@ export const walletView = balanceView.extend({ accountId: z.string(), groupId: z
 
 export const thresholdBody = z.object({ threshold: rials.nullable() });
 
-export const transactionTypes = ['topup', 'transfer', 'send_reserve', 'settle', 'refund', 'agency_fee', 'renewal', 'adjustment'] as const;
+export const transactionTypes = ['topup', 'transfer', 'send_reserve', 'settle', 'refund', 'agency_fee', 'renewal', 'adjustment', 'credit_backing'] as const;
 
 export const statementQuery = z.object({
   type: z.enum(transactionTypes).optional(),
@@ -85,7 +86,16 @@ export const groupView = z.object({
   updatedAt: z.string(),
 });
 export const groupDetail = groupView.extend({
-  prices: z.array(z.object({ operator: z.string(), lineType: z.string(), messageClass: z.string(), alphabet: z.string(), price: z.string(), overridden: z.boolean() })).describe('price of one part per cell'),
+  prices: z.array(z.object({
+    operator: z.string(), lineType: z.string(), messageClass: z.string(), alphabet: z.string(), price: z.string(), overridden: z.boolean(),
+    cost: z.string().nullable().describe('what you pay your parent for one part of this cell (null for the platform)'),
+    ceiling: z.string().nullable().describe('the most the platform lets you charge for one part of this cell (null for the platform)'),
+  })).describe('price of one part per cell'),
+});
+
+export const priceCeilingView = z.object({
+  multiple: z.number().int().min(1).max(10_000).describe('an agency may charge at most this many times the platform’s price for a cell'),
+  reference: rials.describe('rials per part used instead of the platform’s price when that is lower (a new install prices at 0)'),
 });
 
 const previewCount = z.object({ operator: z.enum(operators), alphabet: z.enum(alphabets), parts: z.number().int().min(1).max(20), count: z.number().int().min(1).max(10_000_000) });
@@ -116,6 +126,10 @@ export const previewView = z.object({
 
 export const reconcileView = z.object({
   ok: z.boolean(),
-  wallets: z.array(z.object({ walletId: z.string(), accountId: z.string(), balance: z.string(), ledgerBalance: z.string(), reserved: z.string(), ledgerReserved: z.string(), openReservations: z.string() })),
+  wallets: z.array(z.object({
+    walletId: z.string(), accountId: z.string(), balance: z.string(), ledgerBalance: z.string(), reserved: z.string(), ledgerReserved: z.string(), openReservations: z.string(),
+    backing: z.string(), ledgerBacking: z.string(),
+  })),
   unbalancedTransactions: z.array(z.object({ transactionId: z.string(), total: z.string() })),
+  unbackedCredit: z.array(z.object({ accountId: z.string(), backing: z.string(), granted: z.string() })).describe('agencies whose backing is not the sum of the credit limits they granted'),
 });

@@ -16,7 +16,7 @@ import { createCharging, priceChain, type CountedCell } from './charging.ts';
 import type { LedgerParams } from './descriptions.ts';
 import { groupRepo, type GroupChanges } from './groups-repo.ts';
 import { post, type Leg } from './ledger.ts';
-import { priceMatrix } from './pricing.ts';
+import { cellKey, priceCeiling, priceMatrix, priceRecipientMessage, type PriceCeiling, type PriceList } from './pricing.ts';
 import { ledgerRepo, walletIdOf, type StatementFilter, type TransactionType, type Wallet } from './repo.ts';
 
 export type BillingDeps = { db: Db; clock: Clock; log: Logger; accounts: AccountService; notifications: Pick<NotificationService, 'send'>; audit?: Pick<AuditService, 'record'> };
@@ -106,15 +106,37 @@ export function createBillingService(deps: BillingDeps) {
     return { transactionId: posted.transaction.id, replayed: posted.replayed, amount, balance: (await getWallet(scopeOf(caller))).balance, childBalance: (await getWallet(scopeOf(caller), child.id)).balance };
   }
 
+  /**
+   * How far below zero a direct child may go. A limit granted by an agency is backed by the same
+   * amount of the agency's own money (moved from available to backing), so the agency cannot
+   * spend what its child owes it before the child pays; the platform's grants need no backing
+   * (all credit enters the tree from its issuance wallet). The backing is made equal to the sum of
+   * the limits of all the caller's children, which also backs limits granted before backing existed.
+   */
   async function setCreditLimit(caller: Account, childId: string, limit: bigint, ip?: string | null): Promise<Wallet> {
     const child = await directChild(caller, childId);
-    await deps.db.transaction(async (tx) => {
+    const posted = await deps.db.transaction(async (tx) => {
       const r = ledgerRepo(tx);
-      const w = (await r.lockWallets([walletIdOf(child.id)])).get(walletIdOf(child.id))!;
+      const locked = await r.lockWallets([walletIdOf(child.id), walletIdOf(caller.id)]);
+      const w = locked.get(walletIdOf(child.id))!;
+      const parent = locked.get(walletIdOf(caller.id))!;
       if (w.balance < -limit) throw new AppError('CREDIT_LIMIT_BELOW_DEBT', { balance: w.balance.toString() });
       await r.setCreditLimit(w.id, limit);
+      if (parent.kind === 'issuance') return null;
+      const change = (await r.grantedCredit(caller.id)) - parent.backing;
+      if (change === 0n) return null;
+      return post(tx, {
+        type: 'credit_backing', idempotencyKey: `credit-backing:${child.id}:${newId('tx')}`, actorId: caller.id, reference: child.id,
+        params: { account: child.username, creditLimit: limit.toString() },
+        legs: [
+          { walletId: parent.id, bucket: 'available', amount: -change },
+          { walletId: parent.id, bucket: 'backing', amount: change },
+        ],
+        shortError: () => new AppError('CREDIT_LIMIT_UNBACKED', { needed: change.toString(), available: (parent.balance + parent.creditLimit).toString() }),
+      }, now());
     });
-    await audit(caller, child, 'billing.credit_limit_changed', ip, { creditLimit: limit.toString() });
+    if (posted) await afterCommit(posted);
+    await audit(caller, child, 'billing.credit_limit_changed', ip, { creditLimit: limit.toString(), ...(posted ? { backingTransactionId: posted.transaction.id } : {}) });
     return getWallet(scopeOf(caller), child.id);
   }
 
@@ -146,20 +168,82 @@ export function createBillingService(deps: BillingDeps) {
     return g;
   }
 
+  /**
+   * What bounds the caller's prices: the platform's list in the caller's chain (its top-level
+   * ancestor's group, or its own when it is a direct child of the platform), the caller's own list
+   * (what it pays its parent) and the platform's ceiling. Null lists for the platform itself.
+   */
+  async function priceBounds(caller: Account, db: Db = deps.db) {
+    const chain = await ledgerRepo(db).chain(caller.id);
+    const top = chain.at(-2);
+    const own = chain[0].groupId && caller.kind !== 'platform' ? chain[0].groupId : null;
+    const { lists, ceiling } = await groupRepo(db).priceLists([top?.groupId, own].filter((g): g is string => !!g));
+    return { platform: top?.groupId ? (lists.get(top.groupId) ?? null) : null, own: own ? (lists.get(own) ?? null) : null, ceiling };
+  }
+
+  /** An agency's list may charge no cell (1 to 3 parts) or received message above the platform's ceiling. */
+  async function checkCeiling(caller: Account, list: PriceList, db: Db) {
+    if (caller.kind === 'platform') return;
+    const { platform, ceiling } = await priceBounds(caller, db);
+    if (!platform) return;
+    for (const row of priceMatrix(list))
+      for (const parts of [1, 2, 3]) {
+        const cell = { ...row, parts };
+        const most = priceCeiling(priceRecipientMessage(platform, cell), parts, ceiling);
+        if (priceRecipientMessage(list, cell) > most) throw new AppError('PRICE_ABOVE_CEILING', { cell: cellKey(row), ceiling: (most / BigInt(parts)).toString() });
+      }
+    const receive = priceCeiling(platform.receivePrice, 1, ceiling);
+    if (list.receivePrice > receive) throw new AppError('PRICE_ABOVE_CEILING', { cell: 'receive', ceiling: receive.toString() });
+  }
+
   async function createGroup(caller: Account, input: GroupChanges & { name: string }, ip?: string | null) {
     requireGroupOwner(caller);
     const id = newId('grp');
-    await deps.db.transaction((tx) => groupRepo(tx).insert({ ...input, id, ownerId: caller.id, isDefault: false })).catch(uniqueName);
+    await deps.db.transaction(async (tx) => {
+      await checkCeiling(caller, { basePrice: input.basePrice ?? 0n, receivePrice: input.receivePrice ?? 0n, coefficients: input.coefficients ?? {}, overrides: input.overrides ?? [] }, tx);
+      await groupRepo(tx).insert({ ...input, id, ownerId: caller.id, isDefault: false });
+    }).catch(uniqueName);
     await audit(caller, caller, 'billing.prices_changed', ip, { groupId: id, created: true, changes: priceDetails(input) });
     return getGroup(scopeOf(caller), id);
   }
 
   async function updateGroup(caller: Account, id: string, changes: GroupChanges, ip?: string | null) {
     requireGroupOwner(caller);
-    await getGroup(scopeOf(caller), id);
-    await deps.db.transaction((tx) => groupRepo(tx).update(id, changes)).catch(uniqueName);
+    const before = await getGroup(scopeOf(caller), id);
+    await deps.db.transaction(async (tx) => {
+      await checkCeiling(caller, {
+        basePrice: changes.basePrice ?? before.basePrice, receivePrice: changes.receivePrice ?? before.receivePrice,
+        coefficients: changes.coefficients ?? before.coefficients, overrides: changes.overrides ?? before.overrides,
+      }, tx);
+      await groupRepo(tx).update(id, changes);
+    }).catch(uniqueName);
     await audit(caller, caller, 'billing.prices_changed', ip, { groupId: id, changes: priceDetails(changes) });
     return getGroup(scopeOf(caller), id);
+  }
+
+  /**
+   * A group's one-part prices with what bounds each: the caller's own cost for the cell (null for
+   * the platform) and the platform's ceiling (null for the platform). The panel warns on a price
+   * above 10× its cost.
+   */
+  async function priceTable(caller: Account, id: string) {
+    const g = await getGroup(scopeOf(caller), id);
+    const { platform, own, ceiling } = caller.kind === 'platform' ? { platform: null, own: null, ceiling: null } : await priceBounds(caller);
+    return {
+      group: g,
+      prices: priceMatrix(g).map((row) => {
+        const cell = { ...row, parts: 1 };
+        return { ...row, cost: own ? priceRecipientMessage(own, cell) : null, ceiling: platform && ceiling ? priceCeiling(priceRecipientMessage(platform, cell), 1, ceiling) : null };
+      }),
+    };
+  }
+
+  /** Platform only: the multiple of its own price (or of the reference per part) agencies may charge at most. */
+  async function setPriceCeiling(caller: Account, c: PriceCeiling, ip?: string | null) {
+    if (caller.kind !== 'platform') throw new AppError('FORBIDDEN');
+    await groups.setCeiling(c);
+    await audit(caller, caller, 'billing.prices_changed', ip, { priceCeiling: { multiple: c.multiple, reference: c.reference.toString() } });
+    return groups.ceiling();
   }
 
   async function deleteGroup(caller: Account, id: string, ip?: string | null): Promise<void> {
@@ -238,6 +322,9 @@ export function createBillingService(deps: BillingDeps) {
     updateGroup,
     deleteGroup,
     priceMatrix,
+    priceTable,
+    priceCeiling: () => groups.ceiling(),
+    setPriceCeiling,
     preview,
     postAdjustment,
     deliverLowCreditAlerts,

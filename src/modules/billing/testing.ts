@@ -9,10 +9,10 @@ import type { Account } from '../accounts/repo.ts';
 import { ledgerRepo } from './repo.ts';
 import { freshDb } from '../../../test/helpers/db.ts';
 
-/** Everything reconcile() finds wrong: wallets that disagree with their entries, unbalanced transactions. */
+/** Everything reconcile() finds wrong: wallets that disagree with their entries, unbalanced transactions, unbacked credit. */
 export async function ledgerProblems(db: Db): Promise<unknown[]> {
   const r = await ledgerRepo(db).reconcile();
-  return [...r.wallets, ...r.unbalancedTransactions];
+  return [...r.wallets, ...r.unbalancedTransactions, ...r.unbackedCredit];
 }
 
 export async function moneyWorld() {
