@@ -30,7 +30,7 @@ describe('money over the public API', () => {
     const down = await t.api({ url: `/api/v1/accounts/${userA.id}/credit`, token: agencyA.token, body: { amount: '1200000', note: 'شارژ' } });
     expect(down.body).toMatchObject({ balance: '3800000', childBalance: '1200000' });
     const bal = await t.api({ url: '/api/v1/balance', token: userA.token });
-    expect(bal.body).toEqual({ balance: '1200000', reserved: '0', creditLimit: '0', lowCreditThreshold: null, currency: 'IRR' });
+    expect(bal.body).toEqual({ balance: '1200000', reserved: '0', creditLimit: '0', backing: '0', lowCreditThreshold: null, currency: 'IRR' });
   });
 
   it('does not move credit twice for a retried Idempotency-Key', async () => {

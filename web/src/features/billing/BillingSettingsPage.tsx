@@ -7,6 +7,7 @@ import { latinDigits } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useMe } from '../../session/session.tsx';
 import { clientError, put } from '../wallet/http.ts';
+import { parseAmount } from '../wallet/money.tsx';
 import { BankAccountsCard } from './BankAccountsCard.tsx';
 import { GatewaysCard } from './GatewaysCard.tsx';
 
@@ -47,6 +48,47 @@ function VatCard() {
   );
 }
 
+function PriceCeilingCard() {
+  const { t, num } = useI18n();
+  const [multiple, setMultiple] = useState('');
+  const [reference, setReference] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.get<{ multiple: number; reference: string }>('/api/v1/billing/price-ceiling').then((r) => (setMultiple(num(r.multiple)), setReference(num(BigInt(r.reference)))), setError);
+  }, [num]);
+  const save = useAction(async () => {
+    const m = Number(latinDigits(multiple).trim());
+    const ref = parseAmount(reference);
+    if (!Number.isInteger(m) || m < 1 || m > 10_000 || ref === null) throw clientError(t('billing.ceiling.bad'));
+    const r = await put<{ multiple: number; reference: string }>('/api/v1/billing/price-ceiling', { multiple: m, reference: ref });
+    setMultiple(num(r.multiple));
+    setReference(num(BigInt(r.reference)));
+    notifySuccess(t('common.saved'));
+  });
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <form onSubmit={(e) => (e.preventDefault(), void save.run())}>
+        <Stack gap="sm">
+          <Title order={3} size="h4">
+            {t('billing.ceiling.title')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('billing.ceiling.hint')}
+          </Text>
+          <ErrorAlert error={error ?? save.error} />
+          <Group align="flex-end">
+            <TextInput label={t('billing.ceiling.multiple')} inputMode="numeric" w={200} value={multiple} onChange={(e) => setMultiple(e.currentTarget.value)} rightSection={<Text size="sm">×</Text>} />
+            <TextInput label={t('billing.ceiling.reference')} inputMode="numeric" w={220} value={reference} onChange={(e) => setReference(e.currentTarget.value)} rightSection={<Text size="xs">{t('wallet.money.rialUnit')}</Text>} rightSectionWidth={48} />
+            <Button type="submit" loading={save.busy}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
 export function BillingSettingsPage() {
   const { t } = useI18n();
   const me = useMe();
@@ -54,6 +96,7 @@ export function BillingSettingsPage() {
     <Stack gap="lg" maw={1000}>
       <Title order={2}>{t('billing.settings.title')}</Title>
       {me.kind === 'platform' ? <VatCard /> : null}
+      {me.kind === 'platform' ? <PriceCeilingCard /> : null}
       <GatewaysCard />
       <BankAccountsCard />
     </Stack>

@@ -1,7 +1,8 @@
 // One group's full price table: the price of one part per operator × line type × class × alphabet,
-// overridden cells marked.
+// overridden cells marked, cells above 10× the agency's own cost warned about (the platform's
+// ceiling itself is enforced by the server when the list is saved).
 import { useEffect, useMemo, useState } from 'react';
-import { Badge, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -9,6 +10,9 @@ import { Rials } from '../wallet/money.tsx';
 import { operators, type Alphabet, type GroupDetail, type MessageClass, type Operator } from '../wallet/types.ts';
 import { dimLabel } from './GroupEditor.tsx';
 import { CoefficientBadges } from './GroupsPage.tsx';
+
+/** A price above 10× what the agency itself pays for the cell: allowed, but likely a typo. */
+const farAboveCost = (p: GroupDetail['prices'][number]) => p.cost !== null && BigInt(p.price) > 10n * BigInt(p.cost) && BigInt(p.price) > 0n;
 
 export function GroupPricesPage({ groupId }: { groupId: string }) {
   const i18n = useI18n();
@@ -21,8 +25,9 @@ export function GroupPricesPage({ groupId }: { groupId: string }) {
     api.get<GroupDetail>(`/api/v1/billing/groups/${encodeURIComponent(groupId)}`).then(setG, setError);
   }, [groupId]);
 
+  const aboveCost = useMemo(() => (g?.prices ?? []).filter(farAboveCost).length, [g]);
   const rows = useMemo(() => {
-    const cells = new Map<string, { price: string; overridden: boolean }>();
+    const cells = new Map<string, GroupDetail['prices'][number]>();
     const lines: string[] = [];
     for (const p of g?.prices ?? []) {
       if (p.alphabet !== alphabet) continue;
@@ -50,6 +55,11 @@ export function GroupPricesPage({ groupId }: { groupId: string }) {
             </Text>
             <CoefficientBadges c={g.coefficients} />
           </Group>
+          {aboveCost ? (
+            <Alert color="orange" variant="light" data-testid="above-cost">
+              {t('billing.groups.aboveCost', { count: i18n.num(aboveCost) })}
+            </Alert>
+          ) : null}
           <SegmentedControl
             w="fit-content"
             value={alphabet}
@@ -86,7 +96,12 @@ export function GroupPricesPage({ groupId }: { groupId: string }) {
                         operators.map((o) => {
                           const cell = rows.cells.get(`${l}|${c}|${o}`);
                           return (
-                            <Table.Td key={`${c}${o}`} style={{ whiteSpace: 'nowrap' }}>
+                            <Table.Td
+                              key={`${c}${o}`}
+                              style={{ whiteSpace: 'nowrap' }}
+                              bg={cell && farAboveCost(cell) ? 'orange.1' : undefined}
+                              title={cell?.cost && cell.ceiling ? t('billing.groups.cellHint', { cost: i18n.num(BigInt(cell.cost)), ceiling: i18n.num(BigInt(cell.ceiling)) }) : undefined}
+                            >
                               {cell ? <Text size="sm" span fw={cell.overridden ? 700 : undefined} c={cell.overridden ? 'grape.7' : undefined}>{i18n.num(BigInt(cell.price))}</Text> : t('common.none')}
                             </Table.Td>
                           );

@@ -59,11 +59,19 @@ export function WalletPage() {
       <ErrorAlert error={error} />
       <Card withBorder radius="md" padding="lg">
         {bal ? (
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <Stat label={t('wallet.balance')} value={bal.balance} testId="wallet-balance" />
-            <Stat label={t('wallet.reserved')} value={bal.reserved} />
-            <Stat label={t('wallet.creditLimit')} value={bal.creditLimit} />
-          </SimpleGrid>
+          <Stack gap="xs">
+            <SimpleGrid cols={{ base: 1, sm: bal.backing === '0' ? 3 : 4 }}>
+              <Stat label={t('wallet.balance')} value={bal.balance} testId="wallet-balance" />
+              <Stat label={t('wallet.reserved')} value={bal.reserved} />
+              <Stat label={t('wallet.creditLimit')} value={bal.creditLimit} />
+              {bal.backing === '0' ? null : <Stat label={t('wallet.backing')} value={bal.backing} testId="wallet-backing" />}
+            </SimpleGrid>
+            {bal.backing === '0' ? null : (
+              <Text size="sm" c="dimmed">
+                {t('wallet.backingHint')}
+              </Text>
+            )}
+          </Stack>
         ) : null}
       </Card>
       <Card withBorder radius="md" padding="lg">

@@ -1,8 +1,9 @@
 // The money API's shapes (src/modules/billing/schema.ts, topup-schema.ts). Amounts are strings of rials.
-export type Balance = { balance: string; reserved: string; creditLimit: string; lowCreditThreshold: string | null; currency: 'IRR' };
+/** backing: the account's own money set aside for the credit limits it granted its children. */
+export type Balance = { balance: string; reserved: string; creditLimit: string; backing: string; lowCreditThreshold: string | null; currency: 'IRR' };
 export type Wallet = Balance & { accountId: string; groupId: string | null };
 
-export const transactionTypes = ['topup', 'transfer', 'send_reserve', 'settle', 'refund', 'agency_fee', 'renewal', 'adjustment'] as const;
+export const transactionTypes = ['topup', 'transfer', 'send_reserve', 'settle', 'refund', 'agency_fee', 'renewal', 'adjustment', 'credit_backing'] as const;
 export type TransactionType = (typeof transactionTypes)[number];
 /** description: in the language asked for (the server renders it); note: text a person typed, as typed. */
 export type Transaction = {
@@ -26,7 +27,8 @@ export type Coefficients = {
 };
 export type Override = { operator: Operator; lineType: string; messageClass: MessageClass; alphabet: Alphabet; price: string };
 export type Group = { id: string; name: string; isDefault: boolean; members: number; basePrice: string; receivePrice: string; coefficients: Coefficients; overrides: Override[]; createdAt: string; updatedAt: string };
-export type GroupDetail = Group & { prices: { operator: string; lineType: string; messageClass: string; alphabet: string; price: string; overridden: boolean }[] };
+/** cost: what the caller pays its parent for the cell; ceiling: the most the platform lets it charge (both null for the platform). */
+export type GroupDetail = Group & { prices: { operator: string; lineType: string; messageClass: string; alphabet: string; price: string; overridden: boolean; cost: string | null; ceiling: string | null }[] };
 
 export type PreviewLevel = { level: number; accountId: string; kind: string; paysTo: string; amount: string; perCell: { operator: string; alphabet: string; parts: number; count: number; unitPrice: string }[] };
 export type Preview = { accountId: string; total: string; levels: PreviewLevel[] };
