@@ -89,6 +89,15 @@ export function createOutbound(policy: OutboundPolicy) {
     return { ok: true, url, address: addresses[0].address, family: addresses[0].family };
   }
 
+  /**
+   * Why a URL should be refused when a tenant saves it, or null. A name that does not resolve
+   * yet is accepted: it leads nowhere now, and every send checks it again.
+   */
+  async function refusalOnSave(raw: string): Promise<Exclude<Refusal, 'unresolved'> | null> {
+    const checked = await check(raw);
+    return checked.ok || checked.reason === 'unresolved' ? null : checked.reason;
+  }
+
   async function request(raw: string, req: OutboundRequest = {}): Promise<OutboundResult> {
     const signal = AbortSignal.timeout(req.timeoutMs ?? 10_000);
     let current = raw;
@@ -112,7 +121,7 @@ export function createOutbound(policy: OutboundPolicy) {
     }
   }
 
-  return { check, request, addressAllowed };
+  return { check, refusalOnSave, request, addressAllowed };
 }
 
 export type Outbound = ReturnType<typeof createOutbound>;
