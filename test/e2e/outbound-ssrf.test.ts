@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.ts';
 import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
 import { startDns } from '../helpers/dns.ts';
 import { until } from '../helpers/until.ts';
@@ -132,5 +133,55 @@ describe('outbound URLs stay outside the private network', () => {
     expect(pay.status).toBe(502);
     expect(pay.body.error.code).toBe('GATEWAY_UNAVAILABLE');
     expect(zp.calls).toEqual([]);
+  });
+});
+
+describe('an installation in production that allows one private address', () => {
+  let t: TestChapar;
+  let admin: string;
+  let sink: Sink;
+  let redirector: Server;
+  let redirectorPort: number;
+
+  beforeAll(async () => {
+    sink = await startSink();
+    // The operator allows 127.0.0.2 (say, the company's own CRM); it answers by redirecting inside.
+    redirector = createServer((_req, res) => res.writeHead(307, { location: `http://127.0.0.1:${sink.port}/stolen` }).end());
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.2', r));
+    redirectorPort = (redirector.address() as AddressInfo).port;
+    t = await testChapar({ engine: true, jobs: true, env: { NODE_ENV: 'production', CHAPAR_OUTBOUND_ALLOW_PRIVATE: '127.0.0.2' } });
+    admin = await t.adminToken();
+  });
+  afterAll(async () => {
+    await t.close();
+    sink.server.close();
+    redirector.close();
+  });
+
+  it('posts to the allowed address but does not follow its redirect to loopback', async () => {
+    expect((await t.api({ url: '/api/v1/webhooks', token: admin, body: { url: `http://127.0.0.1:${sink.port}/` } })).body.error.code).toBe('URL_NOT_ALLOWED');
+    const hook = await t.api({ url: '/api/v1/webhooks', token: admin, body: { url: `http://127.0.0.2:${redirectorPort}/hook`, events: ['inbound'] } });
+    expect(hook.status).toBe(201);
+    await t.api({ url: '/api/v1/system/simulator/inbound', token: admin, body: { from: '09127654321', to: '30001000', text: 'سه' } });
+    const attempts = await until('an attempt', () => t.api({ url: `/api/v1/webhooks/${hook.body.id}/attempts`, token: admin }), (r) => r.body.items?.length > 0, 30_000);
+    expect(attempts.body.items[0]).toMatchObject({ statusCode: 307, error: null });
+    expect(sink.hits).toEqual([]);
+  });
+
+  it('refuses a custom gateway address even for the platform', async () => {
+    const res = await t.api({ url: '/api/v1/billing/gateways', token: admin, body: { kind: 'zarinpal', name: 'zp', settings: { merchantId: 'm-1', baseUrl: `http://127.0.0.2:${redirectorPort}` } } });
+    expect(res.body.error).toMatchObject({ code: 'URL_NOT_ALLOWED', details: { reason: 'gateway_host' } });
+    expect((await t.api({ url: '/api/v1/billing/gateways', token: admin, body: { kind: 'zarinpal', name: 'zp', settings: { merchantId: 'm-1', baseUrl: 'https://payment.zarinpal.com' } } })).status).toBe(201);
+  });
+});
+
+describe('outbound configuration', () => {
+  it('reads the allow-private setting and the denied ports, and refuses nonsense', () => {
+    expect(parseConfig({}).outbound).toMatchObject({ allowPrivate: false, deniedPorts: expect.arrayContaining([22, 25, 5432, 6379]) });
+    expect(parseConfig({ CHAPAR_OUTBOUND_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate).toBe(true);
+    expect(parseConfig({ CHAPAR_OUTBOUND_ALLOW_PRIVATE: '10.1.0.0/16, 127.0.0.2' }).outbound.allowPrivate).toEqual(['10.1.0.0/16', '127.0.0.2']);
+    expect(parseConfig({ CHAPAR_OUTBOUND_DENY_PORTS: '22,6379' }).outbound.deniedPorts).toEqual([22, 6379]);
+    expect(() => parseConfig({ CHAPAR_OUTBOUND_ALLOW_PRIVATE: 'yes' })).toThrow(/CHAPAR_OUTBOUND_ALLOW_PRIVATE/);
+    expect(() => parseConfig({ CHAPAR_OUTBOUND_DENY_PORTS: '22,ssh' })).toThrow(/CHAPAR_OUTBOUND_DENY_PORTS/);
   });
 });
