@@ -101,6 +101,15 @@ describe('outbound requests', () => {
     expect(await outbound.request('http://127.0.0.2:1/')).toEqual({ ok: false, failure: 'connection_failed' });
   });
 
+  it('gives up on an answer that never comes, as a plain connection failure', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.2', r));
+    const res = await outbound.request(`http://127.0.0.2:${(silent.address() as AddressInfo).port}/`, { timeoutMs: 200 });
+    silent.closeAllConnections();
+    silent.close();
+    expect(res).toEqual({ ok: false, failure: 'connection_failed' });
+  });
+
   it('with private targets allowed still refuses unspecified, multicast and broadcast addresses', async () => {
     const open = createOutbound({ allowPrivate: true, deniedPorts: [] });
     expect(await open.check(`http://127.0.0.1:${inside.port}/`)).toMatchObject({ ok: true, address: '127.0.0.1' });

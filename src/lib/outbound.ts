@@ -104,9 +104,10 @@ export function createOutbound(policy: OutboundPolicy) {
     let method = req.method ?? 'GET';
     let body = req.body;
     for (let hop = 0; ; hop++) {
-      const target = await check(current);
+      // A resolver that does not answer counts against the same deadline as the connection.
+      const target = await Promise.race([check(current), abortedBy(signal)]);
+      if (!target || signal.aborted) return { ok: false, failure: 'connection_failed' };
       if (!target.ok) return { ok: false, failure: 'destination_not_allowed', refusal: target.reason };
-      if (signal.aborted) return { ok: false, failure: 'connection_failed' };
       const res = await send(target, { ...req, method, body }, signal);
       if (!res.ok) return res;
       const location = res.headers.location;
@@ -125,6 +126,9 @@ export function createOutbound(policy: OutboundPolicy) {
 }
 
 export type Outbound = ReturnType<typeof createOutbound>;
+
+const abortedBy = (signal: AbortSignal) =>
+  new Promise<null>((resolve) => (signal.aborted ? resolve(null) : signal.addEventListener('abort', () => resolve(null), { once: true })));
 
 function send(target: Extract<Checked, { ok: true }>, req: OutboundRequest, signal: AbortSignal): Promise<OutboundResult> {
   const { url, address, family } = target;
