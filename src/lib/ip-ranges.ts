@@ -142,7 +142,8 @@ export function parseCidr(text: string): Range | null {
   if (!bytes) return null;
   const max = bytes.length * 8;
   const bits = bitsText === undefined ? max : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > max || (bitsText !== undefined && !/^\d+$/.test(bitsText))) return null;
+  if (bitsText !== undefined && !/^\d+$/.test(bitsText)) return null;
+  if (!Number.isInteger(bits) || bits < 0 || bits > max) return null;
   return { bytes: [...bytes], bits };
 }
 

@@ -45,7 +45,11 @@ export const DEFAULT_DENIED_PORTS: readonly number[] = [
 
 export function createOutbound(policy: OutboundPolicy) {
   const allowed: AddressRange[] | 'all' | 'none' =
-    policy.allowPrivate === true ? 'all' : policy.allowPrivate === false ? 'none' : policy.allowPrivate.map((c) => parseCidr(c)!).filter(Boolean);
+    policy.allowPrivate === true
+      ? 'all'
+      : policy.allowPrivate === false
+        ? 'none'
+        : policy.allowPrivate.map((c) => parseCidr(c)).filter((r): r is AddressRange => r !== null);
   const denied = new Set(policy.deniedPorts);
   const resolver = policy.dnsServers?.length ? new dns.Resolver({ timeout: 3000, tries: 2 }) : null;
   resolver?.setServers([...policy.dnsServers!]);
@@ -63,13 +67,19 @@ export function createOutbound(policy: OutboundPolicy) {
     if (literal) return [{ address: bare, family: literal as 4 | 6 }];
     const name = host.toLowerCase().replace(/\.$/, '');
     // RFC 6761: these names are loopback whatever a resolver says.
-    if (name === 'localhost' || name.endsWith('.localhost')) return [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+    if (name === 'localhost' || name.endsWith('.localhost')) {
+      return [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+    }
     if (!resolver) {
       const found = await dns.lookup(host, { all: true, verbatim: true }).catch(() => []);
       return found.map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
     }
-    const [a, aaaa] = await Promise.all([resolver.resolve4(name).catch(() => []), resolver.resolve6(name).catch(() => [])]);
-    return [...a.map((address) => ({ address, family: 4 as const })), ...aaaa.map((address) => ({ address, family: 6 as const }))];
+    const [a, aaaa] = await Promise.all([
+      resolver.resolve4(name).catch(() => [] as string[]),
+      resolver.resolve6(name).catch(() => [] as string[]),
+    ]);
+    const v4 = a.map((address) => ({ address, family: 4 as const }));
+    return [...v4, ...aaaa.map((address) => ({ address, family: 6 as const }))];
   }
 
   /** Parses and resolves a URL; refused when any address its host resolves to is. */
@@ -122,15 +132,20 @@ export function createOutbound(policy: OutboundPolicy) {
     }
   }
 
-  return { check, refusalOnSave, request, addressAllowed };
+  return { check, refusalOnSave, request };
 }
 
 export type Outbound = ReturnType<typeof createOutbound>;
 
 const abortedBy = (signal: AbortSignal) =>
-  new Promise<null>((resolve) => (signal.aborted ? resolve(null) : signal.addEventListener('abort', () => resolve(null), { once: true })));
+  new Promise<null>((resolve) => {
+    if (signal.aborted) resolve(null);
+    else signal.addEventListener('abort', () => resolve(null), { once: true });
+  });
 
-function send(target: Extract<Checked, { ok: true }>, req: OutboundRequest, signal: AbortSignal): Promise<OutboundResult> {
+type Target = Extract<Checked, { ok: true }>;
+
+function send(target: Target, req: OutboundRequest, signal: AbortSignal): Promise<OutboundResult> {
   const { url, address, family } = target;
   // Node asks with all: true when it may try several families; either way only the checked address.
   const lookup = ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
@@ -138,6 +153,7 @@ function send(target: Extract<Checked, { ok: true }>, req: OutboundRequest, sign
     else cb(null, address, family);
   }) as unknown as LookupFunction;
   const maxBytes = req.maxBytes ?? 1024 * 1024;
+  const length = req.body === undefined ? 0 : Buffer.byteLength(req.body);
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     const r = lib.request(
@@ -148,7 +164,7 @@ function send(target: Extract<Checked, { ok: true }>, req: OutboundRequest, sign
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
-        headers: { ...req.headers, ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) },
+        headers: { ...req.headers, ...(req.body === undefined ? {} : { 'content-length': String(length) }) },
         lookup,
         // A pooled socket might have been opened for an earlier answer of the same name.
         agent: false,
@@ -164,8 +180,13 @@ function send(target: Extract<Checked, { ok: true }>, req: OutboundRequest, sign
             resolve({ ok: false, failure: 'too_large' });
           } else chunks.push(c);
         });
-        res.on('end', () => resolve({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url: url.toString() }));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body, url: url.toString() });
+        });
         res.on('error', () => resolve({ ok: false, failure: 'connection_failed' }));
+        // Cut off before its end: settles nothing if 'end' or the size cap came first.
+        res.on('close', () => resolve({ ok: false, failure: 'connection_failed' }));
       },
     );
     r.on('error', () => resolve({ ok: false, failure: 'connection_failed' }));
