@@ -1,6 +1,8 @@
 // The one place that reads the environment. Everything else receives a Config.
 import { z } from 'zod';
 import path from 'node:path';
+import { parseCidr } from './lib/ip-ranges.ts';
+import { DEFAULT_DENIED_PORTS } from './lib/outbound.ts';
 
 const hostList = z
   .string()
@@ -27,6 +29,16 @@ const schema = z.object({
   CHAPAR_CANONICAL_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'a host name').optional(),
   CHAPAR_PUBLIC_IPS: z.string().default('').transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
   CHAPAR_DNS_SERVERS: z.string().default('').transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
+  CHAPAR_OUTBOUND_ALLOW_PRIVATE: z
+    .string()
+    .default('false')
+    .transform((s) => (s === 'true' ? true : s === 'false' ? false : s.split(',').map((c) => c.trim()).filter(Boolean)))
+    .refine((v) => typeof v === 'boolean' || v.every((c) => parseCidr(c)), 'must be true, false or comma-separated addresses/CIDRs'),
+  CHAPAR_OUTBOUND_DENY_PORTS: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined ? [...DEFAULT_DENIED_PORTS] : s.split(',').map((p) => p.trim()).filter(Boolean).map(Number)))
+    .refine((ports) => ports.every((p) => Number.isInteger(p) && p >= 0 && p <= 65535), 'must be comma-separated port numbers'),
   CHAPAR_SMPP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CHAPAR_SMPP_HOST: z.string().default('0.0.0.0'),
   CHAPAR_SMPP_PUBLIC_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.:-]+$/, 'a host name').optional(),
@@ -56,6 +68,8 @@ export type Config = {
   publicIps: string[];
   /** DNS servers for domain checks ("1.1.1.1", "127.0.0.1:5353"); empty: the system's */
   dnsServers: string[];
+  /** tenants' URLs (webhooks, forwarding, gateways): private targets allowed (true, or these ranges), ports refused */
+  outbound: { allowPrivate: boolean | string[]; deniedPorts: number[] };
   /** customers' SMPP server: unset = off; 0 picks a free port */
   smpp: { port: number | undefined; host: string; publicHost: string | undefined };
 };
@@ -91,6 +105,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     canonicalHost: e.CHAPAR_CANONICAL_HOST ?? e.CHAPAR_PLATFORM_HOSTS[0],
     publicIps: e.CHAPAR_PUBLIC_IPS,
     dnsServers: e.CHAPAR_DNS_SERVERS,
+    outbound: { allowPrivate: e.CHAPAR_OUTBOUND_ALLOW_PRIVATE, deniedPorts: e.CHAPAR_OUTBOUND_DENY_PORTS },
     smpp: { port: e.CHAPAR_SMPP_PORT, host: e.CHAPAR_SMPP_HOST, publicHost: e.CHAPAR_SMPP_PUBLIC_HOST },
   };
 }

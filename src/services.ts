@@ -32,6 +32,7 @@ import { createUpstream } from './upstreams/registry.ts';
 import { createThreadedUpstream } from './upstreams/thread/upstream.ts';
 import { createLineRenewalService } from './modules/lines/renewals.ts';
 import { createSmppServerService } from './modules/smpp-server/service.ts';
+import { createOutbound } from './lib/outbound.ts';
 
 export type ServiceOptions = {
   db: Db;
@@ -51,7 +52,9 @@ export function createServices(o: ServiceOptions) {
   const notifications = createNotificationService({ db: o.db, log: o.log, clock: o.clock, production: o.config.production, brands, adapters: { email, ...o.channelAdapters } });
   const accounts = createAccountService({ db: o.db, clock: o.clock, audit, brands });
   const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications, audit });
-  const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production, audit });
+  // Every URL a tenant gives (webhooks, forwarding, gateways) is opened through this one checker.
+  const outbound = createOutbound({ ...o.config.outbound, dnsServers: o.config.dnsServers });
+  const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production, audit, outbound });
   // Access packages: registered after billing, so a package's credit moves once the wallet exists.
   const packages = createPackageService({ db: o.db, clock: o.clock, accounts, billing, audit });
   const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours, permissions: packages });
@@ -73,7 +76,7 @@ export function createServices(o: ServiceOptions) {
   const patterns = createPatternService({ db: o.db, clock: o.clock, audit });
   const campaignRecipients = createCampaignRecipients({ phonebook });
   const engine = createMessageEngine({
-    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
+    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine, outbound, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
     upstreamFactory: (c) => (c.kind === 'smpp' && o.config.connectorThreads ? createThreadedUpstream('smpp', c.settings, { splitsLongText: false }) : createUpstream(c.kind, c.settings as never)),
   });
   // Rented lines: charges the first year on assignment (a hook on engine.lines), renews, reminds.

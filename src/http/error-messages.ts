@@ -30,6 +30,22 @@ const rials = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v) ? grou
 /** The rials a payer is short by, when the error says (digits only, more than zero). */
 const shortBy = (d: ErrorDetails) => (typeof d.missing === 'string' && /^\d+$/.test(d.missing) && BigInt(d.missing) > 0n ? groupDigits(BigInt(d.missing)) : null);
 
+// Why a tenant's URL was refused, without saying what the server's own network looks like.
+const urlRefusal: Record<'fa' | 'en', Record<string, string>> = {
+  fa: {
+    scheme: 'این نشانی پذیرفته نیست: فقط http و https مجاز است.',
+    port: 'این نشانی پذیرفته نیست: این درگاه (port) مجاز نیست.',
+    address: 'این نشانی پذیرفته نیست: به شبکهٔ داخلی، loopback یا نشانی رزروشده اشاره می‌کند.',
+    gateway_host: 'این درگاه پرداخت فقط با نشانی‌های خود ارائه‌دهنده کار می‌کند؛ نشانی دلخواه فقط برای حالت آزمایشی سامانه است.',
+  },
+  en: {
+    scheme: 'This address is not allowed: only http and https are.',
+    port: 'This address is not allowed: that port is not.',
+    address: 'This address is not allowed: it points to an internal, loopback or reserved address.',
+    gateway_host: 'This payment gateway talks only to its provider’s own addresses; a custom address is for the platform’s test mode only.',
+  },
+};
+
 const policyFields = (d: ErrorDetails) => (d.violations as { field: string }[] | undefined)?.map((v) => v.field).join(', ') ?? '';
 
 export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
@@ -139,6 +155,10 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     en: (d) => `The receipt must be a JPEG, PNG or PDF of at most ${Math.round(Number(d.maxBytes ?? 5242880) / 1048576)} MB.`,
   },
   GATEWAY_UNAVAILABLE: { fa: 'درگاه پرداخت در دسترس نیست؛ کمی بعد دوباره تلاش کنید.', en: 'The payment gateway is unavailable; please try again shortly.' },
+  URL_NOT_ALLOWED: {
+    fa: (d) => urlRefusal.fa[String(d.reason)] ?? urlRefusal.fa.address,
+    en: (d) => urlRefusal.en[String(d.reason)] ?? urlRefusal.en.address,
+  },
   ACCOUNT_LOCKED: {
     fa: (d) => `به دلیل تلاش‌های ناموفق، ورود تا ${toPersianDigits(Number(d.minutes ?? 15))} دقیقهٔ دیگر ممکن نیست.`,
     en: (d) => `Too many failed attempts; try again in ${Number(d.minutes ?? 15)} minutes.`,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFor, parseCallback, type Gateway } from './gateway.ts';
 import { startFakeZarinpal } from './zarinpal/fake-server.ts';
+import { createOutbound, DEFAULT_DENIED_PORTS } from '../lib/outbound.ts';
 
 const MERCHANT = 'merchant-0000-1111';
 let zp: Awaited<ReturnType<typeof startFakeZarinpal>>;
@@ -9,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => zp.close());
 
-const ctx = { publicBaseUrl: 'https://panel.example' };
+// The fake server on loopback stands in for Zarinpal as the platform's gateway does in test mode.
+const ctx = { publicBaseUrl: 'https://panel.example', outbound: createOutbound({ allowPrivate: true, deniedPorts: DEFAULT_DENIED_PORTS }), customBaseUrl: true };
 const adapters: [string, () => Gateway, (authority: string) => void][] = [
   ['sandbox', () => gatewayFor('sandbox', {}, ctx), () => {}],
   ['zarinpal', () => gatewayFor('zarinpal', { merchantId: MERCHANT, baseUrl: zp.baseUrl }, ctx), (a) => void zp.pay(a)],
@@ -46,6 +48,16 @@ describe('the Zarinpal adapter', () => {
   it('reports an unreachable gateway as a retryable failure', async () => {
     const down = gatewayFor('zarinpal', { merchantId: MERCHANT, baseUrl: 'http://127.0.0.1:9' }, ctx);
     expect(await down.verify({ amount: 1000n, authority: 'A1' })).toEqual({ ok: false, retryable: true, code: 'gateway_unreachable' });
+  });
+
+  it('talks only to Zarinpal’s hosts unless a custom base URL is allowed, and never inside when private targets are refused', async () => {
+    const before = zp.calls.length;
+    const agencys = gatewayFor('zarinpal', { merchantId: MERCHANT, baseUrl: zp.baseUrl }, { ...ctx, customBaseUrl: false });
+    const r = { paymentId: 'p', amount: 5000n, callbackUrl: 'https://x', description: 'd' };
+    expect(await agencys.request(r)).toEqual({ ok: false, retryable: false, code: 'gateway_host_not_allowed' });
+    const closed = { ...ctx, outbound: createOutbound({ allowPrivate: false, deniedPorts: DEFAULT_DENIED_PORTS }) };
+    expect(await gatewayFor('zarinpal', { merchantId: MERCHANT, baseUrl: zp.baseUrl }, closed).request(r)).toEqual({ ok: false, retryable: false, code: 'gateway_host_not_allowed' });
+    expect(zp.calls.length).toBe(before);
   });
 
   it('reads only well-formed callbacks', () => {

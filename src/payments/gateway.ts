@@ -2,8 +2,9 @@
 // The flow every gateway follows: request (we get an authority) → redirect the payer → the
 // payer comes back to our callback with the authority and a status → verify, server to server.
 // Expected failures are values ({ ok: false }); adapters throw only for bugs.
+import type { Outbound } from '../lib/outbound.ts';
 import { createSandboxGateway } from './sandbox/adapter.ts';
-import { createZarinpalGateway } from './zarinpal/adapter.ts';
+import { createZarinpalGateway, ZARINPAL_ORIGINS } from './zarinpal/adapter.ts';
 
 export type GatewayKind = 'sandbox' | 'zarinpal';
 export const gatewayKinds = ['sandbox', 'zarinpal'] as const satisfies readonly GatewayKind[];
@@ -21,8 +22,32 @@ export type Gateway = {
   verify(v: { amount: bigint; authority: string }): Promise<VerifyResult>;
 };
 
-/** What an adapter may need from Chapar: where the payer's browser reaches us. */
-export type GatewayContext = { publicBaseUrl: string };
+/**
+ * What an adapter may need from Chapar: where the payer's browser reaches us, and the one way
+ * out to the provider. `customBaseUrl`: the platform's own gateway outside production may name
+ * any base URL (a stand-in for the provider); every other gateway only its provider's hosts.
+ */
+export type GatewayContext = { publicBaseUrl: string; outbound: Outbound; customBaseUrl: boolean };
+
+/** Each provider's own API origins; a gateway's base URL must be one of them. */
+export const gatewayOrigins = {
+  sandbox: [],
+  zarinpal: ZARINPAL_ORIGINS,
+} satisfies Record<GatewayKind, readonly string[]>;
+
+export function baseUrlAllowed(kind: GatewayKind, baseUrl: string | undefined, customBaseUrl: boolean): boolean {
+  if (baseUrl === undefined || customBaseUrl) return true;
+  try {
+    return (gatewayOrigins[kind] as readonly string[]).includes(new URL(baseUrl).origin);
+  } catch {
+    return false;
+  }
+}
+
+const refusedGateway: Gateway = {
+  request: async () => ({ ok: false, retryable: false, code: 'gateway_host_not_allowed' }),
+  verify: async () => ({ ok: false, retryable: false, code: 'gateway_host_not_allowed' }),
+};
 
 export const gatewayRegistry = {
   sandbox: createSandboxGateway,
@@ -30,6 +55,8 @@ export const gatewayRegistry = {
 } satisfies Record<GatewayKind, (settings: GatewaySettings, ctx: GatewayContext) => Gateway>;
 
 export function gatewayFor(kind: GatewayKind, settings: GatewaySettings, ctx: GatewayContext): Gateway {
+  // Settings saved before this rule, or by hand in the database, are checked again here.
+  if (!baseUrlAllowed(kind, settings.baseUrl, ctx.customBaseUrl)) return refusedGateway;
   return gatewayRegistry[kind](settings, ctx);
 }
 

@@ -35,7 +35,8 @@ describe('sending through the engine to the simulator SMSC', () => {
   const hookBodies: { headers: Record<string, unknown>; body: string }[] = [];
 
   beforeAll(async () => {
-    t = await testChapar({ engine: true, jobs: true, engineOptions: { simulator: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 1, max: 10 }, record: true } } } });
+    // The webhook receiver below listens on loopback, which only this setting lets a URL reach.
+    t = await testChapar({ engine: true, jobs: true, env: { CHAPAR_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1' }, engineOptions: { simulator: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 1, max: 10 }, record: true } } } });
     admin = await t.adminToken();
     // These sends test the engine, not KYC: the platform lets unverified accounts send freely.
     expect((await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } })).status).toBe(200);

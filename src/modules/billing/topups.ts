@@ -7,7 +7,8 @@ import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../http/errors.ts';
-import { gatewayFor, type GatewayKind, type GatewaySettings } from '../../payments/gateway.ts';
+import { baseUrlAllowed, gatewayFor, type GatewayContext, type GatewayKind, type GatewaySettings } from '../../payments/gateway.ts';
+import type { Outbound } from '../../lib/outbound.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';
@@ -22,7 +23,7 @@ import { topupRepo, type Direction, type Payment } from './topups-repo.ts';
 export const MAX_RECEIPT_BYTES = 5 * 1024 * 1024;
 const MAX_TOPUP = 10n ** 14n;
 
-export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; billing: BillingService; production: boolean; audit?: Pick<AuditService, 'record'> }) {
+export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; billing: BillingService; production: boolean; audit?: Pick<AuditService, 'record'>; outbound: Outbound }) {
   const repo = topupRepo(deps.db);
   const now = () => deps.clock.now();
 
@@ -32,6 +33,21 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
     if (account.kind !== 'platform') return;
     await topupRepo(tx).insertGateway({ id: newId('gtw'), ownerId: account.id, kind: 'sandbox', name: 'Sandbox', settings: {}, enabled: !deps.production });
   });
+
+  /** Only the platform's own gateway, outside production, may point at a stand-in for its provider. */
+  const customBaseUrl = (ownerKind: Account['kind'] | undefined) => ownerKind === 'platform' && !deps.production;
+  async function contextFor(ownerId: string, publicBaseUrl: string): Promise<GatewayContext> {
+    const owner = await deps.accounts.findAccountForAuth(ownerId);
+    return { publicBaseUrl, outbound: deps.outbound, customBaseUrl: customBaseUrl(owner?.kind) };
+  }
+
+  async function assertGatewayUrl(caller: Account, kind: GatewayKind, baseUrl: string | undefined) {
+    if (baseUrl === undefined) return;
+    const fields = [{ path: 'settings.baseUrl' }];
+    if (!baseUrlAllowed(kind, baseUrl, customBaseUrl(caller.kind))) throw new AppError('URL_NOT_ALLOWED', { reason: 'gateway_host', fields });
+    const reason = await deps.outbound.refusalOnSave(baseUrl);
+    if (reason) throw new AppError('URL_NOT_ALLOWED', { reason, fields });
+  }
 
   function payeeOf(caller: Account): string {
     if (!caller.parentId) throw new AppError('FORBIDDEN');
@@ -71,7 +87,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
     const money = addVat(input.amount, await repo.vatBp());
     const id = newId('pay');
     await repo.insertPayment({ id, payerId: caller.id, payeeId, payerPath: caller.path, gatewayId: gw.id, ...money, at: now() });
-    const gateway = gatewayFor(gw.kind, gw.settings, { publicBaseUrl });
+    const gateway = gatewayFor(gw.kind, gw.settings, await contextFor(gw.ownerId, publicBaseUrl));
     const r = await gateway.request({ paymentId: id, amount: money.total, callbackUrl: `${publicBaseUrl}/pay/callback/${id}`, description: `Chapar top-up ${id}`, mobile: caller.mobile });
     if (!r.ok) {
       await deps.db.transaction(async (tx) => {
@@ -92,7 +108,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
     const claimed = await repo.claimPayment(paymentId, cb.authority);
     if (!claimed) return repo.findPaymentForCallback(paymentId);
     const gw = (await repo.findGateway(claimed.gatewayId))!;
-    const result = cb.status === 'OK' ? await gatewayFor(gw.kind, gw.settings, { publicBaseUrl }).verify({ amount: claimed.total, authority: cb.authority }) : ({ ok: false, retryable: false, code: 'cancelled_by_payer' } as const);
+    const result = cb.status === 'OK' ? await gatewayFor(gw.kind, gw.settings, await contextFor(gw.ownerId, publicBaseUrl)).verify({ amount: claimed.total, authority: cb.authority }) : ({ ok: false, retryable: false, code: 'cancelled_by_payer' } as const);
     if (!result.ok) {
       // Unreachable gateway: back to pending, so the payer's retry (or the gateway's) verifies later.
       await repo.finishPayment(paymentId, { status: result.retryable ? 'pending' : 'failed', errorCode: result.code, at: now() });
@@ -132,6 +148,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
   async function createGateway(caller: Account, g: { kind: GatewayKind; name: string; settings: GatewaySettings; enabled: boolean }) {
     requireOwner(caller);
     if (g.kind === 'zarinpal' && !g.settings.merchantId) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'settings.merchantId' }] });
+    await assertGatewayUrl(caller, g.kind, g.settings.baseUrl);
     const id = newId('gtw');
     await repo.insertGateway({ id, ownerId: caller.id, ...g });
     return (await repo.findGateway(id))!;
@@ -145,6 +162,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
 
   async function updateGateway(caller: Account, id: string, c: { name?: string; settings?: GatewaySettings; enabled?: boolean }) {
     const g = await ownGateway(caller, id);
+    await assertGatewayUrl(caller, g.kind, c.settings?.baseUrl);
     await repo.updateGateway(id, { ...c, settings: c.settings ? { ...g.settings, ...c.settings } : undefined });
     return (await repo.findGateway(id))!;
   }

@@ -14,7 +14,7 @@ export type ForwardingRule = { id: string; lineId: string; kind: ForwardKind; ta
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 'createForwardEndpoint'>; permissions?: ReceivePermission }) {
+export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 'assertAllowed' | 'createForwardEndpoint'>; permissions?: ReceivePermission }) {
   /** Only the account that receives on the line, with a package that allows receiving, sets where its messages go. */
   async function requireReceiver(caller: Account, lineId: string) {
     await deps.permissions?.(deps.db, caller.id, 'receive');
@@ -36,6 +36,8 @@ export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 
       if (!e164) throw new AppError('INVALID_MOBILE', { fields: [{ path: 'target' }] });
       target = e164;
     }
+    // Resolved before the transaction: a slow DNS answer must not hold the database.
+    if (input.kind === 'url') await deps.webhooks.assertAllowed(target, 'target');
     const id = newId('in');
     return deps.db.transaction(async (tx) => {
       const endpointId = input.kind === 'url' ? await deps.webhooks.createForwardEndpoint(tx, caller.id, target) : null;

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
+import type { Outbound } from '../../lib/outbound.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { createInboxService } from '../inbox/service.ts';
 import { createForwarding, forwardedText, rulesFor } from '../inbox/forwarding.ts';
@@ -42,6 +43,8 @@ export function createMessageEngine(deps: {
   notifications?: Pick<NotificationService, 'send'>;
   upstreamFactory: UpstreamFactory;
   options?: EngineOptions;
+  /** opens customers' webhook and forwarding URLs */
+  outbound: Outbound;
 }) {
   const { db, clock, log } = deps;
   const lines = createLineService({ db, accounts: deps.accounts, clock });
@@ -49,7 +52,7 @@ export function createMessageEngine(deps: {
   const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions, log });
   const batches = createBatchService({ db, clock, settlement });
   const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
-  const webhooks = createWebhookService({ db, clock });
+  const webhooks = createWebhookService({ db, clock, outbound: deps.outbound });
   const receipts = createReceiptProcessor({ db, clock, log, settlement });
   const routing = createRoutingService({
     db,

@@ -7,6 +7,7 @@ import type { Db } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
+import type { Outbound, OutboundFailure } from '../../lib/outbound.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import type { JobDefinition, JobQueue } from '../../jobs/queue.ts';
@@ -22,7 +23,11 @@ export function signPayload(secret: string, body: string, at: Date): string {
 
 const deliverySchema = z.object({ endpointId: z.string(), eventId: z.string(), event: z.enum(['delivery', 'inbound', 'forward']), payload: z.unknown() });
 
-export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: number }) {
+const shownFailures: readonly string[] = ['destination_not_allowed', 'connection_failed', 'too_large', 'too_many_redirects'] satisfies OutboundFailure[];
+/** Older rows kept the network error's text (addresses, ports, errno): shown as a plain failure. */
+const shownFailure = (error: string | null) => (error && shownFailures.includes(error) ? error : 'connection_failed');
+
+export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Outbound; timeoutMs?: number }) {
   let queue: JobQueue | null = null;
 
   const job: JobDefinition<typeof deliverySchema> = {
@@ -37,23 +42,20 @@ export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: n
       const attempt = Number(n[0].n) + 1;
       const body = JSON.stringify({ id: data.eventId, event: data.event, data: data.payload });
       const started = Date.now();
-      let status: number | null = null;
-      let error: string | null = null;
-      try {
-        const res = await fetch(ep.url as string, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'Chapar-Webhooks/1', 'x-chapar-event': data.event, 'x-chapar-delivery': data.eventId, [SIGNATURE_HEADER]: signPayload(ep.secret as string, body, deps.clock.now()) },
-          body,
-          signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
-          redirect: 'manual',
-        });
-        status = res.status;
-        await res.arrayBuffer().catch(() => undefined);
-      } catch (err) {
-        error = (err as Error).message;
-      }
+      const res = await deps.outbound.request(ep.url as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Chapar-Webhooks/1', 'x-chapar-event': data.event, 'x-chapar-delivery': data.eventId, [SIGNATURE_HEADER]: signPayload(ep.secret as string, body, deps.clock.now()) },
+        body,
+        timeoutMs: deps.timeoutMs ?? 10_000,
+        maxRedirects: 0,
+      });
+      const status = res.ok ? res.status : null;
+      const error = res.ok ? null : res.failure;
+      // Only an answer's time is kept: how long a refused or failed connection took would tell
+      // an open port from a closed one.
+      const durationMs = res.ok ? Date.now() - started : null;
       await deps.db.query('INSERT INTO webhook_attempts (endpoint_id, event_id, event, attempt, status_code, error, duration_ms) VALUES ($1,$2,$3,$4,$5,$6,$7)', [
-        data.endpointId, data.eventId, data.event, attempt, status, error, Date.now() - started,
+        data.endpointId, data.eventId, data.event, attempt, status, error, durationMs,
       ]);
       // A failure throws, so the queue retries it later with backoff.
       if (status === null || status < 200 || status >= 300) throw new Error(`webhook answered ${status ?? error}`);
@@ -81,18 +83,24 @@ export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: n
     if (queue) await queue.send(job, { endpointId, eventId: newId('evt'), event, payload }, { tx });
   }
 
-  /** An endpoint that only a forwarding rule posts to: signed and logged like any other. */
+  /** Refuses, in the caller's language, a URL the outbound rule would never open. */
+  async function assertAllowed(url: string, path: string): Promise<URL> {
+    const reason = await deps.outbound.refusalOnSave(url);
+    if (reason) throw new AppError('URL_NOT_ALLOWED', { reason, fields: [{ path }] });
+    return new URL(url);
+  }
+
+  /** An endpoint that only a forwarding rule posts to: signed and logged like any other. The caller checked url with assertAllowed outside tx. */
   async function createForwardEndpoint(tx: Db, accountId: string, url: string): Promise<string> {
     const u = new URL(url);
-    if (!['http:', 'https:'].includes(u.protocol)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'target' }] });
+    if (!['http:', 'https:'].includes(u.protocol)) throw new AppError('URL_NOT_ALLOWED', { reason: 'scheme', fields: [{ path: 'target' }] });
     const id = newId('whk');
     await tx.query("INSERT INTO webhook_endpoints (id, account_id, url, secret, events) VALUES ($1,$2,$3,$4,'{}')", [id, accountId, u.toString(), `whsec_${randomBytes(24).toString('base64url')}`]);
     return id;
   }
 
   async function create(caller: Account, input: { url: string; events?: WebhookEvent[] }) {
-    const url = new URL(input.url);
-    if (!['http:', 'https:'].includes(url.protocol)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'url' }] });
+    const url = await assertAllowed(input.url, 'url');
     const id = newId('whk');
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const events = input.events?.length ? input.events : ['delivery', 'inbound'];
@@ -114,10 +122,16 @@ export function createWebhookService(deps: { db: Db; clock: Clock; timeoutMs?: n
     const { rows: own } = await deps.db.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 AND account_id = $2', [id, caller.id]);
     if (!own.length) throw new AppError('NOT_FOUND');
     const { rows } = await deps.db.query('SELECT * FROM webhook_attempts WHERE endpoint_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [id, limit]);
-    return rows.map((r) => ({ eventId: r.event_id as string, event: r.event as string, attempt: Number(r.attempt), statusCode: r.status_code === null ? null : Number(r.status_code), error: (r.error as string) ?? null, durationMs: Number(r.duration_ms), at: toDate(r.at)!.toISOString() }));
+    return rows.map((r) => {
+      const answered = r.status_code !== null;
+      return {
+        eventId: r.event_id as string, event: r.event as string, attempt: Number(r.attempt), statusCode: answered ? Number(r.status_code) : null,
+        error: answered ? null : shownFailure(r.error as string | null), durationMs: answered && r.duration_ms !== null ? Number(r.duration_ms) : null, at: toDate(r.at)!.toISOString(),
+      };
+    });
   }
 
-  return { job, emit, emitTo, createForwardEndpoint, create, list, remove, attempts, attachQueue: (q: JobQueue) => (queue = q) };
+  return { job, emit, emitTo, assertAllowed, createForwardEndpoint, create, list, remove, attempts, attachQueue: (q: JobQueue) => (queue = q) };
 }
 
 export type WebhookService = ReturnType<typeof createWebhookService>;

@@ -4,6 +4,8 @@
 import type { Gateway, GatewayContext, GatewayFailure, GatewaySettings } from '../gateway.ts';
 
 export const ZARINPAL_BASE_URL = 'https://payment.zarinpal.com';
+/** Zarinpal's API hosts: production and its own sandbox. */
+export const ZARINPAL_ORIGINS = [ZARINPAL_BASE_URL, 'https://sandbox.zarinpal.com'] as const;
 
 type Reply = { data?: { code?: number; authority?: string; ref_id?: number | string; card_pan?: string } | unknown[]; errors?: { code?: number; message?: string } | unknown[] };
 
@@ -19,19 +21,22 @@ export function mapZarinpalCode(code: number | undefined): GatewayFailure {
   }
 }
 
-export function createZarinpalGateway(settings: GatewaySettings, _ctx: GatewayContext): Gateway {
+export function createZarinpalGateway(settings: GatewaySettings, ctx: GatewayContext): Gateway {
   const base = (settings.baseUrl ?? ZARINPAL_BASE_URL).replace(/\/+$/, '');
   const merchantId = settings.merchantId ?? '';
 
   async function call(path: string, body: Record<string, unknown>): Promise<Reply | GatewayFailure> {
+    const res = await ctx.outbound.request(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      timeoutMs: 15_000,
+      maxBytes: 64 * 1024,
+    });
+    if (!res.ok && res.failure === 'destination_not_allowed') return { ok: false, retryable: false, code: 'gateway_host_not_allowed' };
+    if (!res.ok) return { ok: false, retryable: true, code: 'gateway_unreachable' };
     try {
-      const res = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
-      });
-      return (await res.json()) as Reply;
+      return JSON.parse(res.body.toString('utf8')) as Reply;
     } catch {
       return { ok: false, retryable: true, code: 'gateway_unreachable' };
     }

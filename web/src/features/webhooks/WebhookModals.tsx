@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../components/errors.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { labelOf } from '../batches/labels.ts';
 
-export type Attempt = { eventId: string; event: string; attempt: number; statusCode: number | null; error: string | null; durationMs: number; at: string };
+export type Attempt = { eventId: string; event: string; attempt: number; statusCode: number | null; error: string | null; durationMs: number | null; at: string };
 
 export function SecretModal({ secret, onClose }: { secret: string | null; onClose(): void }) {
   const { t } = useI18n();
@@ -67,10 +67,10 @@ export function AttemptsModal({ endpointId, onClose }: { endpointId: string | nu
                 <Table.Td>{num(a.attempt)}</Table.Td>
                 <Table.Td>
                   <Badge color={a.statusCode && a.statusCode < 300 ? 'teal' : 'red'} variant="light">
-                    <Ltr>{digits(a.statusCode ? String(a.statusCode) : (a.error ?? '—'))}</Ltr>
+                    <Ltr>{digits(a.statusCode ? String(a.statusCode) : labelOf(t, 'webhooks.failure.', a.error ?? '—'))}</Ltr>
                   </Badge>
                 </Table.Td>
-                <Table.Td>{num(a.durationMs)}</Table.Td>
+                <Table.Td>{a.durationMs === null ? '—' : num(a.durationMs)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -28,4 +28,8 @@ export const webhooksEn: { readonly [K in keyof typeof webhooksFa]: string } = {
   'webhooks.colAttempt': 'Attempt',
   'webhooks.colResult': 'Result',
   'webhooks.colDuration': 'Duration (ms)',
+  'webhooks.failure.destination_not_allowed': 'destination not allowed',
+  'webhooks.failure.connection_failed': 'connection failed',
+  'webhooks.failure.too_large': 'answer too large',
+  'webhooks.failure.too_many_redirects': 'too many redirects',
 } as const;

@@ -27,4 +27,8 @@ export const webhooksFa = {
   'webhooks.colAttempt': 'تلاش',
   'webhooks.colResult': 'نتیجه',
   'webhooks.colDuration': 'مدت (میلی‌ثانیه)',
+  'webhooks.failure.destination_not_allowed': 'مقصد مجاز نیست',
+  'webhooks.failure.connection_failed': 'اتصال برقرار نشد',
+  'webhooks.failure.too_large': 'پاسخ بیش از حد بزرگ است',
+  'webhooks.failure.too_many_redirects': 'تغییر مسیر بیش از حد',
 } as const;
