@@ -6,6 +6,7 @@ import { Ltr } from '../../components/Bidi.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ErrorAlert, notifyError, notifySuccess, useAction } from '../../components/errors.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { useMe } from '../../session/session.tsx';
 import type { Gateway, GatewayKind } from '../wallet/types.ts';
 
 export function GatewaysCard() {
@@ -105,6 +106,8 @@ export function GatewaysCard() {
 
 function GatewayModal({ gateway, onClose, onSaved }: { gateway: Gateway | null; onClose(): void; onSaved(): void }) {
   const { t } = useI18n();
+  // Only the platform's own gateway may talk to another address than the provider's (test mode).
+  const customUrl = useMe().kind === 'platform' || Boolean(gateway?.baseUrl);
   const [kind, setKind] = useState<GatewayKind>(gateway?.kind ?? 'sandbox');
   const [name, setName] = useState(gateway?.name ?? '');
   const [merchantId, setMerchantId] = useState('');
@@ -126,7 +129,7 @@ function GatewayModal({ gateway, onClose, onSaved }: { gateway: Gateway | null; 
           {kind === 'zarinpal' ? (
             <>
               <TextInput label={t('billing.gateways.merchant')} description={gateway?.merchantId ? t('billing.gateways.merchantKeep', { masked: gateway.merchantId }) : t('billing.gateways.merchantHint')} dir="ltr" required={!gateway} value={merchantId} onChange={(e) => setMerchantId(e.currentTarget.value)} autoComplete="off" />
-              <TextInput label={`${t('billing.gateways.baseUrl')} (${t('common.optional')})`} dir="ltr" value={baseUrl} onChange={(e) => setBaseUrl(e.currentTarget.value)} />
+              {customUrl ? <TextInput label={`${t('billing.gateways.baseUrl')} (${t('common.optional')})`} dir="ltr" value={baseUrl} onChange={(e) => setBaseUrl(e.currentTarget.value)} /> : null}
             </>
           ) : (
             <Text size="sm" c="dimmed">
