@@ -51,7 +51,7 @@ export function createServices(o: ServiceOptions) {
   const notifications = createNotificationService({ db: o.db, log: o.log, clock: o.clock, production: o.config.production, brands, adapters: { email, ...o.channelAdapters } });
   const accounts = createAccountService({ db: o.db, clock: o.clock, audit, brands });
   const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications, audit });
-  const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production, audit });
+  const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production, audit, allowSandbox: o.config.allowSandboxGateway });
   // Access packages: registered after billing, so a package's credit moves once the wallet exists.
   const packages = createPackageService({ db: o.db, clock: o.clock, accounts, billing, audit });
   const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours, permissions: packages });
