@@ -131,7 +131,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   kycRoutes(app, { kyc: services.kyc });
   lineRoutes(app, { lines: services.engine.lines });
   lineRenewalRoutes(app, { renewals: services.lineRenewals });
-  messageRoutes(app, { accept: services.engine.accept, batches: services.engine.batches });
+  messageRoutes(app, { accept: services.engine.accept, batches: services.engine.batches, progress: services.engine.progress });
   campaignRoutes(app, { db: services.db, accept: services.engine.accept, patterns: services.patterns, recipients: services.campaignRecipients, uploads: services.phonebook });
   inboxRoutes(app, { inbox: services.engine.inbox, forwarding: services.engine.forwarding });
   routingRoutes(app, { routing: services.engine.routing });
