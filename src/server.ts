@@ -77,7 +77,7 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
   const app = await buildApp(services, { logger: log });
   let smpp: SmppListener | null = null;
   if (config.smpp.port !== undefined) {
-    smpp = createSmppListener({ service: services.smpp, log, options: { port: config.smpp.port, host: config.smpp.host } });
+    smpp = createSmppListener({ service: services.smpp, log, options: { port: config.smpp.port, host: config.smpp.host, maxBinds: config.smpp.maxBindsPerAccount, maxTps: config.smpp.tpsPerAccount } });
     await smpp.start();
     log.info({ port: smpp.port, host: config.smpp.host }, 'SMPP server listening');
   }
