@@ -1,4 +1,5 @@
-// The customer-facing SMPP 3.4 server: sockets, bind state, per-bind window and rate, the pump
+// The customer-facing SMPP 3.4 server: sockets, bind state, the per-bind window, the per-account
+// rate and number of binds, the pump
 // that hands queued receipts and inbound messages to bound receivers, and dropping binds whose
 // password or account no longer allows them. Rules live in service.ts.
 import { randomBytes } from 'node:crypto';
