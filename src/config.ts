@@ -42,6 +42,11 @@ const schema = z.object({
   CHAPAR_SMPP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CHAPAR_SMPP_HOST: z.string().default('0.0.0.0'),
   CHAPAR_SMPP_PUBLIC_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.:-]+$/, 'a host name').optional(),
+  CHAPAR_SMPP_MAX_BINDS: z.coerce.number().int().min(1).max(100).default(2),
+  CHAPAR_SMPP_TPS: z.coerce.number().int().min(1).max(100_000).default(100),
+  CHAPAR_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  CHAPAR_ALLOW_SANDBOX_GATEWAY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  CHAPAR_STREAMS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 export type Config = {
@@ -71,7 +76,13 @@ export type Config = {
   /** tenants' URLs (webhooks, forwarding, gateways): private targets allowed (true, or these ranges), ports refused */
   outbound: { allowPrivate: boolean | string[]; deniedPorts: number[] };
   /** customers' SMPP server: unset = off; 0 picks a free port */
-  smpp: { port: number | undefined; host: string; publicHost: string | undefined };
+  smpp: { port: number | undefined; host: string; publicHost: string | undefined; maxBindsPerAccount: number; tpsPerAccount: number };
+  /** bearer token for /metrics (a platform admin's session also works); unset: sessions only */
+  metricsToken: string | undefined;
+  /** production only: let an enabled sandbox gateway take payments (it verifies every payment) */
+  allowSandboxGateway: boolean;
+  /** live progress streams one account may hold open at once */
+  streamsPerAccount: number;
 };
 
 export class ConfigError extends Error {
@@ -106,6 +117,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicIps: e.CHAPAR_PUBLIC_IPS,
     dnsServers: e.CHAPAR_DNS_SERVERS,
     outbound: { allowPrivate: e.CHAPAR_OUTBOUND_ALLOW_PRIVATE, deniedPorts: e.CHAPAR_OUTBOUND_DENY_PORTS },
-    smpp: { port: e.CHAPAR_SMPP_PORT, host: e.CHAPAR_SMPP_HOST, publicHost: e.CHAPAR_SMPP_PUBLIC_HOST },
+    smpp: { port: e.CHAPAR_SMPP_PORT, host: e.CHAPAR_SMPP_HOST, publicHost: e.CHAPAR_SMPP_PUBLIC_HOST, maxBindsPerAccount: e.CHAPAR_SMPP_MAX_BINDS, tpsPerAccount: e.CHAPAR_SMPP_TPS },
+    metricsToken: e.CHAPAR_METRICS_TOKEN,
+    allowSandboxGateway: e.CHAPAR_ALLOW_SANDBOX_GATEWAY,
+    streamsPerAccount: e.CHAPAR_STREAMS_PER_ACCOUNT,
   };
 }

@@ -64,6 +64,7 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
   const boot = await services.accounts.bootstrapPlatform(config.admin);
   const platform = await services.accounts.findPlatform();
   if (platform) await services.engine.ensureDefaults(platform.id);
+  await services.topups.announceSandbox();
   const jobs = opts.jobs === false ? null : await startJobQueue({ db, databaseUrl: config.databaseUrl, log, jobs: [purgeExpiredJob({ db, clock }) as never, services.engine.webhooks.job as never, agencyRenewalsJob(services.terms) as never, domainChecksJob(services.domains) as never, lineRenewalsJob(services.lineRenewals) as never, notificationRetriesJob(services.notifications) as never] });
   if (jobs) services.engine.webhooks.attachQueue(jobs);
   // the embedded database has no autovacuum: the server does it for the tables it rewrites
@@ -76,7 +77,7 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
   const app = await buildApp(services, { logger: log });
   let smpp: SmppListener | null = null;
   if (config.smpp.port !== undefined) {
-    smpp = createSmppListener({ service: services.smpp, log, options: { port: config.smpp.port, host: config.smpp.host } });
+    smpp = createSmppListener({ service: services.smpp, log, options: { port: config.smpp.port, host: config.smpp.host, maxBinds: config.smpp.maxBindsPerAccount, maxTps: config.smpp.tpsPerAccount } });
     await smpp.start();
     log.info({ port: smpp.port, host: config.smpp.host }, 'SMPP server listening');
   }

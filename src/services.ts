@@ -54,7 +54,7 @@ export function createServices(o: ServiceOptions) {
   const billing = createBillingService({ db: o.db, clock: o.clock, log: o.log, accounts, notifications, audit });
   // Every URL a tenant gives (webhooks, forwarding, gateways) is opened through this one checker.
   const outbound = createOutbound({ ...o.config.outbound, dnsServers: o.config.dnsServers });
-  const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production, audit, outbound });
+  const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production, audit, outbound, allowSandbox: o.config.allowSandboxGateway });
   // Access packages: registered after billing, so a package's credit moves once the wallet exists.
   const packages = createPackageService({ db: o.db, clock: o.clock, accounts, billing, audit });
   const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours, permissions: packages });
@@ -77,6 +77,7 @@ export function createServices(o: ServiceOptions) {
   const campaignRecipients = createCampaignRecipients({ phonebook });
   const engine = createMessageEngine({
     db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine, outbound, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
+    streamsPerAccount: o.config.streamsPerAccount,
     upstreamFactory: (c) => (c.kind === 'smpp' && o.config.connectorThreads ? createThreadedUpstream('smpp', c.settings, { splitsLongText: false }) : createUpstream(c.kind, c.settings as never)),
   });
   // Rented lines: charges the first year on assignment (a hook on engine.lines), renews, reminds.

@@ -43,6 +43,7 @@ import { registerErrorHandler } from './errors-handler.ts';
 import { AppError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerMetrics } from './metrics.ts';
+import { requestForLog } from './redact.ts';
 import { smppServerRoutes } from '../modules/smpp-server/routes.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -56,6 +57,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
     trustProxy: services.config.trustProxy,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
     bodyLimit: 20 * 1024 * 1024,
+    childLoggerFactory: (logger, bindings, childOpts) => logger.child(bindings, { ...childOpts, serializers: { ...childOpts.serializers, req: requestForLog as never } }),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -97,7 +99,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   registerErrorHandler(app);
-  registerMetrics(app);
+  registerMetrics(app, { token: services.config.metricsToken });
   registerContext(app, { brands: services.brands, auth: services.auth });
   registerIdempotency(app, { db: services.db });
 
@@ -129,7 +131,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   kycRoutes(app, { kyc: services.kyc });
   lineRoutes(app, { lines: services.engine.lines });
   lineRenewalRoutes(app, { renewals: services.lineRenewals });
-  messageRoutes(app, { accept: services.engine.accept, batches: services.engine.batches });
+  messageRoutes(app, { accept: services.engine.accept, batches: services.engine.batches, progress: services.engine.progress });
   campaignRoutes(app, { db: services.db, accept: services.engine.accept, patterns: services.patterns, recipients: services.campaignRecipients, uploads: services.phonebook });
   inboxRoutes(app, { inbox: services.engine.inbox, forwarding: services.engine.forwarding });
   routingRoutes(app, { routing: services.engine.routing });

@@ -19,7 +19,21 @@ export const SESSION_COOKIE = 'chapar_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** Routes that answer on any host: probes and the TLS `ask` endpoint are not brand pages. */
-const hostFree = ['/healthz', '/readyz', '/metrics', '/internal/'];
+const hostFree = ['/healthz', '/readyz', '/internal/tls/'];
+
+const loopback = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * A request made on this machine straight to our port: the socket's peer is loopback and no proxy
+ * header says it came from further away. The socket, not request.ip, since with CHAPAR_TRUST_PROXY
+ * request.ip is what X-Forwarded-For claims; a reverse proxy on this machine adds that header
+ * (Caddy does by default), which is what tells its visitors from Caddy's own `ask`.
+ */
+export function isDirectLocal(request: FastifyRequest): boolean {
+  const h = request.headers;
+  if (h['x-forwarded-for'] !== undefined || h.forwarded !== undefined || h['x-real-ip'] !== undefined) return false;
+  return loopback.test(request.raw.socket.remoteAddress ?? '');
+}
 
 export function registerContext(app: FastifyInstance, deps: { brands: BrandService; auth: AuthService }) {
   app.decorateRequest('brand', null);

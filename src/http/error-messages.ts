@@ -159,6 +159,10 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     fa: (d) => urlRefusal.fa[String(d.reason)] ?? urlRefusal.fa.address,
     en: (d) => urlRefusal.en[String(d.reason)] ?? urlRefusal.en.address,
   },
+  SANDBOX_GATEWAY_REFUSED: {
+    fa: 'درگاه آزمایشی در محیط عملیاتی پذیرفته نمی‌شود و پولی با آن جابه‌جا نمی‌شود؛ درگاه واقعی را به کار ببرید.',
+    en: 'The sandbox gateway is refused in production (it moves no money); use a real payment gateway.',
+  },
   ACCOUNT_LOCKED: {
     fa: (d) => `به دلیل تلاش‌های ناموفق، ورود تا ${toPersianDigits(Number(d.minutes ?? 15))} دقیقهٔ دیگر ممکن نیست.`,
     en: (d) => `Too many failed attempts; try again in ${Number(d.minutes ?? 15)} minutes.`,
@@ -166,6 +170,14 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   TOO_MANY_REQUESTS: {
     fa: (d) => `درخواست‌ها زیاد است؛ ${toPersianDigits(Number(d.retryAfterSeconds ?? 60))} ثانیه دیگر دوباره تلاش کنید.`,
     en: (d) => `Too many requests; try again in ${Number(d.retryAfterSeconds ?? 60)} seconds.`,
+  },
+  TOO_MANY_STREAMS: {
+    fa: (d) => `بیش از ${toPersianDigits(Number(d.limit ?? 5))} نمایش زندهٔ هم‌زمان برای این حساب باز است؛ یکی را ببندید و دوباره تلاش کنید.`,
+    en: (d) => `This account already has ${Number(d.limit ?? 5)} live progress streams open; close one and try again.`,
+  },
+  CALLBACK_TOKEN_IN_URL: {
+    fa: 'توکن فراخوان نباید در نشانی (URL) بیاید؛ آن را در سرآیند X-Chapar-Callback-Token بفرستید یا مسیر امضاشدهٔ اتصال را به کار ببرید.',
+    en: 'The callback token must not be in the URL; send it in the X-Chapar-Callback-Token header or use the connector\'s signed path.',
   },
   POLICY_LOOSENING: {
     fa: (d) => `نمی‌توانید قواعد بالادستی را سست‌تر کنید؛ فقط سخت‌گیرانه‌تر کردن مجاز است${policyFields(d) ? ` (${policyFields(d)})` : ''}.`,
@@ -210,6 +222,10 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     en: (d) => `A document must be a JPEG, PNG or PDF of at most ${Math.round(Number(d.maxBytes ?? 5242880) / 1048576)} MB.`,
   },
   MODERATION_ALREADY_DECIDED: { fa: 'دربارهٔ این ارسال قبلاً تصمیم گرفته شده است.', en: 'This send has already been decided.' },
+  MODERATION_NEEDS_PLATFORM: {
+    fa: 'این متن به قواعد محتوای سامانه برخورده است و فقط سامانه می‌تواند تأییدش کند؛ شما می‌توانید آن را رد کنید.',
+    en: 'This text matches the platform\'s content rules: only the platform can approve it (you may reject it).',
+  },
   APPLICATION_STATE: {
     fa: (d) => `این کار در وضعیت فعلی درخواست («${applicationStatus.fa[String(d.status)] ?? String(d.status ?? '')}») ممکن نیست.`,
     en: (d) => `This step is not possible while the application is ${applicationStatus.en[String(d.status)] ?? String(d.status ?? 'in its current state')}.`,

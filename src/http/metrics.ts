@@ -1,7 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { AppError } from './errors.ts';
 
-export function registerMetrics(app: FastifyInstance): Registry {
+/**
+ * Metrics name routes, volumes and the process's memory: worth something to someone mapping the
+ * installation. They answer only on a platform host, and only to the scraper's bearer token
+ * (CHAPAR_METRICS_TOKEN) or a platform admin's session; never from a loopback address alone,
+ * since a reverse proxy on the same machine makes every visitor look like loopback.
+ */
+export function registerMetrics(app: FastifyInstance, opts: { token: string | undefined }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'chapar_' });
   const duration = new Histogram({
@@ -17,9 +25,19 @@ export function registerMetrics(app: FastifyInstance): Registry {
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.brand?.isPlatform) throw new AppError('NOT_FOUND');
+    if (!bearerMatches(req, opts.token) && req.principal?.account.kind !== 'platform') throw new AppError('UNAUTHENTICATED');
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
   return registry;
+}
+
+function bearerMatches(req: FastifyRequest, token: string | undefined): boolean {
+  const auth = req.headers.authorization;
+  if (!token || !auth?.toLowerCase().startsWith('bearer ')) return false;
+  const given = Buffer.from(auth.slice(7).trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

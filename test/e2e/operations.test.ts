@@ -67,7 +67,7 @@ describe('operations endpoints', () => {
     const ready = await t.api({ url: '/readyz', host: '10.0.0.5' });
     expect(ready.body).toEqual({ status: 'ready', database: t.db.kind });
     await t.api({ url: '/api/v1/brand' });
-    const metrics = await t.api({ url: '/metrics' });
+    const metrics = await t.api({ url: '/metrics', token: await t.adminToken() });
     expect(metrics.body).toContain('chapar_http_request_duration_seconds_bucket');
     expect(metrics.body).toContain('route="/api/v1/brand"');
   });

@@ -80,6 +80,11 @@ export function topupRepo(db: Db) {
       const { rows } = await db.query(`SELECT * FROM payment_gateways WHERE owner_id = $1 ${onlyEnabled ? 'AND enabled' : ''} ORDER BY created_at, id`, [ownerId]);
       return rows.map(toGateway);
     },
+    /** Enabled gateways of one kind across every owner (the start-up check of the sandbox). */
+    async countEnabledGateways(kind: string): Promise<number> {
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM payment_gateways WHERE kind = $1 AND enabled', [kind]);
+      return Number(rows[0].n);
+    },
     async findGateway(id: string): Promise<PaymentGateway | null> {
       const { rows } = await db.query('SELECT * FROM payment_gateways WHERE id = $1', [id]);
       return rows[0] ? toGateway(rows[0]) : null;

@@ -23,9 +23,17 @@ import { topupRepo, type Direction, type Payment } from './topups-repo.ts';
 export const MAX_RECEIPT_BYTES = 5 * 1024 * 1024;
 const MAX_TOPUP = 10n ** 14n;
 
-export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; accounts: AccountService; billing: BillingService; production: boolean; audit?: Pick<AuditService, 'record'>; outbound: Outbound }) {
+export function createTopupService(deps: {
+  db: Db; clock: Clock; log: Logger; accounts: AccountService; billing: BillingService; production: boolean; audit?: Pick<AuditService, 'record'>; outbound: Outbound;
+  /** production only: the operator's explicit choice to let the sandbox take payments */
+  allowSandbox?: boolean;
+}) {
   const repo = topupRepo(deps.db);
   const now = () => deps.clock.now();
+  // The sandbox verifies every payment it is asked about: in production it would credit money that
+  // never arrived. An install first started in development keeps its sandbox enabled, so the rule
+  // holds at payment time, not only when the gateway row is created.
+  const sandboxRefused = (kind: GatewayKind) => kind === 'sandbox' && deps.production && !deps.allowSandbox;
 
   // The platform starts with the sandbox gateway, so a fresh installation can be tried end to
   // end; in production it starts switched off.
@@ -47,6 +55,15 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
     if (!baseUrlAllowed(kind, baseUrl, customBaseUrl(caller.kind))) throw new AppError('URL_NOT_ALLOWED', { reason: 'gateway_host', fields });
     const reason = await deps.outbound.refusalOnSave(baseUrl);
     if (reason) throw new AppError('URL_NOT_ALLOWED', { reason, fields });
+  }
+
+  /** At start: say whether enabled sandbox gateways exist in production, and what happens to them. */
+  async function announceSandbox(): Promise<void> {
+    if (!deps.production) return;
+    const enabled = await repo.countEnabledGateways('sandbox');
+    if (!enabled) return;
+    if (deps.allowSandbox) deps.log.warn({ gateways: enabled }, 'sandbox payment gateway ALLOWED in production (CHAPAR_ALLOW_SANDBOX_GATEWAY=true): its payments credit money that was never paid');
+    else deps.log.warn({ gateways: enabled }, 'sandbox payment gateway enabled in production: refused (payments through it fail and credit nothing); disable it, or set CHAPAR_ALLOW_SANDBOX_GATEWAY=true to allow it');
   }
 
   function payeeOf(caller: Account): string {
@@ -73,7 +90,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
 
   async function topupOptions(caller: Account) {
     const payeeId = payeeOf(caller);
-    const gateways = await repo.listGateways(payeeId, true);
+    const gateways = (await repo.listGateways(payeeId, true)).filter((g) => !sandboxRefused(g.kind));
     return { vatBp: await repo.vatBp(), gateways: gateways.map((g) => ({ id: g.id, kind: g.kind, name: g.name })), bankAccounts: await repo.listBankAccounts(payeeId, true) };
   }
 
@@ -83,6 +100,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
     if (input.amount <= 0n || input.amount > MAX_TOPUP) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'amount' }] });
     const gw = await repo.findGateway(input.gatewayId);
     if (!gw || gw.ownerId !== payeeId || !gw.enabled) throw new AppError('NOT_FOUND');
+    if (sandboxRefused(gw.kind)) throw new AppError('SANDBOX_GATEWAY_REFUSED');
     await assertPayeeCanCredit(payeeId, input.amount);
     const money = addVat(input.amount, await repo.vatBp());
     const id = newId('pay');
@@ -108,7 +126,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
     const claimed = await repo.claimPayment(paymentId, cb.authority);
     if (!claimed) return repo.findPaymentForCallback(paymentId);
     const gw = (await repo.findGateway(claimed.gatewayId))!;
-    const result = cb.status === 'OK' ? await gatewayFor(gw.kind, gw.settings, await contextFor(gw.ownerId, publicBaseUrl)).verify({ amount: claimed.total, authority: cb.authority }) : ({ ok: false, retryable: false, code: 'cancelled_by_payer' } as const);
+    const result = sandboxRefused(gw.kind) ? ({ ok: false, retryable: false, code: 'sandbox_refused' } as const) : cb.status === 'OK' ? await gatewayFor(gw.kind, gw.settings, await contextFor(gw.ownerId, publicBaseUrl)).verify({ amount: claimed.total, authority: cb.authority }) : ({ ok: false, retryable: false, code: 'cancelled_by_payer' } as const);
     if (!result.ok) {
       // Unreachable gateway: back to pending, so the payer's retry (or the gateway's) verifies later.
       await repo.finishPayment(paymentId, { status: result.retryable ? 'pending' : 'failed', errorCode: result.code, at: now() });
@@ -228,6 +246,7 @@ export function createTopupService(deps: { db: Db; clock: Clock; log: Logger; ac
   }
 
   return {
+    announceSandbox,
     topupOptions,
     startPayment,
     completePayment,

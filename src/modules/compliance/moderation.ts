@@ -1,5 +1,7 @@
 // The moderation queue: batches the engine holds until an ancestor of the sender (its parent
-// agency, any agency above, or the platform) approves or rejects them with a comment.
+// agency, any agency above, or the platform) approves or rejects them with a comment. What the
+// platform's own content rules hold only the platform may approve: an agency approving its own
+// customer (or a puppet account) must not be able to waive the platform's words and links.
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
@@ -7,9 +9,9 @@ import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';
-import type { ContentMatches } from './content.ts';
-import type { EffectivePolicy } from './policy.ts';
-import { complianceRepo, type ModerationItem, type ModerationStatus } from './repo.ts';
+import { scanContent, type ContentMatches } from './content.ts';
+import { emptyRow, mergePolicies, type EffectivePolicy } from './policy.ts';
+import { complianceRepo, idsOfPath, type ModerationItem, type ModerationStatus } from './repo.ts';
 
 export type ModerationContext = {
   policy: Pick<EffectivePolicy, 'moderationThreshold' | 'moderateWithoutKyc' | 'wordAction' | 'linkAction' | 'cardAction'>;
@@ -35,6 +37,23 @@ export function requireModeration(ctx: ModerationContext): string[] {
   return reasons;
 }
 
+/**
+ * What in a held text the platform's own rules catch: its forbidden words, and links and card
+ * numbers when the platform's policy does not allow them. Read at decision time, so a rule the
+ * platform added after the send was held counts too.
+ */
+export async function platformContentHits(tx: Db, item: Pick<ModerationItem, 'accountPath' | 'body'>): Promise<string[]> {
+  const [platformId] = idsOfPath(item.accountPath);
+  const repo = complianceRepo(tx);
+  const policy = mergePolicies([(await repo.policyRows([platformId])).get(platformId) ?? emptyRow()]);
+  const found = scanContent(item.body, (await repo.wordsOf([platformId])).map((w) => w.word));
+  return [
+    ...found.words.map((w) => `content_word:${w}`),
+    ...(policy.linkAction === 'allow' ? [] : found.links.map((l) => `content_link:${l}`)),
+    ...(policy.cardAction === 'allow' ? [] : found.cards.map((c) => `content_card:${c}`)),
+  ];
+}
+
 export type DecisionListener = (tx: Db, item: ModerationItem) => Promise<void>;
 
 export function createModerationQueue(deps: { db: Db; clock: Clock; audit: AuditService }) {
@@ -58,6 +77,10 @@ export function createModerationQueue(deps: { db: Db; clock: Clock; audit: Audit
       const item = await r.findModerationForUpdate(scopeOf(caller), id);
       if (!item) throw new AppError('NOT_FOUND');
       if (item.status !== 'pending') throw new AppError('MODERATION_ALREADY_DECIDED', { status: item.status });
+      if (d.decision === 'approve' && caller.kind !== 'platform') {
+        const reasons = await platformContentHits(tx, item);
+        if (reasons.length) throw new AppError('MODERATION_NEEDS_PLATFORM', { reasons });
+      }
       const decided = await r.decideModeration(id, { status: d.decision === 'approve' ? 'approved' : 'rejected', by: caller.id, at: deps.clock.now(), comment });
       await deps.audit.record({
         actorId: caller.id, subject: { id: item.accountId, path: item.accountPath }, action: d.decision === 'approve' ? 'moderation.approved' : 'moderation.rejected', ip,

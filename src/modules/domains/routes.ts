@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireCaller } from '../../http/context.ts';
+import { isDirectLocal, requireCaller } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
 import type { Domain } from './repo.ts';
 import type { DnsRecord, DomainService } from './service.ts';
 
@@ -45,8 +46,10 @@ export function domainRoutes(app: FastifyInstance, deps: { domains: DomainServic
     return { ok: true as const };
   });
 
-  // Caddy's on-demand TLS asks before it obtains a certificate for a name (docs/caddy.md).
+  // Caddy's on-demand TLS asks before it obtains a certificate for a name (docs/caddy.md), from this
+  // machine: anyone else would learn which domains are ours and make us look them up.
   r.get('/internal/tls/ask', { schema: { hide: true, querystring: z.object({ domain: z.string().max(253).default('') }) } }, async (req, reply) => {
+    if (!isDirectLocal(req)) throw new AppError('NOT_FOUND');
     const ok = await deps.domains.mayIssueCertificate(req.query.domain);
     return reply.code(ok ? 200 : 404).type('text/plain').send(ok ? 'ok' : 'unknown domain');
   });

@@ -14,6 +14,7 @@ import { createRoutingService, type UpstreamFactory } from '../routing/service.t
 import { createWebhookService } from '../webhooks/service.ts';
 import { createAcceptService, type BlockedNumbers, type PermissionCheck } from './accept.ts';
 import { createBatchService } from './batches.ts';
+import { createProgressStreams } from './progress.ts';
 import type { ChargingPort } from './charging.ts';
 import type { ComplianceService } from '../compliance/service.ts';
 import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
@@ -26,6 +27,8 @@ export type EngineOptions = {
   dispatcher?: Partial<DispatcherOptions>;
   /** Settings of the simulator connector a new install starts with. */
   simulator?: Record<string, unknown>;
+  /** how often a batch's live progress is read (default 1 s) */
+  progressPollMs?: number;
 };
 
 export function createMessageEngine(deps: {
@@ -45,12 +48,15 @@ export function createMessageEngine(deps: {
   options?: EngineOptions;
   /** opens customers' webhook and forwarding URLs */
   outbound: Outbound;
+  /** live progress streams one account may hold open */
+  streamsPerAccount?: number;
 }) {
   const { db, clock, log } = deps;
   const lines = createLineService({ db, accounts: deps.accounts, clock });
   const settlement = createSettlement({ charging: deps.charging });
   const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions, log });
   const batches = createBatchService({ db, clock, settlement });
+  const progress = createProgressStreams({ batches, log, perAccount: deps.streamsPerAccount ?? 5, pollMs: deps.options?.progressPollMs ?? 1000 });
   const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
   const webhooks = createWebhookService({ db, clock, outbound: deps.outbound });
   const receipts = createReceiptProcessor({ db, clock, log, settlement });
@@ -171,7 +177,7 @@ export function createMessageEngine(deps: {
   }
 
   return {
-    lines, accept, batches, inbox, forwarding, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
+    lines, accept, batches, progress, inbox, forwarding, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
     async start() {
       await routing.reload();
       receipts.start();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
 import type { AcceptService } from './accept.ts';
 import type { BatchService } from './batches.ts';
+import type { ProgressStreams } from './progress.ts';
 import type { Batch } from './repo.ts';
 import * as s from './schema.ts';
 
@@ -18,7 +19,7 @@ function batchView(b: Batch & { counts: Record<string, number>; held?: { reason:
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptService; batches: BatchService }) {
+export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptService; batches: BatchService; progress: ProgressStreams }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/api/v1/messages/quote', { schema: { tags: ['messages'], summary: 'Parts and cost before sending', body: s.quoteBody, response: { 200: s.quoteResponse } } }, async (req) => {
@@ -75,30 +76,27 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptServic
     return { items: page.items.map(view), nextCursor: page.nextCursor };
   });
 
-  // Live progress for the batch page: counts per status as server-sent events, once a second while
-  // they change, until the send is finished. Polling the database keeps it correct with any number
-  // of dispatcher processes.
+  // Live progress for the batch page: counts per status as server-sent events while they change,
+  // until the send is finished (progress.ts: one shared poll per batch, streams per account capped).
   r.get('/api/v1/messages/:batchId/events', { schema: { tags: ['messages'], summary: 'Live counts per status (text/event-stream)', params: z.object({ batchId: z.string() }) } }, async (req, reply) => {
-    const { scope } = requireCaller(req);
-    let batch = await deps.batches.getBatch(scope, req.params.batchId);
+    const { account, scope } = requireCaller(req);
+    const stream = await deps.progress.open({ accountId: account.id, scope }, req.params.batchId);
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    let last = '';
-    let closed = false;
-    req.raw.on('close', () => {
-      closed = true;
+    let last = JSON.stringify(stream.initial);
+    reply.raw.write(`event: progress\ndata: ${last}\n\n`);
+    const end = () => {
+      stream.close();
+      reply.raw.end();
+    };
+    if (stream.final) return end();
+    req.raw.on('close', stream.close);
+    stream.listen((p, final) => {
+      const data = JSON.stringify(p);
+      if (data !== last) reply.raw.write(`event: progress\ndata: ${data}\n\n`);
+      last = data;
+      if (final) end();
     });
-    while (!closed) {
-      const data = JSON.stringify({ status: batch.status, counts: batch.counts, total: batch.total });
-      if (data !== last) {
-        reply.raw.write(`event: progress\ndata: ${data}\n\n`);
-        last = data;
-      }
-      if (['done', 'cancelled'].includes(batch.status)) break;
-      await new Promise((r) => setTimeout(r, 1000));
-      if (!closed) batch = await deps.batches.getBatch(scope, req.params.batchId);
-    }
-    reply.raw.end();
   });
 
   r.post('/api/v1/messages/:batchId/cancel', { schema: { tags: ['messages'], summary: 'Cancel a scheduled send; its reservation is released', params: z.object({ batchId: z.string() }), response: { 200: s.batchView } } }, async (req) => {

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../http/errors.ts';
 import type { HttpUpstream } from '../../upstreams/http/client.ts';
 import type { SimulatorUpstream } from '../../upstreams/simulator/adapter.ts';
@@ -24,7 +24,10 @@ function masked(settings: Record<string, unknown>) {
 
 export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const show = (c: { id: string; name: string; kind: string; settings: Record<string, unknown>; enabled: boolean }) => ({ ...c, settings: masked(c.settings), stats: deps.routing.stats()[c.id] ?? null });
+  const show = (c: { id: string; name: string; kind: string; settings: Record<string, unknown>; enabled: boolean }) => ({
+    ...c, settings: masked(c.settings), stats: deps.routing.stats()[c.id] ?? null,
+    ...(c.kind === 'http' && typeof c.settings.callbackToken === 'string' ? { receiptCallbackPath: `/internal/upstreams/${c.id}/receipts/${receiptSignature(c.settings.callbackToken, c.id)}` } : {}),
+  });
 
   r.get('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Upstream connectors with live state (platform)' } }, async (req) => {
     const { account } = requireCaller(req);
@@ -71,16 +74,42 @@ export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingServ
     return { ok: true, parts: result.parts };
   });
 
-  // Delivery reports from HTTP providers: they call back this URL (no brand host needed), proving
-  // themselves with the connector's settings.callbackToken.
+  // Delivery reports from HTTP providers, on a platform host. The provider proves itself with the
+  // connector's settings.callbackToken in the X-Chapar-Callback-Token header, or, for a provider
+  // that can only be given a URL, with the path's signature (an HMAC of the connector id under
+  // that token): the token itself never travels in a URL, where proxies and logs keep it.
+  const receipt = async (req: FastifyRequest, connectorId: string, proof: { header?: string; signature?: string }) => {
+    if (!req.brand?.isPlatform) throw new AppError('NOT_FOUND');
+    if (typeof (req.query as Record<string, unknown> | undefined)?.token === 'string') throw new AppError('CALLBACK_TOKEN_IN_URL');
+    const upstream = deps.routing.upstream(connectorId) as HttpUpstream | null;
+    const token = String(deps.routing.settings(connectorId)?.callbackToken ?? '');
+    if (!upstream || upstream.kind !== 'http' || token.length < 16) throw new AppError('NOT_FOUND');
+    const expected = proof.signature !== undefined ? receiptSignature(token, connectorId) : token;
+    if (!sameSecret(expected, proof.signature ?? proof.header ?? '')) throw new AppError('NOT_FOUND');
+    return { ok: Boolean(upstream.acceptReceipt(req.body)) };
+  };
   r.post('/internal/upstreams/:connectorId/receipts', {
-    schema: { tags: ['system'], summary: 'Receipt callback for an HTTP connector (?token=<settings.callbackToken>)', params: z.object({ connectorId: z.string() }), querystring: z.object({ token: z.string().min(16).max(200) }) },
-  }, async (req) => {
-    const upstream = deps.routing.upstream(req.params.connectorId) as HttpUpstream | null;
-    const expected = Buffer.from(String(deps.routing.settings(req.params.connectorId)?.callbackToken ?? ''));
-    const given = Buffer.from(req.query.token);
-    if (!upstream || upstream.kind !== 'http' || expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('NOT_FOUND');
-    const receipt = upstream.acceptReceipt(req.body);
-    return { ok: Boolean(receipt) };
-  });
+    schema: { tags: ['system'], summary: 'Receipt callback for an HTTP connector (header X-Chapar-Callback-Token: <settings.callbackToken>)', params: z.object({ connectorId: z.string() }) },
+  }, async (req) => receipt(req, req.params.connectorId, { header: headerOf(req, CALLBACK_TOKEN_HEADER) }));
+  r.post('/internal/upstreams/:connectorId/receipts/:signature', {
+    schema: { tags: ['system'], summary: 'Receipt callback for an HTTP connector, signed path (see the connector\'s receiptCallbackPath)', params: z.object({ connectorId: z.string(), signature: z.string().max(100) }) },
+  }, async (req) => receipt(req, req.params.connectorId, { signature: req.params.signature }));
+}
+
+export const CALLBACK_TOKEN_HEADER = 'x-chapar-callback-token';
+
+/** The path segment that stands for the callback token: HMAC-SHA256 of the connector id, base64url. */
+export function receiptSignature(callbackToken: string, connectorId: string): string {
+  return createHmac('sha256', callbackToken).update(`receipts:${connectorId}`).digest('base64url');
+}
+
+function headerOf(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -1,4 +1,5 @@
-// The customer-facing SMPP 3.4 server: sockets, bind state, per-bind window and rate, the pump
+// The customer-facing SMPP 3.4 server: sockets, bind state, the per-bind window, the per-account
+// rate and number of binds, the pump
 // that hands queued receipts and inbound messages to bound receivers, and dropping binds whose
 // password or account no longer allows them. Rules live in service.ts.
 import { randomBytes } from 'node:crypto';
@@ -19,8 +20,10 @@ export type SmppListenerOptions = {
   port?: number;
   /** submit_sm being processed per bind, and deliver_sm awaiting a response per bind. */
   window?: number;
-  /** submit_sm per second per bind; above it ESME_RTHROTTLED. */
+  /** submit_sm per second per account, shared by all its binds; above it ESME_RTHROTTLED. */
   maxTps?: number;
+  /** binds one account may hold at once in this listener; one more is refused with ESME_RBINDFAIL */
+  maxBinds?: number;
   /** how often to look for queued deliveries another process committed */
   pollMs?: number;
   responseTimeoutMs?: number;
@@ -40,8 +43,6 @@ type Peer = {
   account: Account | null;
   credentialId: string | null;
   inflight: number;
-  tokens: number;
-  refilledAt: number;
   outstanding: number;
   closed: boolean;
   onClose: Set<() => void>;
@@ -50,7 +51,7 @@ type Peer = {
 const INVCMDID = 0x03;
 
 export function createSmppListener(deps: { service: SmppServerService; log: Logger; options?: SmppListenerOptions }) {
-  const o = { host: '0.0.0.0', port: 2775, window: 10, maxTps: 100, pollMs: 1000, responseTimeoutMs: 30_000, bindTimeoutMs: 30_000, sweepMs: 30_000, recheckMs: 10_000, unbindTimeoutMs: 2000, ...deps.options };
+  const o = { host: '0.0.0.0', port: 2775, window: 10, maxTps: 100, maxBinds: 2, pollMs: 1000, responseTimeoutMs: 30_000, bindTimeoutMs: 30_000, sweepMs: 30_000, recheckMs: 10_000, unbindTimeoutMs: 2000, ...deps.options };
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const peers = new Set<Peer>();
   const deliveries = new Set<Promise<void>>();
@@ -63,22 +64,39 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
     if (!peer.closed) peer.session.send(pdu.response(options));
   };
 
-  function takeToken(peer: Peer): boolean {
+  // One token bucket per account, not per bind: a second bind must not double the account's rate.
+  const buckets = new Map<string, { tokens: number; refilledAt: number }>();
+  const burst = Math.max(1, o.maxTps / 10);
+
+  function takeToken(accountId: string): boolean {
     const now = performance.now();
-    // Token bucket with a burst of a tenth of a second's worth (at least one).
-    const burst = Math.max(1, o.maxTps / 10);
-    peer.tokens = Math.min(burst, peer.tokens + ((now - peer.refilledAt) / 1000) * o.maxTps);
-    peer.refilledAt = now;
-    if (peer.tokens < 1) return false;
-    peer.tokens -= 1;
+    const b = buckets.get(accountId) ?? { tokens: burst, refilledAt: now };
+    buckets.set(accountId, b);
+    // A burst of a tenth of a second's worth (at least one).
+    b.tokens = Math.min(burst, b.tokens + ((now - b.refilledAt) / 1000) * o.maxTps);
+    b.refilledAt = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
     return true;
   }
+
+  const bindsOf = (accountId: string) => {
+    let n = 0;
+    for (const p of peers) if (p.mode && !p.closed && p.account?.id === accountId) n++;
+    return n;
+  };
 
   async function onBind(peer: Peer, pdu: Pdu, mode: BindMode) {
     if (peer.mode) return respond(peer, pdu, { command_status: status.ALYBND });
     const r = await deps.service.bind(pdu, mode, peer.ip);
     if (!r.ok) return respond(peer, pdu, { command_status: r.status });
     if (peer.closed) return;
+    // Counted after the password check (the await), then taken at once: two binds that pass the
+    // check together cannot both take the last place.
+    if (bindsOf(r.account.id) >= o.maxBinds) {
+      deps.log.info({ accountId: r.account.id, mode, limit: o.maxBinds }, 'smpp server: bind refused, the account holds its limit');
+      return respond(peer, pdu, { command_status: status.BINDFAIL });
+    }
     peer.mode = mode;
     peer.account = r.account;
     peer.credentialId = r.credentialId;
@@ -90,7 +108,7 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
     if (!peer.account || (peer.mode !== 'tx' && peer.mode !== 'trx')) return respond(peer, pdu, { command_status: status.INVBNDSTS });
     // The window is what the ESME may have unanswered; past it the ESME is not following it.
     if (peer.inflight >= o.window) return respond(peer, pdu, { command_status: status.MSGQFUL });
-    if (!takeToken(peer)) return respond(peer, pdu, { command_status: status.THROTTLED });
+    if (!takeToken(peer.account.id)) return respond(peer, pdu, { command_status: status.THROTTLED });
     peer.inflight++;
     try {
       const a = await deps.service.submit(peer.account, pdu);
@@ -134,7 +152,7 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
   function onSession(session: Session) {
     const peer: Peer = {
       session, ip: session.socket.remoteAddress ?? null, mode: null, account: null, credentialId: null, inflight: 0,
-      tokens: Math.max(1, o.maxTps / 10), refilledAt: performance.now(), outstanding: 0, closed: false, onClose: new Set(),
+      outstanding: 0, closed: false, onClose: new Set(),
     };
     peers.add(peer);
     session.socket.setKeepAlive(true, 60_000);
@@ -151,6 +169,7 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
     session.on('close', () => {
       peer.closed = true;
       peers.delete(peer);
+      if (peer.account && !bindsOf(peer.account.id)) buckets.delete(peer.account.id);
       clearTimeout(bindTimer);
       for (const f of peer.onClose) f();
       peer.onClose.clear();

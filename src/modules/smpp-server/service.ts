@@ -26,6 +26,30 @@ export const PENDING_TTL_MS = 3 * 86_400_000;
 /** Parts of a concatenated submit whose siblings do not come in time are rejected (REJECTD receipts). */
 export const REASSEMBLY_TIMEOUT_MS = 5 * 60_000;
 const SUBMISSION_KEEP_MS = 14 * 86_400_000;
+/** Failed binds (wrong username or password) allowed per username and per address in the window. */
+export const BIND_FAILURES_PER_ACCOUNT = 5;
+export const BIND_FAILURES_PER_IP = 10;
+export const BIND_FAILURE_WINDOW_MS = 15 * 60_000;
+
+/** Failures per key in a sliding window, in memory (each SMPP listener process counts its own). */
+function createFailureCounter(opts: { clock: Clock; windowMs: number }) {
+  const hits = new Map<string, number[]>();
+  const recent = (key: string) => {
+    const cutoff = opts.clock.now().getTime() - opts.windowMs;
+    const list = (hits.get(key) ?? []).filter((t) => t > cutoff);
+    if (list.length) hits.set(key, list);
+    else hits.delete(key);
+    return list;
+  };
+  return {
+    count: (key: string) => recent(key).length,
+    add(key: string) {
+      if (hits.size > 100_000) hits.clear(); // bound memory under a spray of addresses and names
+      hits.set(key, [...recent(key), opts.clock.now().getTime()]);
+    },
+    clear: (key: string) => void hits.delete(key),
+  };
+}
 
 /** 16 base32 characters: no '_', which GSM 03.38 and ASCII read differently in a receipt's text. */
 const messageId = () => newId('msg').slice(4);
@@ -51,6 +75,7 @@ export function createSmppServerService(deps: {
   const repo = smppRepo(deps.db);
   const credentials = createSmppCredentials(deps);
   const bindLimiter = createIpLimiter({ clock: deps.clock, max: 20, windowMs: 60_000 });
+  const failedBinds = createFailureCounter({ clock: deps.clock, windowMs: BIND_FAILURE_WINDOW_MS });
   const wakers = new Set<() => void>();
   const nudge = () => {
     for (const w of wakers) w();
@@ -96,14 +121,24 @@ export function createSmppServerService(deps: {
    */
   async function bind(pdu: Pdu, mode: BindMode, ip: string | null): Promise<BindResult> {
     if (!bindLimiter.take(ip ?? 'unknown')) return { ok: false, status: status.BINDFAIL };
-    const account = await deps.accounts.findByUsernameForAuth((pdu.system_id ?? '').trim().toLowerCase());
-    const checked = await credentials.check(account?.id ?? null, pdu.password ?? '', ip);
+    const systemId = (pdu.system_id ?? '').trim().toLowerCase();
+    const account = await deps.accounts.findByUsernameForAuth(systemId);
     const fail = async (code: number, reason: string): Promise<BindResult> => {
       if (account) await deps.audit.record({ actorId: null, subject: account, action: 'smpp.bind_failed', ip, details: { reason, mode } });
       return { ok: false, status: code };
     };
+    // Each wrong password costs an argon2 hash: past the failures allowed, the bind is refused
+    // before the hash, from that address or for that username, even with the right password.
+    const keys = { ip: `ip:${ip ?? 'unknown'}`, account: `user:${systemId}` };
+    if (failedBinds.count(keys.ip) >= BIND_FAILURES_PER_IP || failedBinds.count(keys.account) >= BIND_FAILURES_PER_ACCOUNT) return fail(status.BINDFAIL, 'throttled');
+    const checked = await credentials.check(account?.id ?? null, pdu.password ?? '', ip);
     // Wrong username, wrong password, no password: one answer, so a bind cannot probe which.
-    if (!account || !checked.ok) return fail(status.INVPASWD, checked.ok ? 'invalid_credentials' : checked.reason);
+    if (!account || !checked.ok) {
+      failedBinds.add(keys.ip);
+      failedBinds.add(keys.account);
+      return fail(status.INVPASWD, checked.ok ? 'invalid_credentials' : checked.reason);
+    }
+    failedBinds.clear(keys.account);
     if (!checked.ipAllowed) return fail(status.BINDFAIL, 'ip_not_allowed');
     const refusal = await bindRefusal(account.id);
     if (refusal) return fail(status.BINDFAIL, refusal);
