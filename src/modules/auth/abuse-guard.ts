@@ -56,9 +56,17 @@ function slidingWindow(clock: Clock, windowMs: number) {
   };
 }
 
+type Window = ReturnType<typeof slidingWindow>;
+
+/** Refuses when the window already holds `max` hits for the key (`over`: more than `max`). */
+function refuseIfFull(w: Window, key: string, max: number, over = false): void {
+  if (w.count(key) >= max + (over ? 1 : 0)) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: w.retryAfterSeconds(key, max) });
+}
+
 export function createAbuseGuard(deps: { clock: Clock; limits: CodeLimits; captchas: CaptchaService }) {
-  const codes = { ip: slidingWindow(deps.clock, HOUR_MS), brand: slidingWindow(deps.clock, HOUR_MS), all: slidingWindow(deps.clock, HOUR_MS) };
-  const logins = { ip: slidingWindow(deps.clock, LOGIN_WINDOW_MS), brand: slidingWindow(deps.clock, LOGIN_WINDOW_MS), all: slidingWindow(deps.clock, LOGIN_WINDOW_MS) };
+  const windows = (ms: number) => ({ ip: slidingWindow(deps.clock, ms), brand: slidingWindow(deps.clock, ms), all: slidingWindow(deps.clock, ms) });
+  const codes = windows(HOUR_MS);
+  const logins = windows(LOGIN_WINDOW_MS);
   const L = deps.limits;
 
   /**
@@ -66,13 +74,13 @@ export function createAbuseGuard(deps: { clock: Clock; limits: CodeLimits; captc
    * address, so refusals too; only admitted ones count against the brand and the whole. Past
    * `captchaAfter` attempts from an address, a solved captcha is the price of each further one.
    */
-  async function admitCodeRequest(ip: string | null, brandId: string, captcha: { id: string; answer: string } | undefined): Promise<void> {
+  async function admitCodeRequest(ip: string | null, brandId: string, captcha?: { id: string; answer: string }): Promise<void> {
     const key = clientKey(ip);
     const needsCaptcha = codes.ip.count(key) >= L.captchaAfter;
     codes.ip.add(key);
-    if (codes.ip.count(key) > L.codesPerIp) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: codes.ip.retryAfterSeconds(key, L.codesPerIp) });
-    if (codes.brand.count(brandId) >= L.codesPerBrand) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: codes.brand.retryAfterSeconds(brandId, L.codesPerBrand) });
-    if (codes.all.count('') >= L.codesGlobal) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: codes.all.retryAfterSeconds('', L.codesGlobal) });
+    refuseIfFull(codes.ip, key, L.codesPerIp, true);
+    refuseIfFull(codes.brand, brandId, L.codesPerBrand);
+    refuseIfFull(codes.all, '', L.codesGlobal);
     if (needsCaptcha) {
       if (!captcha) throw new AppError('CAPTCHA_REQUIRED', await deps.captchas.issue());
       if (!(await deps.captchas.check(captcha))) throw new AppError('CAPTCHA_INVALID', await deps.captchas.issue());
@@ -84,12 +92,9 @@ export function createAbuseGuard(deps: { clock: Clock; limits: CodeLimits; captc
   /** Before an unauthenticated argon2 (sign-in, password reset): attempts per address, per brand and overall. */
   function admitPasswordWork(ip: string | null, brandId: string): void {
     const key = clientKey(ip);
-    const over = (w: ReturnType<typeof slidingWindow>, k: string, max: number) => {
-      if (w.count(k) >= max) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: w.retryAfterSeconds(k, max) });
-    };
-    over(logins.ip, key, LOGIN_LIMITS.perIp);
-    over(logins.brand, brandId, LOGIN_LIMITS.perBrand);
-    over(logins.all, '', LOGIN_LIMITS.global);
+    refuseIfFull(logins.ip, key, LOGIN_LIMITS.perIp);
+    refuseIfFull(logins.brand, brandId, LOGIN_LIMITS.perBrand);
+    refuseIfFull(logins.all, '', LOGIN_LIMITS.global);
     logins.ip.add(key);
     logins.brand.add(brandId);
     logins.all.add('');

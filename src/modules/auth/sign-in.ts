@@ -27,14 +27,23 @@ export const OTP_LOCK_AFTER = 5;
 export const OTP_LOCK_MINUTES = 15;
 const TOTP_PERIOD_S = 30;
 
+const secondsUntil = (at: number, now: Date) => Math.max(1, Math.ceil((at - now.getTime()) / 1000));
+
 type Meta = { ip: string | null; brand: ResolvedBrand };
 
-export function createSignIn(deps: { db: Db; clock: Clock; accounts: AccountService; brands: BrandService; audit: AuditService; guard: AbuseGuard }) {
+export function createSignIn(deps: {
+  db: Db;
+  clock: Clock;
+  accounts: AccountService;
+  brands: BrandService;
+  audit: AuditService;
+  guard: AbuseGuard;
+}) {
   const repo = authRepo(deps.db);
 
   /** The time step the code belongs to (this one or a neighbour, for clock drift), or null. */
   function matchTotp(secret: string, token: string): number | null {
-    const totp = new OTPAuth.TOTP({ issuer: 'Chapar', label: 'x', algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S, secret: OTPAuth.Secret.fromBase32(secret) });
+    const totp = new OTPAuth.TOTP({ algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S, secret: OTPAuth.Secret.fromBase32(secret) });
     const now = deps.clock.now().getTime();
     const delta = totp.validate({ token: token.trim(), timestamp: now, window: 1 });
     return delta === null ? null : Math.floor(now / 1000 / TOTP_PERIOD_S) + delta;
@@ -50,29 +59,43 @@ export function createSignIn(deps: { db: Db; clock: Clock; accounts: AccountServ
     const now = deps.clock.now();
     const stuffing = await repo.countFailedNames(ip, new Date(now.getTime() - STUFFING_WINDOW_MS));
     if (stuffing.names >= STUFFING_NAMES && stuffing.earliest) {
-      throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: Math.max(1, Math.ceil((stuffing.earliest.getTime() + STUFFING_WINDOW_MS - now.getTime()) / 1000)) });
+      throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: secondsUntil(stuffing.earliest.getTime() + STUFFING_WINDOW_MS, now) });
     }
     const pair = await repo.findLoginFailure(username, ip);
     if (pair?.blockedUntil && pair.blockedUntil > now) {
-      throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds: Math.max(1, Math.ceil((pair.blockedUntil.getTime() - now.getTime()) / 1000)) });
+      throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds: secondsUntil(pair.blockedUntil.getTime(), now) });
     }
   }
 
   async function passwordFailed(username: string, ip: string, account: Account | null, meta: Meta): Promise<never> {
     const now = deps.clock.now();
     if (Math.random() < 0.01) await repo.deleteLoginFailuresBefore(new Date(now.getTime() - FORGET_FAILURES_MS));
-    const r = await repo.recordLoginFailure({ username, ip, now, forgetBefore: new Date(now.getTime() - FORGET_FAILURES_MS), after: THROTTLE_AFTER, baseSeconds: THROTTLE_BASE_SECONDS, maxSeconds: THROTTLE_MAX_SECONDS });
+    const r = await repo.recordLoginFailure({
+      username,
+      ip,
+      now,
+      forgetBefore: new Date(now.getTime() - FORGET_FAILURES_MS),
+      after: THROTTLE_AFTER,
+      baseSeconds: THROTTLE_BASE_SECONDS,
+      maxSeconds: THROTTLE_MAX_SECONDS,
+    });
     if (account) {
-      await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_failed', ip: meta.ip, details: { reason: 'INVALID_CREDENTIALS', failures: r.failures } });
-      if (r.blockedUntil) await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_throttled', ip: meta.ip, details: { until: r.blockedUntil.toISOString(), failures: r.failures } });
+      const failed = { reason: 'INVALID_CREDENTIALS', failures: r.failures };
+      await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_failed', ip: meta.ip, details: failed });
+      if (r.blockedUntil) {
+        const details = { until: r.blockedUntil.toISOString(), failures: r.failures };
+        await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_throttled', ip: meta.ip, details });
+      }
     }
     throw new AppError('INVALID_CREDENTIALS');
   }
 
   async function otpFailed(account: Account, meta: Meta): Promise<never> {
     const now = deps.clock.now();
-    const r = await accountRepo(deps.db).recordLoginFailure(account.id, OTP_LOCK_AFTER, new Date(now.getTime() + OTP_LOCK_MINUTES * 60_000));
-    await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_failed', ip: meta.ip, details: { reason: 'INVALID_OTP', failures: r.failedLogins } });
+    const lockUntil = new Date(now.getTime() + OTP_LOCK_MINUTES * 60_000);
+    const r = await accountRepo(deps.db).recordLoginFailure(account.id, OTP_LOCK_AFTER, lockUntil);
+    const details = { reason: 'INVALID_OTP', failures: r.failedLogins };
+    await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_failed', ip: meta.ip, details });
     if (r.failedLogins >= OTP_LOCK_AFTER) {
       await deps.audit.record({ actorId: null, subject: account, action: 'auth.locked', ip: meta.ip, details: { minutes: OTP_LOCK_MINUTES } });
       throw new AppError('ACCOUNT_LOCKED', { minutes: OTP_LOCK_MINUTES });
@@ -96,7 +119,9 @@ export function createSignIn(deps: { db: Db; clock: Clock; accounts: AccountServ
     if (account.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED');
     if (account.totpEnabledAt && account.totpSecret) {
       const now = deps.clock.now();
-      if (account.lockedUntil && account.lockedUntil > now) throw new AppError('ACCOUNT_LOCKED', { minutes: Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 60_000) });
+      if (account.lockedUntil && account.lockedUntil > now) {
+        throw new AppError('ACCOUNT_LOCKED', { minutes: Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 60_000) });
+      }
       if (!input.otp) throw new AppError('OTP_REQUIRED');
       if (!(await useTotp(account.id, account.totpSecret, input.otp))) return otpFailed(account, meta);
     }
