@@ -69,7 +69,7 @@ function addNoise(px: Uint8Array) {
     const [a, f, p, y0] = [between(4, 14), between(0.02, 0.08), between(0, 6.3), between(15, HEIGHT - 15)];
     const pts: Point[] = [];
     for (let x = 0; x <= WIDTH; x += 4) pts.push([x, y0 + a * Math.sin(f * x + p)]);
-    strokeLine(px, pts, between(0.6, 1.2), Math.round(between(40, 110)));
+    strokeLine(px, pts, between(0.5, 0.9), Math.round(between(50, 120)));
   }
   for (let n = 0; n < 350; n++) stamp(px, between(0, WIDTH), between(0, HEIGHT), between(0.4, 1.1), Math.round(between(60, 180)));
 }
