@@ -3,6 +3,7 @@ import { z } from 'zod';
 import path from 'node:path';
 import { parseCidr } from './lib/ip-ranges.ts';
 import { DEFAULT_DENIED_PORTS } from './lib/outbound.ts';
+import { isIP } from 'node:net';
 
 const hostList = z
   .string()
@@ -23,7 +24,11 @@ const schema = z.object({
   CHAPAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   CHAPAR_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
-  CHAPAR_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  CHAPAR_TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
+  CHAPAR_AUTH_CODES_PER_IP: z.coerce.number().int().min(1).default(10),
+  CHAPAR_AUTH_CODES_PER_BRAND: z.coerce.number().int().min(1).default(300),
+  CHAPAR_AUTH_CODES_GLOBAL: z.coerce.number().int().min(1).default(3000),
+  CHAPAR_CAPTCHA_AFTER: z.coerce.number().int().min(0).default(3),
   CHAPAR_SMTP_URL: z.string().url().refine((u) => /^smtps?:/i.test(u), 'must be smtp://… or smtps://…').optional(),
   CHAPAR_MAIL_FROM: z.string().min(3).default('Chapar <no-reply@localhost>'),
   CHAPAR_CANONICAL_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'a host name').optional(),
@@ -63,7 +68,10 @@ export type Config = {
   logLevel: z.infer<typeof schema>['CHAPAR_LOG_LEVEL'];
   production: boolean;
   sessionTtlHours: number;
-  trustProxy: boolean;
+  /** false, how many proxy hops to believe in X-Forwarded-For, or the proxies' addresses/CIDRs */
+  trustProxy: false | number | string[];
+  /** SMS-code requests (sign-up, password reset) per hour; captchaAfter: requests from one address before a captcha */
+  authLimits: { codesPerIp: number; codesPerBrand: number; codesGlobal: number; captchaAfter: number };
   /** unset: e-mail stays in the outbox (notifications table) for the platform admin to read */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -84,6 +92,29 @@ export type Config = {
   /** live progress streams one account may hold open at once */
   streamsPerAccount: number;
 };
+
+/**
+ * `true` would believe every hop of X-Forwarded-For, so any client could name its own address to
+ * the rate limits and API-key allow-lists; the operator says how many proxies, or which.
+ */
+function parseTrustProxy(raw: string, ctx: z.RefinementCtx): false | number | string[] {
+  const v = raw.trim().toLowerCase();
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 10) return Number(v);
+  const entries = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const cidr = (c: string) => {
+    const [addr, bits, extra] = c.split('/');
+    const family = isIP(addr);
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  if (v !== 'true' && entries.length && entries.every(cidr)) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be false, a hop count (1 behind one reverse proxy such as Caddy, 2 behind a load balancer and a proxy) or a comma list of proxy addresses/CIDRs (10.0.0.0/8,127.0.0.1); true would trust any X-Forwarded-For a client sends',
+  });
+  return z.NEVER;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -111,6 +142,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     production: e.NODE_ENV === 'production',
     sessionTtlHours: e.CHAPAR_SESSION_TTL_HOURS,
     trustProxy: e.CHAPAR_TRUST_PROXY,
+    authLimits: { codesPerIp: e.CHAPAR_AUTH_CODES_PER_IP, codesPerBrand: e.CHAPAR_AUTH_CODES_PER_BRAND, codesGlobal: e.CHAPAR_AUTH_CODES_GLOBAL, captchaAfter: e.CHAPAR_CAPTCHA_AFTER },
     smtpUrl: e.CHAPAR_SMTP_URL,
     mailFrom: e.CHAPAR_MAIL_FROM,
     canonicalHost: e.CHAPAR_CANONICAL_HOST ?? e.CHAPAR_PLATFORM_HOSTS[0],

@@ -57,7 +57,7 @@ export function createServices(o: ServiceOptions) {
   const topups = createTopupService({ db: o.db, clock: o.clock, log: o.log, accounts, billing, production: o.config.production, audit, outbound, allowSandbox: o.config.allowSandboxGateway });
   // Access packages: registered after billing, so a package's credit moves once the wallet exists.
   const packages = createPackageService({ db: o.db, clock: o.clock, accounts, billing, audit });
-  const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours, permissions: packages });
+  const auth = createAuthService({ db: o.db, clock: o.clock, accounts, brands, audit, notifications, sessionTtlHours: o.config.sessionTtlHours, limits: o.config.authLimits, permissions: packages });
   const terms = createTermService({ db: o.db, clock: o.clock, log: o.log, accounts, brands, billing, audit, notifications });
   const announce = createAnnouncer({ db: o.db, clock: o.clock, log: o.log, accounts, brands, notifications, mailer });
   const agencies = createAgencyService({ db: o.db, clock: o.clock, log: o.log, accounts, brands, billing, topups, audit, announce, terms });

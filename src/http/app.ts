@@ -54,7 +54,8 @@ export type RouteModule = (app: FastifyInstance, services: Services) => void;
 export async function buildApp(services: Services, opts: { logger: Logger; routes?: RouteModule[] }): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger,
-    trustProxy: services.config.trustProxy,
+    // A hop count as Fastify itself reads one: the nearest n addresses are proxies.
+    trustProxy: typeof services.config.trustProxy === 'number' ? ((hops: number) => (_addr: string, i: number) => i < hops)(services.config.trustProxy) : services.config.trustProxy,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
     bodyLimit: 20 * 1024 * 1024,
     childLoggerFactory: (logger, bindings, childOpts) => logger.child(bindings, { ...childOpts, serializers: { ...childOpts.serializers, req: requestForLog as never } }),

@@ -179,6 +179,12 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     fa: 'توکن فراخوان نباید در نشانی (URL) بیاید؛ آن را در سرآیند X-Chapar-Callback-Token بفرستید یا مسیر امضاشدهٔ اتصال را به کار ببرید.',
     en: 'The callback token must not be in the URL; send it in the X-Chapar-Callback-Token header or use the connector\'s signed path.',
   },
+  TOO_MANY_ATTEMPTS: {
+    fa: (d) => `تلاش‌های ناموفق برای این حساب از این نشانی زیاد بوده است؛ ${toPersianDigits(Number(d.retryAfterSeconds ?? 60))} ثانیه دیگر دوباره تلاش کنید.`,
+    en: (d) => `Too many failed attempts for this account from your address; try again in ${Number(d.retryAfterSeconds ?? 60)} seconds.`,
+  },
+  CAPTCHA_REQUIRED: { fa: 'برای ادامه، رقم‌های تصویر را وارد کنید.', en: 'To continue, type the digits in the image.' },
+  CAPTCHA_INVALID: { fa: 'رقم‌های تصویر درست نبود یا تصویر منقضی شده است؛ تصویر تازه را وارد کنید.', en: 'The digits did not match or the image expired; type the digits in the new image.' },
   POLICY_LOOSENING: {
     fa: (d) => `نمی‌توانید قواعد بالادستی را سست‌تر کنید؛ فقط سخت‌گیرانه‌تر کردن مجاز است${policyFields(d) ? ` (${policyFields(d)})` : ''}.`,
     en: (d) => `You may only tighten the rules set above you, not loosen them${policyFields(d) ? ` (${policyFields(d)})` : ''}.`,

@@ -34,7 +34,7 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (appError.code === 'UNKNOWN_HOST' && wantsHtml(request)) {
       return reply.code(404).type('text/html; charset=utf-8').send(unknownHostPage());
     }
-    if (appError.code === 'TOO_MANY_REQUESTS' && appError.details?.retryAfterSeconds) reply.header('retry-after', String(appError.details.retryAfterSeconds));
+    if (appError.status === 429 && appError.details?.retryAfterSeconds) reply.header('retry-after', String(appError.details.retryAfterSeconds));
     return reply.code(appError.status).send(errorBody(appError, request.lang));
   });
 }

@@ -183,6 +183,15 @@ export function accountRepo(db: Db) {
       );
     },
 
+    /**
+     * Claims a TOTP time step: true once per step, and never for a step at or before the last
+     * one accepted (a code seen once cannot be replayed inside its window).
+     */
+    async claimTotpStep(id: string, step: number): Promise<boolean> {
+      const r = await db.query('UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)', [id, step]);
+      return r.rowCount > 0;
+    },
+
     async setTotp(id: string, secret: string | null, enabledAt: Date | null): Promise<void> {
       await db.query('UPDATE accounts SET totp_secret = $2, totp_enabled_at = $3, updated_at = now() WHERE id = $1', [id, secret, enabledAt]);
     },

@@ -19,6 +19,7 @@ export type AuditAction =
   | 'auth.sign_in_failed'
   | 'auth.sign_out'
   | 'auth.locked'
+  | 'auth.sign_in_throttled'
   | 'auth.password_changed'
   | 'auth.password_reset'
   | 'auth.two_factor_enabled'

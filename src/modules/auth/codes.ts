@@ -16,7 +16,8 @@ function hashCode(id: string, code: string): string {
 }
 
 export function createCodeService(deps: { db: Db; clock: Clock }) {
-  async function issue(c: { purpose: VerificationCode['purpose']; mobile: string; accountId: string | null; brandId: string | null; payload?: Record<string, unknown> }) {
+  /** `payload` may be a function: its work (a password's argon2) runs only once the limits allow the code. */
+  async function issue(c: { purpose: VerificationCode['purpose']; mobile: string; accountId: string | null; brandId: string | null; payload?: Record<string, unknown> | (() => Promise<Record<string, unknown>>) }) {
     const repo = authRepo(deps.db);
     const now = deps.clock.now();
     const recent = await repo.countRecentCodes(c.mobile, c.purpose, new Date(now.getTime() - 3_600_000));
@@ -28,22 +29,24 @@ export function createCodeService(deps: { db: Db; clock: Clock }) {
     const id = newId('vc');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
-    await repo.insertCode({ id, purpose: c.purpose, mobile: c.mobile, codeHash: hashCode(id, code), accountId: c.accountId, brandId: c.brandId, payload: c.payload ?? {}, expiresAt });
+    const payload = typeof c.payload === 'function' ? await c.payload() : (c.payload ?? {});
+    await repo.insertCode({ id, purpose: c.purpose, mobile: c.mobile, codeHash: hashCode(id, code), accountId: c.accountId, brandId: c.brandId, payload, expiresAt });
     return { id, code, expiresAt };
   }
 
   /**
    * Checks and consumes a code, then runs fn in the same transaction (the account it creates or
    * the password it sets commits together with the code's use). A wrong code costs one try; the
-   * try is recorded after the rollback so it is not undone with it.
+   * try is recorded after the rollback so it is not undone with it. A code is good only on the
+   * brand (host) that sent it: anywhere else it does not exist, and costs no try.
    */
-  async function redeem<T>(id: string, code: string, purpose: VerificationCode['purpose'], fn: (tx: Db, row: VerificationCode) => Promise<T>): Promise<T> {
+  async function redeem<T>(id: string, code: string, purpose: VerificationCode['purpose'], brandId: string, fn: (tx: Db, row: VerificationCode) => Promise<T>): Promise<T> {
     let wrong = false;
     try {
       return await deps.db.transaction(async (tx) => {
         const repo = authRepo(tx);
         const row = await repo.findCodeForUpdate(id);
-        if (!row || row.purpose !== purpose || row.consumedAt) throw new AppError('CODE_INVALID');
+        if (!row || row.purpose !== purpose || row.brandId !== brandId || row.consumedAt) throw new AppError('CODE_INVALID');
         if (row.expiresAt <= deps.clock.now() || row.attempts >= CODE_MAX_ATTEMPTS) throw new AppError('CODE_EXPIRED');
         const expected = Buffer.from(row.codeHash, 'hex');
         const given = Buffer.from(hashCode(id, code.trim()), 'hex');

@@ -1,5 +1,5 @@
-// A per-address sliding window kept in memory: the first line against password guessing from one
-// address. The per-account lockout (in the database) is the line that holds across processes.
+// A per-address sliding window kept in memory: the first line against guessing from one address
+// (SMPP binds). Sign-in's own limits are in abuse-guard.ts and sign-in.ts.
 import type { Clock } from '../../lib/clock.ts';
 
 export function createIpLimiter(opts: { clock: Clock; max: number; windowMs: number }) {

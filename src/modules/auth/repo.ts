@@ -147,5 +147,57 @@ export function authRepo(db: Db) {
     async consumeCode(id: string, now: Date): Promise<void> {
       await db.query('UPDATE verification_codes SET consumed_at = $2 WHERE id = $1', [id, now]);
     },
+
+    async insertCaptcha(id: string, answerHash: string, expiresAt: Date): Promise<void> {
+      await db.query('INSERT INTO captchas (id, answer_hash, expires_at) VALUES ($1,$2,$3)', [id, answerHash, expiresAt]);
+    },
+    /** Marks the challenge used and returns its answer's hash, or null when unknown, used or expired. */
+    async useCaptcha(id: string, now: Date): Promise<string | null> {
+      const { rows } = await db.query('UPDATE captchas SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND expires_at > $2 RETURNING answer_hash', [id, now]);
+      return (rows[0]?.answer_hash as string) ?? null;
+    },
+    async deleteCaptchasExpiredBefore(now: Date): Promise<void> {
+      await db.query('DELETE FROM captchas WHERE expires_at < $1', [new Date(now.getTime() - 3_600_000)]);
+    },
+
+    async findLoginFailure(username: string, ip: string): Promise<{ failures: number; blockedUntil: Date | null } | null> {
+      const { rows } = await db.query('SELECT failures, blocked_until FROM login_failures WHERE username = $1 AND ip = $2', [username, ip]);
+      return rows[0] ? { failures: Number(rows[0].failures), blockedUntil: toDate(rows[0].blocked_until) } : null;
+    },
+    /** How many names failed from this address since `since`, and when the earliest of them failed. */
+    async countFailedNames(ip: string, since: Date): Promise<{ names: number; earliest: Date | null }> {
+      const { rows } = await db.query(
+        'SELECT count(*)::int8 AS n, min(last_failed_at) AS earliest FROM login_failures WHERE ip = $1 AND last_failed_at > $2',
+        [ip, since],
+      );
+      return { names: Number(rows[0].n), earliest: toDate(rows[0].earliest) };
+    },
+    /**
+     * One more failure for (username, ip); from `after` failures on the pair is held back for
+     * base × 2^(failures − after) seconds, at most `maxSeconds`. Failures older than `forgetBefore`
+     * no longer count.
+     */
+    async recordLoginFailure(f: { username: string; ip: string; now: Date; forgetBefore: Date; after: number; baseSeconds: number; maxSeconds: number }): Promise<{ failures: number; blockedUntil: Date | null }> {
+      const { rows } = await db.query(
+        `INSERT INTO login_failures AS l (username, ip, failures, last_failed_at) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (username, ip) DO UPDATE SET
+           failures = CASE WHEN l.last_failed_at < $4 THEN 1 ELSE l.failures + 1 END,
+           last_failed_at = $3
+         RETURNING failures`,
+        [f.username, f.ip, f.now, f.forgetBefore],
+      );
+      const failures = Number(rows[0].failures);
+      if (failures < f.after) return { failures, blockedUntil: null };
+      const seconds = Math.min(f.maxSeconds, f.baseSeconds * 2 ** Math.min(30, failures - f.after));
+      const blockedUntil = new Date(f.now.getTime() + seconds * 1000);
+      await db.query('UPDATE login_failures SET blocked_until = $3 WHERE username = $1 AND ip = $2', [f.username, f.ip, blockedUntil]);
+      return { failures, blockedUntil };
+    },
+    async clearLoginFailures(username: string, ip: string): Promise<void> {
+      await db.query('DELETE FROM login_failures WHERE username = $1 AND ip = $2', [username, ip]);
+    },
+    async deleteLoginFailuresBefore(before: Date): Promise<void> {
+      await db.query('DELETE FROM login_failures WHERE last_failed_at < $1', [before]);
+    },
   };
 }

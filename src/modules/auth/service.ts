@@ -16,13 +16,13 @@ import type { AuditService } from '../audit/service.ts';
 import type { BrandService, ResolvedBrand } from '../brands/service.ts';
 import type { NotificationService } from '../notifications/service.ts';
 import { createCodeService } from './codes.ts';
-import { assertStrongPassword, dummyVerify, hashPassword, verifyPassword } from './passwords.ts';
+import { createAbuseGuard, type CodeLimits } from './abuse-guard.ts';
+import { createCaptchaService } from './captcha.ts';
+import { assertStrongPassword, hashPassword, verifyPassword } from './passwords.ts';
 import { authRepo, type ApiKey } from './repo.ts';
-import { createIpLimiter } from './ip-limiter.ts';
+import { createSignIn } from './sign-in.ts';
 
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MINUTES = 15;
-
+type Captcha = { id: string; answer: string };
 export type RequestMeta = { ip: string | null; userAgent?: string | null; brand: ResolvedBrand };
 export type Principal = { account: Account; via: 'session' | 'api_key'; tokenHash: string; csrfToken: string | null; impersonatorId: string | null };
 
@@ -67,12 +67,16 @@ export function createAuthService(deps: {
   audit: AuditService;
   notifications: NotificationService;
   sessionTtlHours: number;
+  /** budgets for SMS-code requests and when a captcha is asked */
+  limits: CodeLimits;
   /** access packages: an API key needs `use_api` */
   permissions?: { check(db: Db, accountId: string, permission: 'use_api'): Promise<void> };
 }) {
   const repo = authRepo(deps.db);
   const codes = createCodeService({ db: deps.db, clock: deps.clock });
-  const loginLimiter = createIpLimiter({ clock: deps.clock, max: 30, windowMs: 5 * 60_000 });
+  const captchas = createCaptchaService({ db: deps.db, clock: deps.clock });
+  const guard = createAbuseGuard({ clock: deps.clock, limits: deps.limits, captchas });
+  const signIn = createSignIn({ db: deps.db, clock: deps.clock, accounts: deps.accounts, brands: deps.brands, audit: deps.audit, guard });
 
   async function openSession(account: Account, meta: RequestMeta, impersonatorId: string | null = null) {
     const token = newSecret('cps');
@@ -84,34 +88,7 @@ export function createAuthService(deps: {
   }
 
   async function login(input: { username: string; password: string; otp?: string }, meta: RequestMeta) {
-    if (!loginLimiter.take(meta.ip ?? 'unknown')) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: loginLimiter.retryAfterSeconds(meta.ip ?? 'unknown') });
-    const account = await deps.accounts.findByUsernameForAuth(input.username.trim());
-    // Unknown user, or a user of another brand: the same answer and the same work as a wrong password.
-    if (!account || !(await deps.brands.maySignInThrough(account, meta.brand))) {
-      await dummyVerify(input.password);
-      throw new AppError('INVALID_CREDENTIALS');
-    }
-    const now = deps.clock.now();
-    if (account.lockedUntil && account.lockedUntil > now) {
-      const minutes = Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 60_000);
-      throw new AppError('ACCOUNT_LOCKED', { minutes });
-    }
-    const fail = async (code: 'INVALID_CREDENTIALS' | 'INVALID_OTP') => {
-      const r = await accountRepo(deps.db).recordLoginFailure(account.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
-      await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_failed', ip: meta.ip, details: { reason: code, failures: r.failedLogins } });
-      if (r.failedLogins === LOCK_AFTER_FAILURES) {
-        await deps.audit.record({ actorId: null, subject: account, action: 'auth.locked', ip: meta.ip, details: { minutes: LOCK_MINUTES } });
-        throw new AppError('ACCOUNT_LOCKED', { minutes: LOCK_MINUTES });
-      }
-      throw new AppError(code);
-    };
-    if (!(await verifyPassword(account.passwordHash, input.password))) return fail('INVALID_CREDENTIALS');
-    if (account.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED');
-    if (account.totpEnabledAt && account.totpSecret) {
-      if (!input.otp) throw new AppError('OTP_REQUIRED');
-      if (!checkTotp(account.totpSecret, input.otp)) return fail('INVALID_OTP');
-    }
-    await accountRepo(deps.db).recordLoginSuccess(account.id);
+    const account = await signIn.checkCredentials(input, meta);
     await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.sign_in', ip: meta.ip, details: { brand: meta.brand.id } });
     return openSession(account, meta);
   }
@@ -155,29 +132,30 @@ export function createAuthService(deps: {
     await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'auth.sign_out', ip });
   }
 
-  async function signupStart(input: { username: string; password: string; mobile: string; email?: string | null; displayName?: string; locale?: 'fa' | 'en' }, meta: RequestMeta) {
-    const owner = await deps.accounts.findAccountForAuth(meta.brand.accountId);
-    if (!owner) throw new AppError('NOT_FOUND');
-    // Validate everything now so the code is not wasted on a form that will fail later.
+  async function signupStart(input: { username: string; password: string; mobile: string; email?: string | null; displayName?: string; locale?: 'fa' | 'en'; captcha?: Captcha }, meta: RequestMeta) {
+    // Validate everything now so the code is not wasted on a form that will fail later; what
+    // costs nothing first, then the budgets, then what reads the database or hashes.
     const username = input.username.trim().toLowerCase();
-    if (await deps.accounts.findByUsernameForAuth(username)) throw new AppError('USERNAME_TAKEN');
     assertStrongPassword(input.password);
     const mobile = normaliseIranMobile(input.mobile);
     if (!mobile) throw new AppError('INVALID_MOBILE', { fields: [{ path: 'mobile' }] });
+    await guard.admitCodeRequest(meta.ip, meta.brand.id, input.captcha);
+    const owner = await deps.accounts.findAccountForAuth(meta.brand.accountId);
+    if (!owner) throw new AppError('NOT_FOUND');
+    if (await deps.accounts.findByUsernameForAuth(username)) throw new AppError('USERNAME_TAKEN');
     const issued = await codes.issue({
       purpose: 'signup',
       mobile,
       accountId: null,
       brandId: meta.brand.id,
-      payload: { username, passwordHash: await hashPassword(input.password), email: input.email ?? null, displayName: input.displayName ?? '', locale: input.locale ?? 'fa' },
+      payload: async () => ({ username, passwordHash: await hashPassword(input.password), email: input.email ?? null, displayName: input.displayName ?? '', locale: input.locale ?? 'fa' }),
     });
     await sendCode(mobile, issued.code, meta.brand, 'signup', input.locale ?? 'fa', null);
     return { verificationId: issued.id, expiresAt: issued.expiresAt, mobile: toLocalMobile(mobile) };
   }
 
   async function signupComplete(input: { verificationId: string; code: string }, meta: RequestMeta) {
-    const account = await codes.redeem(input.verificationId, input.code, 'signup', async (tx, row) => {
-      if (row.brandId !== meta.brand.id) throw new AppError('CODE_INVALID');
+    const account = await codes.redeem(input.verificationId, input.code, 'signup', meta.brand.id, async (tx, row) => {
       // Inside a transaction every query goes through tx: PGlite has one connection.
       const owner = await accountRepo(tx).findByIdForAuth(meta.brand.accountId);
       const p = row.payload as { username: string; passwordHash: string; email: string | null; displayName: string; locale: 'fa' | 'en' };
@@ -203,7 +181,8 @@ export function createAuthService(deps: {
   }
 
   /** Always answers the same way, whether or not the username exists on this brand. */
-  async function forgotPasswordStart(input: { username: string }, meta: RequestMeta) {
+  async function forgotPasswordStart(input: { username: string; captcha?: Captcha }, meta: RequestMeta) {
+    await guard.admitCodeRequest(meta.ip, meta.brand.id, input.captcha);
     const account = await deps.accounts.findByUsernameForAuth(input.username.trim());
     if (!account || !(await deps.brands.maySignInThrough(account, meta.brand))) {
       return { verificationId: newId('vc'), expiresAt: new Date(deps.clock.now().getTime() + 5 * 60_000) };
@@ -215,8 +194,9 @@ export function createAuthService(deps: {
 
   async function resetPassword(input: { verificationId: string; code: string; newPassword: string }, meta: RequestMeta) {
     assertStrongPassword(input.newPassword);
+    guard.admitPasswordWork(meta.ip, meta.brand.id);
     const hash = await hashPassword(input.newPassword);
-    await codes.redeem(input.verificationId, input.code, 'password_reset', async (tx, row) => {
+    await codes.redeem(input.verificationId, input.code, 'password_reset', meta.brand.id, async (tx, row) => {
       const account = row.accountId ? await accountRepo(tx).findByIdForAuth(row.accountId) : null;
       if (!account) throw new AppError('CODE_INVALID');
       await accountRepo(tx).setPassword(account.id, hash);
@@ -233,15 +213,6 @@ export function createAuthService(deps: {
     await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'auth.password_changed', ip });
   }
 
-  function totpFor(secret: string, label: string) {
-    return new OTPAuth.TOTP({ issuer: 'Chapar', label, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
-  }
-
-  function checkTotp(secret: string, token: string): boolean {
-    const delta = totpFor(secret, 'x').validate({ token: token.trim(), timestamp: deps.clock.now().getTime(), window: 1 });
-    return delta !== null;
-  }
-
   /** Step one: a fresh secret, stored but not yet on until a code proves the app has it. */
   async function twoFactorSetup(p: Principal, brand: ResolvedBrand) {
     if (p.account.totpEnabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
@@ -256,7 +227,7 @@ export function createAuthService(deps: {
     const account = await accountRepo(deps.db).findByIdForAuth(p.account.id);
     if (!account?.totpSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED');
     if (account.totpEnabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
-    if (!checkTotp(account.totpSecret, code)) throw new AppError('INVALID_OTP');
+    if (!(await signIn.useTotp(account.id, account.totpSecret, code))) throw new AppError('INVALID_OTP');
     await accountRepo(deps.db).setTotp(account.id, account.totpSecret, deps.clock.now());
     await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_enabled', ip });
   }
@@ -265,7 +236,7 @@ export function createAuthService(deps: {
     const account = p.account;
     if (!account.totpEnabledAt || !account.totpSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED');
     if (!(await verifyPassword(account.passwordHash, input.password))) throw new AppError('INVALID_CREDENTIALS');
-    if (!checkTotp(account.totpSecret, input.code)) throw new AppError('INVALID_OTP');
+    if (!(await signIn.useTotp(account.id, account.totpSecret, input.code))) throw new AppError('INVALID_OTP');
     await accountRepo(deps.db).setTotp(account.id, null, null);
     await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_disabled', ip });
   }

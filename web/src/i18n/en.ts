@@ -90,6 +90,9 @@ export const en: Catalog = {
   'signUp.edit': 'Edit details',
   'signUp.welcome': 'Your account is ready. Welcome!',
   'signUp.toSignIn': 'Have an account? Sign in',
+  'captcha.alt': 'Digits to type',
+  'captcha.label': 'Digits in the image',
+  'captcha.hint': 'Type the digits you see, from left to right.',
 
   'forgot.title': 'Reset your password',
   'forgot.subtitle': 'Enter your username and we will text a reset code to the account’s mobile.',

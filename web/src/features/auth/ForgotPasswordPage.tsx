@@ -8,6 +8,7 @@ import { ErrorAlert, notifySuccess, useAction } from '../../components/errors.ts
 import { latinDigits } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
+import { CaptchaField, useCaptcha } from './captcha.tsx';
 
 export function ForgotPasswordPage() {
   const { t } = useI18n();
@@ -15,10 +16,17 @@ export function ForgotPasswordPage() {
   const [verificationId, setVerificationId] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [newPassword, setNewPassword] = useState('');
+  const captcha = useCaptcha();
 
   const start = useAction(async () => {
-    const r = await api.post<{ verificationId: string }>('/api/v1/auth/password/forgot', { username: username.trim() });
-    setVerificationId(r.verificationId);
+    try {
+      const r = await api.post<{ verificationId: string }>('/api/v1/auth/password/forgot', { username: username.trim(), ...captcha.field() });
+      captcha.settle(null);
+      setVerificationId(r.verificationId);
+    } catch (err) {
+      captcha.settle(err);
+      throw err;
+    }
   });
   const reset = useAction(async () => {
     await api.post('/api/v1/auth/password/reset', { verificationId, code: latinDigits(code.trim()), newPassword });
@@ -56,6 +64,7 @@ export function ForgotPasswordPage() {
           <Stack gap="sm">
             <ErrorAlert error={start.error} />
             <TextInput label={t('forgot.username')} autoComplete="username" dir="ltr" required autoFocus value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
+            <CaptchaField captcha={captcha} />
             <Button type="submit" loading={start.busy} fullWidth>
               {t('forgot.submit')}
             </Button>

@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session/session.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
 import { retryAfter, useCountdown } from './useCountdown.ts';
+import { CaptchaField, useCaptcha } from './captcha.tsx';
 
 const RESEND_SECONDS = 60;
 type Sent = { verificationId: string; expiresAt: string; mobile: string };
@@ -22,6 +23,7 @@ export function SignUpPage() {
   const [sent, setSent] = useState<Sent | null>(null);
   const [code, setCode] = useState('');
   const countdown = useCountdown();
+  const captcha = useCaptcha();
   const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => {
     const value = e.currentTarget.value;
     setForm((f) => ({ ...f, [k]: value }));
@@ -29,13 +31,15 @@ export function SignUpPage() {
 
   const send = useAction(async () => {
     try {
-      const body = { username: form.username.trim(), password: form.password, mobile: latinDigits(form.mobile.trim()), email: form.email.trim() || undefined, locale: lang };
+      const body = { username: form.username.trim(), password: form.password, mobile: latinDigits(form.mobile.trim()), email: form.email.trim() || undefined, locale: lang, ...captcha.field() };
       const r = await api.post<Sent>('/api/v1/auth/signup', body);
+      captcha.settle(null);
       setSent(r);
       setCode('');
       countdown.start(RESEND_SECONDS);
       return r;
     } catch (err) {
+      captcha.settle(err);
       const wait = retryAfter(err);
       if (wait) countdown.start(wait);
       throw err;
@@ -70,6 +74,7 @@ export function SignUpPage() {
         <form onSubmit={onCode} noValidate>
           <Stack gap="sm">
             <ErrorAlert error={verify.error ?? send.error} />
+            <CaptchaField captcha={captcha} />
             <TextInput label={t('signUp.code')} autoComplete="one-time-code" inputMode="numeric" dir="ltr" maxLength={10} required autoFocus value={code} onChange={(e) => setCode(e.currentTarget.value)} />
             <Button type="submit" loading={verify.busy} fullWidth>
               {t('signUp.verify')}
@@ -97,6 +102,7 @@ export function SignUpPage() {
           <PasswordField label={t('signUp.password')} autoComplete="new-password" required value={form.password} onChange={set('password')} />
           <TextInput label={t('signUp.mobile')} description={t('signUp.mobileHint')} type="tel" inputMode="tel" autoComplete="tel" dir="ltr" required value={form.mobile} onChange={set('mobile')} />
           <TextInput label={`${t('signUp.email')} (${t('common.optional')})`} type="email" autoComplete="email" dir="ltr" value={form.email} onChange={set('email')} />
+          <CaptchaField captcha={captcha} />
           <Button type="submit" loading={send.busy} disabled={countdown.left > 0} fullWidth>
             {countdown.left > 0 ? t('signUp.resendIn', { seconds: num(countdown.left) }) : t('signUp.submit')}
           </Button>
