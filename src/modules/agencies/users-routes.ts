@@ -88,6 +88,7 @@ export function userRoutes(app: FastifyInstance, deps: { users: UserManagement }
   });
 
   r.post('/api/v1/users/:id/impersonate', {
+    config: { secretFields: ['token', 'csrfToken'] },
     schema: { tags, summary: 'Sign in as an account of your subtree for support (audited; the account sees it)', params, response: { 200: z.object({ token: z.string(), csrfToken: z.string(), expiresAt: z.string(), account: accountSchema }) } },
   }, async (req) => {
     const s = await u.impersonate(caller(req), req.params.id, { ip: req.ip, userAgent: (req.headers['user-agent'] as string | undefined) ?? null, brand: requireBrand(req) });
