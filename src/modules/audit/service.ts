@@ -54,6 +54,7 @@ export type AuditAction =
   | 'brand.changed'
   | 'domain.added'
   | 'domain.status_changed'
+  | 'domain.expired'
   | 'domain.removed'
   | 'package.changed'
   | 'account.updated'
