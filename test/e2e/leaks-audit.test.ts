@@ -55,6 +55,16 @@ describe('the audit log never shows a child who above it acted, nor from where',
     for (const leak of ['mid-agency', 'top-agency', mid.id, top.id, midIp, topIp]) expect(text).not.toContain(leak);
   });
 
+  it('a user told that support signed in as it is not told who, nor from where', async () => {
+    expect((await t.api({ url: `/api/v1/users/${shop.id}/impersonate`, token: mid.token, body: {}, remoteAddress: midIp })).status).toBe(200);
+    const seen = await t.api({ url: '/api/v1/me/impersonations', token: shop.token });
+    expect(seen.status).toBe(200);
+    expect(seen.body.items).toHaveLength(1);
+    expect(seen.body.items[0]).toMatchObject({ by: 'provider', createdAt: expect.any(String) });
+    const text = JSON.stringify(seen.body);
+    for (const leak of ['mid-agency', mid.id, midIp]) expect(text).not.toContain(leak);
+  });
+
   it('a child cannot search by an ancestor as actor', async () => {
     expect((await log(shop.token, `?actorId=${mid.id}`)).total).toBe(0);
     expect((await log(mid.token, `?actorId=${top.id}`)).total).toBe(0);
