@@ -7,7 +7,10 @@
 // stored: a route names its secret fields in `config.secretFields`, the store keeps the answer
 // without them, and a replay is 409 ALREADY_CREATED carrying that stripped answer. A POST route
 // whose response schema has a secret-looking field it did not name refuses to register.
-import { createHash } from 'node:crypto';
+// A request that carries a password is hashed with scrypt, salted by the account and the key: a
+// fast hash of it would let whoever reads the table test guesses at the password.
+import { createHash, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Db } from '../db/driver.ts';
 import { AppError } from './errors.ts';
@@ -20,6 +23,10 @@ declare module 'fastify' {
 }
 
 const HEADER = 'idempotency-key';
+const PASSWORD_FIELD = /password/i;
+// 16 MiB and tens of milliseconds, off the event loop: paid only by keyed requests with a password.
+const SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
+const scryptAsync = promisify(scrypt) as (data: string, salt: string, length: number, options: typeof SCRYPT) => Promise<Buffer>;
 const SECRET_LOOKING = /^(token|csrfToken|secret|password|otpauthUrl|qrDataUrl|apiKey|key)$/;
 // Names that match the pattern above but are not secrets where they appear (a phonebook field's key).
 const NOT_SECRET: Record<string, readonly string[]> = { '/api/v1/phonebook/fields': ['key'] };
@@ -33,6 +40,12 @@ function responseFields(route: RouteOptions): string[] {
     const shape = (s as { shape?: Record<string, unknown> } | null)?.shape;
     return shape && typeof shape === 'object' ? Object.keys(shape) : [];
   });
+}
+
+async function requestHash(material: string, body: unknown, salt: string): Promise<string> {
+  const carriesPassword = !!body && typeof body === 'object' && Object.keys(body).some((k) => PASSWORD_FIELD.test(k));
+  if (!carriesPassword) return createHash('sha256').update(material).digest('hex');
+  return `scrypt:${(await scryptAsync(material, salt, 32, SCRYPT)).toString('hex')}`;
 }
 
 function withoutSecrets(body: unknown, fields: readonly string[]): unknown {
@@ -53,8 +66,8 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
     const key = request.headers[HEADER];
     if (request.method !== 'POST' || typeof key !== 'string' || !request.principal) return;
     if (key.length > 200) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'Idempotency-Key' }] });
-    const hash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
     const accountId = request.principal.account.id;
+    const hash = await requestHash(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`, request.body, `${accountId}\u0000${key}`);
     const inserted = await deps.db.query(
       `INSERT INTO idempotency_keys (account_id, key, method, path, request_hash) VALUES ($1,$2,$3,$4,$5)
        ON CONFLICT (account_id, key) DO NOTHING`,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,22 @@ describe('Idempotency-Key: scoped to the caller and the actual request, never a 
       if (first.body.id) expect(replay.body.error.details.answer.id).toBe(first.body.id);
     });
   }
+
+  it('a request that carries a password leaves no fast hash of it to guess against', async () => {
+    const changer = await createChild(t, admin, { username: 'changer', kind: 'user', password: 'old-pass-1234' });
+    const body = { currentPassword: 'old-pass-1234', newPassword: 'new-pass-5678' };
+    const headers = { 'idempotency-key': 'change-1' };
+    expect((await t.api({ url: '/api/v1/auth/password', token: changer.token, body, headers })).status).toBe(200);
+    const { rows } = await t.db.query("SELECT request_hash FROM idempotency_keys WHERE key = 'change-1'");
+    const guess = createHash('sha256').update(`POST /api/v1/auth/password\n${JSON.stringify(body)}`).digest('hex');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].request_hash).not.toBe(guess);
+    // still a working key: the same request replays, another password is a conflict
+    const again = await t.api({ url: '/api/v1/auth/password', token: changer.token, body, headers });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const other = await t.api({ url: '/api/v1/auth/password', token: changer.token, body: { ...body, newPassword: 'other-pass-999' }, headers });
+    expect(other.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
+  });
 
   it('refuses to register a POST route that answers with a secret it did not name', async () => {
     const app = Fastify();
