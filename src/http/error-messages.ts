@@ -73,6 +73,10 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     fa: 'این کلید یکتایی (Idempotency-Key) قبلاً با درخواست دیگری استفاده شده است.',
     en: 'This Idempotency-Key was already used with a different request.',
   },
+  ALREADY_CREATED: {
+    fa: 'این درخواست با همین کلید یکتایی (Idempotency-Key) قبلاً انجام شده است. رمز یا کلیدی که یک بار نشان داده شد دوباره نشان داده نمی‌شود.',
+    en: 'This request was already carried out with this Idempotency-Key. A secret shown once is not shown again.',
+  },
   CODE_INVALID: { fa: 'کد تأیید اشتباه است.', en: 'The verification code is wrong.' },
   CODE_EXPIRED: { fa: 'کد تأیید منقضی شده است؛ کد تازه بگیرید.', en: 'The verification code has expired; request a new one.' },
   WEAK_PASSWORD: {

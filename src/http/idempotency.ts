@@ -1,39 +1,93 @@
 // API.md: an Idempotency-Key on a POST makes retries safe. The first answer is stored with a hash
-// of the request; the same key and body get that answer again, a different body is a conflict,
-// and a retry while the first is still running is told so rather than run twice.
-import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+// of the request (method, the actual path with its query, body); the same key and request get
+// that answer again, any other request is a conflict, and a retry while the first is still
+// running is told so rather than run twice. Keys belong to the calling account.
+//
+// A secret shown once (an API key, an SMPP password, a session token, a TOTP seed) is never
+// stored: a route names its secret fields in `config.secretFields`, the store keeps the answer
+// without them, and a replay is 409 ALREADY_CREATED carrying that stripped answer. A POST route
+// whose response schema has a secret-looking field it did not name refuses to register.
+// A request that carries a password is hashed with scrypt, salted by the account and the key: a
+// fast hash of it would let whoever reads the table test guesses at the password.
+import { createHash, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Db } from '../db/driver.ts';
 import { AppError } from './errors.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** top-level fields of this route's answer that are secrets shown once: never kept for a replay */
+    secretFields?: readonly string[];
+  }
+}
+
 const HEADER = 'idempotency-key';
+const PASSWORD_FIELD = /password/i;
+// 16 MiB and tens of milliseconds, off the event loop: paid only by keyed requests with a password.
+const SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
+const scryptAsync = promisify(scrypt) as (data: string, salt: string, length: number, options: typeof SCRYPT) => Promise<Buffer>;
+const SECRET_LOOKING = /^(token|csrfToken|secret|password|otpauthUrl|qrDataUrl|apiKey|key)$/;
+// Names that match the pattern above but are not secrets where they appear (a phonebook field's key).
+const NOT_SECRET: Record<string, readonly string[]> = { '/api/v1/phonebook/fields': ['key'] };
+
+type Pending = { accountId: string; key: string; secretFields: readonly string[] };
+
+/** Keys of the object schemas a route answers with, for the registration check. */
+function responseFields(route: RouteOptions): string[] {
+  const response = (route.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {};
+  return Object.values(response).flatMap((s) => {
+    const shape = (s as { shape?: Record<string, unknown> } | null)?.shape;
+    return shape && typeof shape === 'object' ? Object.keys(shape) : [];
+  });
+}
+
+async function requestHash(material: string, body: unknown, salt: string): Promise<string> {
+  const carriesPassword = !!body && typeof body === 'object' && Object.keys(body).some((k) => PASSWORD_FIELD.test(k));
+  if (!carriesPassword) return createHash('sha256').update(material).digest('hex');
+  return `scrypt:${(await scryptAsync(material, salt, 32, SCRYPT)).toString('hex')}`;
+}
+
+function withoutSecrets(body: unknown, fields: readonly string[]): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([k]) => !fields.includes(k)));
+}
 
 export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST')) return;
+    const marked = route.config?.secretFields ?? [];
+    const unmarked = responseFields(route).filter((f) => SECRET_LOOKING.test(f) && !marked.includes(f) && !NOT_SECRET[route.url]?.includes(f));
+    if (unmarked.length) throw new Error(`POST ${route.url} answers with ${unmarked.join(', ')}: name them in config.secretFields so an Idempotency-Key replay never stores them`);
+  });
+
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers[HEADER];
     if (request.method !== 'POST' || typeof key !== 'string' || !request.principal) return;
     if (key.length > 200) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'Idempotency-Key' }] });
-    const hash = createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
     const accountId = request.principal.account.id;
+    const hash = await requestHash(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`, request.body, `${accountId}\u0000${key}`);
     const inserted = await deps.db.query(
       `INSERT INTO idempotency_keys (account_id, key, method, path, request_hash) VALUES ($1,$2,$3,$4,$5)
        ON CONFLICT (account_id, key) DO NOTHING`,
       [accountId, key, request.method, request.url, hash],
     );
     if (inserted.rowCount === 1) {
-      (request as { idempotency?: { accountId: string; key: string } }).idempotency = { accountId, key };
+      (request as { idempotency?: Pending }).idempotency = { accountId, key, secretFields: request.routeOptions.config?.secretFields ?? [] };
       return;
     }
-    const { rows } = await deps.db.query('SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = $1 AND key = $2', [accountId, key]);
+    const { rows } = await deps.db.query('SELECT request_hash, status_code, response, redacted FROM idempotency_keys WHERE account_id = $1 AND key = $2', [accountId, key]);
     const prior = rows[0];
     if (!prior || prior.request_hash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT');
     if (prior.status_code === null) throw new AppError('CONFLICT', { reason: 'in_progress' });
     reply.header('idempotent-replayed', 'true');
+    if (prior.redacted) throw new AppError('ALREADY_CREATED', { answer: prior.response });
     return reply.code(Number(prior.status_code)).send(prior.response);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    const idem = (request as { idempotency?: { accountId: string; key: string } }).idempotency;
+    const idem = (request as { idempotency?: Pending }).idempotency;
     if (!idem) return payload;
     if (reply.statusCode >= 500) {
       // A server failure is not an answer: let the client retry with the same key.
@@ -46,11 +100,14 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
     } catch {
       body = null;
     }
-    await deps.db.query('UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE account_id = $1 AND key = $2', [
+    // Only a success carries the secret; an error is replayed as it was.
+    const redacted = idem.secretFields.length > 0 && reply.statusCode < 300;
+    await deps.db.query('UPDATE idempotency_keys SET status_code = $3, response = $4, redacted = $5 WHERE account_id = $1 AND key = $2', [
       idem.accountId,
       idem.key,
       reply.statusCode,
-      JSON.stringify(body),
+      JSON.stringify(redacted ? withoutSecrets(body, idem.secretFields) : body),
+      redacted,
     ]);
     return payload;
   });

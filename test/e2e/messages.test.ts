@@ -66,7 +66,7 @@ describe('sending through the engine to the simulator SMSC', () => {
     expect(quote.status).toBe(200);
     expect(quote.body).toMatchObject({ alphabet: 'ucs2', parts: 1, accepted: 3, duplicates: 1, cost: '4500' });
     expect(quote.body.rejected).toEqual([{ to: 'not a number', code: 'INVALID_NUMBER' }]);
-    expect(quote.body.levels.map((l: { amount: string }) => l.amount)).toEqual(['4500', '3000']);
+    expect(quote.body.levels).toEqual([{ accountId: user.id, kind: 'user', amount: '4500' }]);
     expect(quote.body.shortBy).toBe('0');
     // more than the user's 100,000 rials: the quote says by how much, before the send is refused
     const many = Array.from({ length: 80 }, (_, i) => `0912555${String(1000 + i)}`);

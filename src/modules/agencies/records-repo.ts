@@ -92,11 +92,11 @@ export function recordsRepo(db: Db) {
     /** Sessions opened by someone signing in as this account for support. */
     async impersonations(accountId: string) {
       const { rows } = await db.query(
-        `SELECT s.impersonator_id, a.username, s.ip, s.created_at, s.expires_at, s.revoked_at FROM sessions s LEFT JOIN accounts a ON a.id = s.impersonator_id
+        `SELECT s.created_at, s.expires_at, s.revoked_at FROM sessions s
          WHERE s.account_id = $1 AND s.impersonator_id IS NOT NULL ORDER BY s.created_at DESC LIMIT 100`,
         [accountId],
       );
-      return rows.map((r) => ({ impersonatorId: r.impersonator_id as string, impersonatorUsername: (r.username as string | null) ?? null, ip: (r.ip as string | null) ?? null, createdAt: iso(r.created_at)!, expiresAt: iso(r.expires_at)!, revokedAt: iso(r.revoked_at) }));
+      return rows.map((r) => ({ createdAt: iso(r.created_at)!, expiresAt: iso(r.expires_at)!, revokedAt: iso(r.revoked_at) }));
     },
 
     async revokeSessions(accountId: string, at: Date): Promise<void> {

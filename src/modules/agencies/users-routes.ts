@@ -88,6 +88,7 @@ export function userRoutes(app: FastifyInstance, deps: { users: UserManagement }
   });
 
   r.post('/api/v1/users/:id/impersonate', {
+    config: { secretFields: ['token', 'csrfToken'] },
     schema: { tags, summary: 'Sign in as an account of your subtree for support (audited; the account sees it)', params, response: { 200: z.object({ token: z.string(), csrfToken: z.string(), expiresAt: z.string(), account: accountSchema }) } },
   }, async (req) => {
     const s = await u.impersonate(caller(req), req.params.id, { ip: req.ip, userAgent: (req.headers['user-agent'] as string | undefined) ?? null, brand: requireBrand(req) });
@@ -109,6 +110,6 @@ export function userRoutes(app: FastifyInstance, deps: { users: UserManagement }
   });
 
   r.get('/api/v1/me/impersonations', {
-    schema: { tags: ['accounts'], summary: 'Who signed in as you for support, and when', response: { 200: z.object({ items: z.array(z.object({ impersonatorId: z.string(), impersonatorUsername: z.string().nullable(), ip: z.string().nullable(), createdAt: z.string(), expiresAt: z.string(), revokedAt: z.string().nullable() })) }) } },
+    schema: { tags: ['accounts'], summary: 'When your agency’s support signed in as you (who, and from where, are theirs to know)', response: { 200: z.object({ items: z.array(z.object({ by: z.literal('provider'), createdAt: z.string(), expiresAt: z.string(), revokedAt: z.string().nullable() })) }) } },
   }, async (req) => ({ items: await u.impersonations(caller(req)) }));
 }

@@ -195,7 +195,9 @@ export function createUserManagement(deps: {
       await deps.packages.check(deps.db, caller.id, 'see_reports');
       return records.received(scopeOf(caller), f);
     },
-    impersonations: (account: Account) => records.impersonations(account.id),
+    /** Support sessions opened as this account. Whoever opened one is above it: not named, nor their IP. */
+    impersonations: async (account: Account) =>
+      (await records.impersonations(account.id)).map((s) => ({ by: 'provider' as const, ...s })),
   };
 }
 

@@ -8,6 +8,8 @@ export type AuditEvent = {
   at: Date;
   actorId: string | null;
   actorUsername: string | null;
+  /** the actor's place in the tree (null: the system, or an account since removed) */
+  actorPath: string | null;
   subjectId: string | null;
   subjectUsername: string | null;
   action: string;
@@ -36,7 +38,8 @@ function where(scope: Scope, f: AuditFilter): { sql: string; params: unknown[] }
   if (f.action?.endsWith('*')) add((n) => `starts_with(e.action, $${n})`, f.action.slice(0, -1));
   else if (f.action) add((n) => `e.action = $${n}`, f.action);
   if (f.subjectId) add((n) => `e.subject_id = $${n}`, f.subjectId);
-  if (f.actorId) add((n) => `e.actor_id = $${n}`, f.actorId);
+  // Only an actor inside the subtree can be searched for: naming an ancestor confirms nothing.
+  if (f.actorId) add((n) => `e.actor_id = $${n} AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.actor_id AND starts_with(a.path, $1))`, f.actorId);
   if (f.from) add((n) => `e.at >= $${n}`, f.from);
   if (f.to) add((n) => `e.at < $${n}`, f.to);
   return { sql: clauses.join(' AND '), params };
@@ -60,7 +63,7 @@ export function auditRepo(db: Db) {
     async list(scope: Scope, f: AuditFilter): Promise<AuditEvent[]> {
       const w = where(scope, f);
       const { rows } = await db.query(
-        `SELECT e.*, actor.username AS actor_username, subject.username AS subject_username
+        `SELECT e.*, actor.username AS actor_username, actor.path AS actor_path, subject.username AS subject_username
          FROM audit_events e LEFT JOIN accounts actor ON actor.id = e.actor_id LEFT JOIN accounts subject ON subject.id = e.subject_id
          WHERE ${w.sql} ORDER BY e.at DESC, e.id DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
         w.params,
@@ -70,12 +73,20 @@ export function auditRepo(db: Db) {
         at: toDate(r.at)!,
         actorId: (r.actor_id as string) ?? null,
         actorUsername: (r.actor_username as string) ?? null,
+        actorPath: (r.actor_path as string) ?? null,
         subjectId: (r.subject_id as string) ?? null,
         subjectUsername: (r.subject_username as string) ?? null,
         action: r.action as string,
         ip: (r.ip as string) ?? null,
         details: (r.details as Record<string, unknown>) ?? {},
       }));
+    },
+
+    /** The tree paths of these accounts (ids named in events' details). */
+    async pathsOf(ids: string[]): Promise<Map<string, string>> {
+      if (!ids.length) return new Map();
+      const { rows } = await db.query('SELECT id, path FROM accounts WHERE id = ANY($1)', [ids]);
+      return new Map(rows.map((r) => [r.id as string, r.path as string]));
     },
 
     async count(scope: Scope, f: AuditFilter): Promise<number> {

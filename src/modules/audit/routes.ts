@@ -18,7 +18,10 @@ const eventView = z.object({
   id: z.string(),
   at: z.string(),
   action: z.string(),
-  actor: z.object({ id: z.string(), username: z.string().nullable() }).nullable(),
+  actor: z
+    .object({ id: z.string().nullable(), username: z.string().nullable(), role: z.enum(['subtree', 'provider']) })
+    .nullable()
+    .describe('null: the system. role provider: someone above you (your agency or its support); who, and the IP, are not shown'),
   subject: z.object({ id: z.string(), username: z.string().nullable() }).nullable(),
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
@@ -43,7 +46,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditService })
         id: e.id,
         at: e.at.toISOString(),
         action: e.action,
-        actor: e.actorId ? { id: e.actorId, username: e.actorUsername } : null,
+        actor: e.actorRole ? { id: e.actorId, username: e.actorUsername, role: e.actorRole } : null,
         subject: e.subjectId ? { id: e.subjectId, username: e.subjectUsername } : null,
         ip: e.ip,
         details: e.details,

@@ -3,8 +3,8 @@
 // (details). The table refuses UPDATE/DELETE.
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { Scope } from '../accounts/scope.ts';
-import { auditRepo, type AuditFilter } from './repo.ts';
+import { inScope, type Scope } from '../accounts/scope.ts';
+import { auditRepo, type AuditEvent, type AuditFilter } from './repo.ts';
 
 export type { AuditEvent, AuditFilter } from './repo.ts';
 
@@ -55,6 +55,7 @@ export type AuditAction =
   | 'brand.changed'
   | 'domain.added'
   | 'domain.status_changed'
+  | 'domain.expired'
   | 'domain.removed'
   | 'package.changed'
   | 'account.updated'
@@ -66,6 +67,14 @@ export type AuditAction =
   | 'smpp.bind_failed'
   | 'smpp.password_rotated'
   | 'smpp.disabled';
+
+/**
+ * An event as a reader sees it. `actorRole` 'provider': someone above the reader (its agency, or
+ * the agency's own provider, or their support) acted; who, and from which IP, is theirs to know.
+ */
+export type VisibleAuditEvent = Omit<AuditEvent, 'actorPath'> & { actorRole: 'subtree' | 'provider' | null };
+
+const ACCOUNT_ID = /^acc_[a-z0-9]+$/;
 
 export type AuditEntry = {
   actorId: string | null;
@@ -90,10 +99,28 @@ export function createAuditService(deps: { db: Db; clock?: Clock }) {
   }
 
   const repo = auditRepo(deps.db);
+
+  /**
+   * Events about accounts in the caller's subtree, newest first. An actor outside the subtree is
+   * shown only as "your provider": no id, username or IP; account ids outside the subtree that
+   * the details name (a ticket's assignee, say) are blanked the same way.
+   */
+  async function list(scope: Scope, f: AuditFilter): Promise<VisibleAuditEvent[]> {
+    const events = await repo.list(scope, f);
+    const named = [...new Set(events.flatMap((e) => Object.values(e.details).filter((v): v is string => typeof v === 'string' && ACCOUNT_ID.test(v))))];
+    const paths = await repo.pathsOf(named);
+    const outside = (id: string) => !inScope(scope, paths.get(id) ?? '');
+    return events.map(({ actorPath, ...e }) => {
+      const details = Object.fromEntries(Object.entries(e.details).map(([k, v]) => [k, typeof v === 'string' && ACCOUNT_ID.test(v) && outside(v) ? null : v]));
+      if (!e.actorId) return { ...e, details, actorRole: null };
+      if (actorPath && inScope(scope, actorPath)) return { ...e, details, actorRole: 'subtree' };
+      return { ...e, details, actorId: null, actorUsername: null, ip: null, actorRole: 'provider' };
+    });
+  }
+
   return {
     record,
-    /** Events about accounts in the caller's subtree, newest first. */
-    list: (scope: Scope, f: AuditFilter) => repo.list(scope, f),
+    list,
     count: (scope: Scope, f: AuditFilter) => repo.count(scope, f),
   };
 }

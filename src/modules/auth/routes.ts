@@ -22,7 +22,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; secu
     account: accountView(x.account),
   });
 
-  r.post('/api/v1/auth/login', { schema: { tags: ['auth'], summary: 'Sign in: a session token (and a cookie for the panel)', body: s.loginBody, response: { 200: s.sessionView } } }, async (req, reply) => {
+  r.post('/api/v1/auth/login', { config: { secretFields: ['token', 'csrfToken'] }, schema: { tags: ['auth'], summary: 'Sign in: a session token (and a cookie for the panel)', body: s.loginBody, response: { 200: s.sessionView } } }, async (req, reply) => {
     const result = await deps.auth.login(req.body, meta(req));
     setSessionCookie(reply, result.token, result.expiresAt, deps.secureCookies);
     return session(result);
@@ -39,7 +39,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; secu
     return { verificationId: r1.verificationId, expiresAt: r1.expiresAt.toISOString(), mobile: r1.mobile };
   });
 
-  r.post('/api/v1/auth/signup/verify', { schema: { tags: ['auth'], summary: 'Sign up, step 2: the code creates the account and signs in', body: s.codeBody, response: { 200: s.sessionView } } }, async (req, reply) => {
+  r.post('/api/v1/auth/signup/verify', { config: { secretFields: ['token', 'csrfToken'] }, schema: { tags: ['auth'], summary: 'Sign up, step 2: the code creates the account and signs in', body: s.codeBody, response: { 200: s.sessionView } } }, async (req, reply) => {
     const result = await deps.auth.signupComplete(req.body, meta(req));
     setSessionCookie(reply, result.token, result.expiresAt, deps.secureCookies);
     return session(result);
@@ -60,7 +60,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; secu
     return { ok: true as const };
   });
 
-  r.post('/api/v1/auth/2fa/setup', { schema: { tags: ['auth'], summary: 'Two-factor, step 1: a new TOTP secret', response: { 200: z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() }) } } }, async (req) => {
+  r.post('/api/v1/auth/2fa/setup', { config: { secretFields: ['secret', 'otpauthUrl', 'qrDataUrl'] }, schema: { tags: ['auth'], summary: 'Two-factor, step 1: a new TOTP secret', response: { 200: z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() }) } } }, async (req) => {
     return deps.auth.twoFactorSetup(requirePrincipal(req), requireBrand(req));
   });
 
@@ -74,7 +74,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; secu
     return { ok: true as const };
   });
 
-  r.post('/api/v1/api-keys', { schema: { tags: ['api-keys'], summary: 'Create an API key (shown once)', body: s.apiKeyBody, response: { 201: z.object({ id: z.string(), key: z.string(), name: z.string(), allowedIps: z.array(z.string()) }) } } }, async (req, reply) => {
+  r.post('/api/v1/api-keys', { config: { secretFields: ['key'] }, schema: { tags: ['api-keys'], summary: 'Create an API key (shown once)', body: s.apiKeyBody, response: { 201: z.object({ id: z.string(), key: z.string(), name: z.string(), allowedIps: z.array(z.string()) }) } } }, async (req, reply) => {
     const key = await deps.auth.createApiKey(requirePrincipal(req), req.body, req.ip);
     return reply.code(201).send(key);
   });

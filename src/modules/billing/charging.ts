@@ -54,13 +54,21 @@ export async function priceChain(db: Db, accountId: string, cells: CountedCell[]
   return priceLevels(await loadChain(db, accountId), cells);
 }
 
+/**
+ * The levels of a price chain a viewer at `viewerDepth` may see: its own and those below it. What
+ * a level above pays is its parent's business (wholesale prices, the agency's id): every answer
+ * that shows a chain shapes it here.
+ */
+export const levelsSeenBy = (viewerDepth: number, levels: PricedLevel[]): PricedLevel[] => levels.filter((l) => l.payer.depth >= viewerDepth);
+
 const levelAmounts = (levels: PricedLevel[]): LevelAmount[] => levels.map((l) => ({ accountId: l.payer.accountId, kind: l.payer.kind, amount: l.amount }));
 
 export function createCharging(deps: { db: Db; now: () => Date }) {
-  /** The price of one recipient message per cell for this account, and every level's total. */
+  /** The price of one recipient message per cell for this account, and its own level's total (the quoter sees no level above it). */
   async function quote(accountId: string, cells: CountedCell[], db: Db = deps.db) {
     const levels = await priceChain(db, accountId, cells);
-    return { unitPrices: levels[0]?.unitPrices ?? cells.map(() => 0n), total: levels[0]?.amount ?? 0n, levels: levelAmounts(levels) };
+    const own = levels[0];
+    return { unitPrices: own?.unitPrices ?? cells.map(() => 0n), total: own?.amount ?? 0n, levels: levelAmounts(own ? levelsSeenBy(own.payer.depth, levels) : []) };
   }
 
   async function replay(tx: Db, reservationId: string, cells: CountedCell[], total: bigint): Promise<Reservation> {

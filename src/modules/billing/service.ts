@@ -12,7 +12,7 @@ import { scopeOf, type Scope } from '../accounts/scope.ts';
 import type { AuditAction, AuditService } from '../audit/service.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { NotificationService } from '../notifications/service.ts';
-import { createCharging, priceChain, type CountedCell } from './charging.ts';
+import { createCharging, levelsSeenBy, priceChain, type CountedCell } from './charging.ts';
 import type { LedgerParams } from './descriptions.ts';
 import { groupRepo, type GroupChanges } from './groups-repo.ts';
 import { post, type Leg } from './ledger.ts';
@@ -261,7 +261,7 @@ export function createBillingService(deps: BillingDeps) {
     const target = input.accountId ? await deps.accounts.getAccount(scopeOf(caller), input.accountId) : caller;
     const cells = input.counts.map((c) => ({ ...c, lineType: input.lineType, messageClass: input.messageClass }));
     const levels = await priceChain(deps.db, target.id, cells);
-    const visible = levels.filter((l) => l.payer.depth >= caller.depth);
+    const visible = levelsSeenBy(caller.depth, levels);
     return {
       accountId: target.id,
       total: levels[0]?.amount ?? 0n,

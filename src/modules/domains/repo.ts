@@ -62,6 +62,15 @@ export function domainRepo(db: Db) {
         [host, c.status, c.error, c.failures, c.at, c.verified, c.activated],
       );
     },
+    /** Deletes the claims still pending (ownership never shown) made before `before`: one host, one brand's, or all. */
+    async expirePending(before: Date, only: { host?: string; brandId?: string } = {}): Promise<{ host: string; brandId: string; createdAt: Date }[]> {
+      const params: unknown[] = [before];
+      let extra = '';
+      if (only.host) extra += ` AND host = $${params.push(only.host)}`;
+      if (only.brandId) extra += ` AND brand_id = $${params.push(only.brandId)}`;
+      const { rows } = await db.query(`DELETE FROM brand_hosts WHERE status = 'pending' AND created_at < $1${extra} RETURNING host, brand_id, created_at`, params);
+      return rows.map((r) => ({ host: r.host as string, brandId: r.brand_id as string, createdAt: toDate(r.created_at)! }));
+    },
     async remove(host: string, brandId: string): Promise<boolean> {
       const r = await db.query('DELETE FROM brand_hosts WHERE host = $1 AND brand_id = $2', [host, brandId]);
       return r.rowCount === 1;

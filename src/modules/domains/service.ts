@@ -2,6 +2,8 @@
 // (now, on request, and periodically), and serve its brand on the domain as soon as it is active.
 // pending → verified (the TXT token is there) → active (and the name points at us); an active
 // domain that stops answering three checks in a row becomes failed and is no longer served.
+// A claim still pending after PENDING_CLAIM_DAYS lapses (audited), so nobody can hold a name
+// they cannot prove: the periodic check deletes it, and every read of it does so first.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -15,6 +17,7 @@ import { checkDns, verifyName, type DnsCheck, type DnsTarget } from './dns.ts';
 import { domainRepo, type Domain, type DomainStatus } from './repo.ts';
 
 export const FAILURES_BEFORE_FAILED = 3;
+export const PENDING_CLAIM_DAYS = 7;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export type DnsRecord = { type: 'CNAME' | 'A' | 'TXT'; name: string; value: string; purpose: 'point' | 'ownership' };
@@ -42,8 +45,20 @@ export function createDomainService(deps: { db: Db; clock: Clock; log: Logger; a
     return brand;
   }
 
+  /** Lets the unproven claims older than PENDING_CLAIM_DAYS lapse: one host's, one brand's or all. */
+  async function expireClaims(only: { host?: string; brandId?: string } = {}): Promise<number> {
+    const before = new Date(deps.clock.now().getTime() - PENDING_CLAIM_DAYS * 24 * 3_600_000);
+    const lapsed = await repo.expirePending(before, only);
+    for (const d of lapsed) {
+      const owner = await deps.accounts.findAccountForAuth((await deps.brands.brandById(d.brandId))?.accountId ?? '');
+      await deps.audit.record({ actorId: null, subject: owner, action: 'domain.expired', details: { host: d.host, claimedAt: d.createdAt.toISOString(), days: PENDING_CLAIM_DAYS } });
+    }
+    return lapsed.length;
+  }
+
   async function ownDomain(caller: Account, host: string): Promise<Domain> {
     const brand = await ownBrand(caller);
+    await expireClaims({ host: normaliseHost(host) });
     const d = await repo.find(normaliseHost(host));
     if (!d || d.brandId !== brand.id) throw new AppError('NOT_FOUND');
     return d;
@@ -54,6 +69,7 @@ export function createDomainService(deps: { db: Db; clock: Clock; log: Logger; a
     await deps.accounts.assertMayAdminister(caller, 'settings');
     const host = normaliseHost(hostInput);
     if (!DOMAIN.test(host) || deps.platformHosts.includes(host) || host === deps.dns.canonicalHost) throw new AppError('INVALID_DOMAIN', { fields: [{ path: 'host' }] });
+    await expireClaims({ host });
     if (!(await repo.insert({ host, brandId: brand.id, verifyToken: newSecret('chapar-verify', 16), at: deps.clock.now() }))) throw new AppError('DOMAIN_TAKEN');
     await deps.audit.record({ actorId: caller.id, subject: caller, action: 'domain.added', ip, details: { host } });
     return check(host);
@@ -91,6 +107,7 @@ export function createDomainService(deps: { db: Db; clock: Clock; log: Logger; a
 
   /** The periodic re-check: every domain not yet failed for good, least recently checked first. */
   async function checkAll(limit = 500): Promise<number> {
+    await expireClaims();
     let n = 0;
     for (const d of await repo.listForCheck(limit)) {
       await check(d.host).catch((err: unknown) => deps.log.warn({ err, host: d.host }, 'domain check failed'));
@@ -112,7 +129,12 @@ export function createDomainService(deps: { db: Db; clock: Clock; log: Logger; a
     check: async (caller: Account, host: string) => check((await ownDomain(caller, host)).host),
     checkAll,
     remove,
-    list: async (caller: Account) => (await repo.listForBrand((await ownBrand(caller)).id)).map((d) => ({ ...d, records: recordsFor(d) })),
+    list: async (caller: Account) => {
+      const brand = await ownBrand(caller);
+      await expireClaims({ brandId: brand.id });
+      return (await repo.listForBrand(brand.id)).map((d) => ({ ...d, records: recordsFor(d) }));
+    },
+    expireClaims,
     get: async (caller: Account, host: string) => {
       const d = await ownDomain(caller, host);
       return { ...d, records: recordsFor(d) };

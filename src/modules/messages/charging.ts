@@ -13,7 +13,7 @@ export type LevelAmount = { accountId: string; kind: string; amount: bigint };
 export type Reserved = { reservationId: string; unitPrices: bigint[]; total: bigint; lowCredit?: boolean };
 
 export type ChargingPort = {
-  /** The price of one recipient message in each cell for this account, and every level's total. */
+  /** The price of one recipient message in each cell for this account, and the levels it may see (its own). */
   quote(accountId: string, cells: CountedCell[], db?: Db): Promise<{ unitPrices: bigint[]; total: bigint; levels: LevelAmount[] }>;
   /** Reserves the whole send at every level up the tree, in tx; throws INSUFFICIENT_CREDIT. */
   reserve(tx: Db, r: { accountId: string; idempotencyKey: string; cells: CountedCell[] }): Promise<Reserved>;

@@ -30,6 +30,10 @@ export type Notification = {
   error: string | null;
   /** pending only: when the retry job tries again (a lease while an attempt is under way) */
   nextAttemptAt: Date | null;
+  /** the text carries a code or a password */
+  secret: boolean;
+  /** the secret text has been emptied (delivered in production, or a day old) */
+  redacted: boolean;
 };
 
 function toNotification(r: Record<string, unknown>): Notification {
@@ -50,6 +54,8 @@ function toNotification(r: Record<string, unknown>): Notification {
     attempts: Number(r.attempts ?? 0),
     error: (r.error as string) ?? null,
     nextAttemptAt: toDate(r.next_attempt_at),
+    secret: Boolean(r.secret),
+    redacted: r.redacted_at !== null && r.redacted_at !== undefined,
   };
 }
 
@@ -67,6 +73,9 @@ export type NewNotification = {
   /** the lease of the first attempt: if the process dies during it, the retry job takes over */
   nextAttemptAt: Date;
   attachments: MailAttachment[];
+  secret: boolean;
+  /** empty the text once the row is final (a trigger, whoever finalises it) */
+  redactWhenFinal: boolean;
 };
 
 /** What one attempt came to: `retry` keeps the row pending until `at`, `deferred` hands it on. */
@@ -81,8 +90,9 @@ export function notificationRepo(db: Db) {
     async insert(n: NewNotification): Promise<void> {
       const write = async (q: Db) => {
         await q.query(
-          'INSERT INTO notifications (id, channel, account_id, brand_id, recipient, subject, body, kind, data, from_name, next_attempt_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)',
-          [n.id, n.channel, n.accountId, n.brandId, n.recipient, n.subject, n.body, n.kind, JSON.stringify(n.data), n.fromName, n.nextAttemptAt],
+          `INSERT INTO notifications (id, channel, account_id, brand_id, recipient, subject, body, kind, data, from_name, next_attempt_at, secret, redact_when_final)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+          [n.id, n.channel, n.accountId, n.brandId, n.recipient, n.subject, n.body, n.kind, JSON.stringify(n.data), n.fromName, n.nextAttemptAt, n.secret, n.redactWhenFinal],
         );
         for (const [i, a] of n.attachments.entries()) {
           await q.query('INSERT INTO notification_attachments (notification_id, position, filename, content_type, data) VALUES ($1,$2,$3,$4,$5)', [n.id, i, a.filename, a.contentType, a.content]);

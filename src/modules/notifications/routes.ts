@@ -21,6 +21,7 @@ const view = z.object({
   lastError: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
   createdAt: z.string(),
+  redacted: z.boolean().describe('the text carried a code or a password and is no longer kept (or never shown in production)'),
 });
 
 const panelView = z.object({ id: z.string(), kind: z.string(), title: z.string().nullable(), body: z.string(), data: z.record(z.string(), z.unknown()), read: z.boolean(), createdAt: z.string(), readAt: z.string().nullable() });
@@ -41,10 +42,8 @@ export function notificationRoutes(app: FastifyInstance, deps: { notifications: 
   }, async (req) => {
     const { account } = requireCaller(req);
     if (account.kind !== 'platform') throw new AppError('FORBIDDEN');
-    const items = req.query.recipient
-      ? await deps.notifications.listForRecipient(req.query.channel, req.query.recipient, 200)
-      : await deps.notifications.listRecent(req.query.channel, 200);
-    return { items: items.map((n) => ({ id: n.id, channel: n.channel, recipient: n.recipient, subject: n.subject, body: n.body, kind: n.kind, status: n.status, attempts: n.attempts, lastError: n.error, nextAttemptAt: n.nextAttemptAt?.toISOString() ?? null, createdAt: n.createdAt.toISOString() })) };
+    const items = await deps.notifications.listOutbox(req.query.channel, { recipient: req.query.recipient, limit: 200 });
+    return { items: items.map((n) => ({ id: n.id, channel: n.channel, recipient: n.recipient, subject: n.subject, body: n.body, kind: n.kind, status: n.status, attempts: n.attempts, lastError: n.error, nextAttemptAt: n.nextAttemptAt?.toISOString() ?? null, createdAt: n.createdAt.toISOString(), redacted: n.redacted })) };
   });
 
   r.get('/api/v1/notifications', {

@@ -86,7 +86,8 @@ export function createNotificationService(deps: {
     const id = newId('ntf');
     const row = { id, channel: n.channel, recipient: n.recipient, subject: n.subject ?? null, body: n.body, kind: n.kind, brandId: n.brandId ?? null, fromName: n.fromName ?? null };
     const attachments = n.attachments ?? [];
-    await repo.insert({ ...row, accountId: n.accountId ?? null, data: n.data ?? {}, attachments, nextAttemptAt: new Date(deps.clock.now().getTime() + attemptLeaseMs) });
+    const secret = n.secret ?? false;
+    await repo.insert({ ...row, accountId: n.accountId ?? null, data: n.data ?? {}, attachments, nextAttemptAt: new Date(deps.clock.now().getTime() + attemptLeaseMs), secret, redactWhenFinal: secret && deps.production });
     // Codes are secrets: outside production the console shows them so a newcomer can sign up.
     if (!n.secret || !deps.production) deps.log.info({ channel: n.channel, to: n.recipient, kind: n.kind, body: n.body }, 'notification');
     else deps.log.info({ channel: n.channel, to: n.recipient, kind: n.kind }, 'notification');
@@ -193,6 +194,16 @@ export function createNotificationService(deps: {
     return renderTemplate(await templateFor(brandId, kind, lang), vars, lang);
   }
 
+  /**
+   * The simulator handset and mail outbox as the platform admin reads them. In production a secret
+   * is never shown, not even while its row waits for the channel.
+   */
+  async function listOutbox(channel: Channel, f: { recipient?: string; limit: number }): Promise<Notification[]> {
+    const items = f.recipient ? await repo.listForRecipient(channel, f.recipient, f.limit) : await repo.listRecent(channel, f.limit);
+    if (!deps.production) return items;
+    return items.map((n) => (n.secret && !n.redacted ? { ...n, subject: null, body: '', redacted: true } : n));
+  }
+
   return {
     send,
     deliver,
@@ -205,6 +216,7 @@ export function createNotificationService(deps: {
     render,
     listForRecipient: (channel: Channel, recipient: string, limit = 50): Promise<Notification[]> => repo.listForRecipient(channel, recipient, limit),
     listRecent: (channel: Channel, limit = 100): Promise<Notification[]> => repo.listRecent(channel, limit),
+    listOutbox,
     listPanel: repo.listPanel,
     countPanelUnread: repo.countPanelUnread,
     markPanelRead,

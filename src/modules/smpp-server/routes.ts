@@ -38,6 +38,7 @@ export function smppServerRoutes(app: FastifyInstance, deps: { smpp: SmppServerS
   r.post(
     '/api/v1/smpp/password',
     {
+      config: { secretFields: ['password'] },
       schema: {
         tags: ['smpp'],
         summary: 'Generate your 8-character SMPP password (shown once); replaces the current one and drops the binds that use it',

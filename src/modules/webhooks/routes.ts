@@ -8,6 +8,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookSer
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/v1/webhooks', { schema: { tags: ['webhooks'], summary: 'Your webhook endpoints' } }, async (req) => ({ items: await deps.webhooks.list(requireCaller(req).account) }));
   r.post('/api/v1/webhooks', {
+    config: { secretFields: ['secret'] },
     schema: {
       tags: ['webhooks'],
       summary: 'Register a URL for delivery and inbound events. Each POST carries x-chapar-signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>; the secret is shown once.',

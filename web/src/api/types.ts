@@ -45,4 +45,4 @@ export type ApiKey = { id: string; name: string; keyPrefix: string; allowedIps: 
 export type NewApiKey = { id: string; key: string; name: string; allowedIps: string[] };
 export type TwoFactorSetup = { secret: string; otpauthUrl: string; qrDataUrl: string };
 
-export type OutboxItem = { id: string; channel: 'sms' | 'email' | 'panel'; recipient: string; subject: string | null; body: string; kind: string; status: string; createdAt: string };
+export type OutboxItem = { id: string; channel: 'sms' | 'email' | 'panel'; recipient: string; subject: string | null; body: string; kind: string; status: string; createdAt: string; redacted: boolean };

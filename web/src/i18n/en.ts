@@ -226,6 +226,7 @@ export const en: Catalog = {
   'sim.colKind': 'Kind',
   'sim.colStatus': 'Status',
   'sim.empty': 'No SMS has arrived yet.',
+  'sim.redacted': 'It carried a code or a password, which is no longer kept.',
 
   'sim.status.pending': 'Queued',
   'sim.status.sent': 'Received',

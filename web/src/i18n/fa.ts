@@ -225,6 +225,7 @@ export const fa = {
   'sim.colKind': 'نوع',
   'sim.colStatus': 'وضعیت',
   'sim.empty': 'هنوز پیامکی نرسیده است.',
+  'sim.redacted': 'این پیامک کد یا رمز داشت که دیگر نگه داشته نمی‌شود.',
 
   'sim.status.pending': 'در صف',
   'sim.status.sent': 'رسید',

@@ -18,7 +18,9 @@ const isFamily = (f: string): f is Family => (families as readonly string[]).inc
 const PAGE_SIZE = 25;
 
 type Who = { id: string; username: string | null } | null;
-type AuditEvent = { id: string; at: string; action: string; actor: Who; subject: Who; ip: string | null; details: Record<string, unknown> };
+/** role provider: someone above this account acted; the server does not say who. */
+type Actor = { id: string | null; username: string | null; role: 'subtree' | 'provider' } | null;
+type AuditEvent = { id: string; at: string; action: string; actor: Actor; subject: Who; ip: string | null; details: Record<string, unknown> };
 
 export function AuditPage() {
   const { t, num, digits, dateTime } = useI18n();
@@ -48,7 +50,10 @@ export function AuditPage() {
     };
   }, [family, account, from, to, page]);
 
-  const who = (w: Who) => (w ? <bdi>{w.username ?? w.id}</bdi> : <Text span c="dimmed" size="sm">{t('audit.system')}</Text>);
+  const who = (w: Who | Actor) => {
+    if (w && 'role' in w && w.role === 'provider') return <Text span c="dimmed" size="sm">{t('audit.provider')}</Text>;
+    return w ? <bdi>{w.username ?? w.id}</bdi> : <Text span c="dimmed" size="sm">{t('audit.system')}</Text>;
+  };
   const familyOf = (action: string) => action.split('.')[0];
 
   return (

@@ -17,6 +17,7 @@ export const auditEn: { readonly [K in keyof typeof auditFa]: string } = {
   'audit.ip': 'IP address',
   'audit.details': 'Details',
   'audit.system': 'System',
+  'audit.provider': 'Your agency (support)',
   'audit.total': '{count} events',
   'audit.family.account': 'Accounts',
   'audit.family.agency': 'Agencies',

@@ -16,6 +16,7 @@ export const auditFa = {
   'audit.ip': 'نشانی IP',
   'audit.details': 'جزئیات',
   'audit.system': 'سامانه',
+  'audit.provider': 'نمایندهٔ شما (پشتیبانی)',
   'audit.total': '{count} رویداد',
   'audit.family.account': 'حساب‌ها',
   'audit.family.agency': 'نمایندگی',

@@ -77,7 +77,13 @@ export function SimulatorPage() {
                       <Ltr>{digits(localMobile(m.recipient))}</Ltr>
                     </Table.Td>
                     <Table.Td style={{ whiteSpace: 'pre-wrap' }}>
-                      <bdi>{m.body}</bdi>
+                      {m.redacted ? (
+                        <Text span c="dimmed" size="sm">
+                          {t('sim.redacted')}
+                        </Text>
+                      ) : (
+                        <bdi>{m.body}</bdi>
+                      )}
                     </Table.Td>
                     <Table.Td>{label(`sim.kind.${m.kind}`, m.kind)}</Table.Td>
                     <Table.Td>{label(`sim.status.${m.status}`, m.status)}</Table.Td>
