@@ -30,6 +30,9 @@ const schema = z.object({
   CHAPAR_SMPP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CHAPAR_SMPP_HOST: z.string().default('0.0.0.0'),
   CHAPAR_SMPP_PUBLIC_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.:-]+$/, 'a host name').optional(),
+  CHAPAR_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1024).default(64),
+  CHAPAR_UPLOAD_MAX_UNCOMPRESSED_MB: z.coerce.number().int().min(1).max(4095).default(256),
+  CHAPAR_UPLOAD_MAX_CELLS: z.coerce.number().int().min(1).max(1_000_000_000).default(20_000_000),
 });
 
 export type Config = {
@@ -58,6 +61,8 @@ export type Config = {
   dnsServers: string[];
   /** customers' SMPP server: unset = off; 0 picks a free port */
   smpp: { port: number | undefined; host: string; publicHost: string | undefined };
+  /** phonebook/campaign files: bytes as uploaded, bytes an XLSX inflates to, cells read */
+  uploads: { maxBytes: number; maxUncompressedBytes: number; maxCells: number };
 };
 
 export class ConfigError extends Error {
@@ -92,5 +97,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicIps: e.CHAPAR_PUBLIC_IPS,
     dnsServers: e.CHAPAR_DNS_SERVERS,
     smpp: { port: e.CHAPAR_SMPP_PORT, host: e.CHAPAR_SMPP_HOST, publicHost: e.CHAPAR_SMPP_PUBLIC_HOST },
+    uploads: { maxBytes: e.CHAPAR_UPLOAD_MAX_MB * 2 ** 20, maxUncompressedBytes: e.CHAPAR_UPLOAD_MAX_UNCOMPRESSED_MB * 2 ** 20, maxCells: e.CHAPAR_UPLOAD_MAX_CELLS },
   };
 }

@@ -4,6 +4,8 @@ import { toDate } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { TableFormat } from './table.ts';
 
+/** What the upload's first reading found: enough to show its preview again without the file. */
+export type StoredPreview = { delimiter: string | null; rows: string[][] };
 export type Upload = { id: string; filename: string; format: TableFormat; size: number; createdAt: Date };
 export type ImportStatus = 'running' | 'done' | 'failed';
 export type ImportJob = {
@@ -46,6 +48,14 @@ export function importsRepo(db: Db) {
       const { rows } = await db.query('SELECT id, filename, format, size, created_at FROM phonebook_uploads WHERE id = $1 AND account_id = $2', [id, scope.accountId]);
       const r = rows[0];
       return r ? { id: r.id as string, filename: r.filename as string, format: r.format as TableFormat, size: Number(r.size), createdAt: toDate(r.created_at)! } : null;
+    },
+    async savePreview(id: string, preview: StoredPreview): Promise<void> {
+      await db.query('UPDATE phonebook_uploads SET preview = $2::jsonb WHERE id = $1', [id, JSON.stringify(preview)]);
+    },
+    async findPreview(scope: Scope, id: string): Promise<StoredPreview | null> {
+      const { rows } = await db.query('SELECT preview FROM phonebook_uploads WHERE id = $1 AND account_id = $2', [id, scope.accountId]);
+      const p = rows[0]?.preview;
+      return p ? ((typeof p === 'string' ? JSON.parse(p) : p) as StoredPreview) : null;
     },
     async chunk(uploadId: string, seq: number): Promise<Uint8Array | null> {
       const { rows } = await db.query<{ data: Uint8Array }>('SELECT data FROM phonebook_upload_chunks WHERE upload_id = $1 AND seq = $2', [uploadId, seq]);
