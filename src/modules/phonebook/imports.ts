@@ -1,4 +1,4 @@
-// Upload → preview → import. The file is stored in 1 MiB chunks (any process can read it back);
+// Upload → preview → import. The file is stored in 256 KiB chunks (any process can read it back);
 // the import streams those chunks through the CSV/XLSX reader into batched upserts of 10 000
 // rows, saving progress after each batch, and keeps a per-row error report.
 import type { Db } from '../../db/driver.ts';
@@ -17,7 +17,9 @@ import { checkXlsxZip, type ByteRange } from './zip-check.ts';
 import { rowReason } from './values.ts';
 
 export const IMPORT_BATCH = 10_000;
-export const CHUNK_BYTES = 1024 * 1024;
+// One chunk is one query's worth of bytes: small enough that storing or reading it keeps the event
+// loop of an embedded database free within a few milliseconds.
+export const CHUNK_BYTES = 256 * 1024;
 const PREVIEW_ROWS = 10;
 
 /** Bytes as uploaded, bytes an XLSX may inflate to, cells read from one file (config.uploads). */
@@ -65,12 +67,18 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; limits?: Up
     }
   }
 
+  /** Random access to an upload stored by this process (every chunk CHUNK_BYTES but the last). */
   function uploadRange(uploadId: string): ByteRange {
+    let cached: { seq: number; data: Uint8Array | null } | null = null;
+    const chunk = async (seq: number) => {
+      if (cached?.seq !== seq) cached = { seq, data: await repo.chunk(uploadId, seq) };
+      return cached.data;
+    };
     return async function* (offset: number, length: number) {
       let seq = Math.floor(offset / CHUNK_BYTES);
       let skip = offset - seq * CHUNK_BYTES;
       for (let left = length; left > 0; seq++) {
-        const data = await repo.chunk(uploadId, seq);
+        const data = await chunk(seq);
         if (!data) return;
         const piece = data.subarray(skip, skip + left);
         skip = 0;
