@@ -43,9 +43,11 @@ export const MAX_SHEET_ROWS = 1_048_576;
 export const MAX_COLUMNS = 16_384;
 // No contact field needs more; a longer cell is a file built to exhaust memory.
 export const MAX_CELL_CHARS = 65_536;
-// Rows or cells read between two turns of the event loop: other requests are answered while a big
-// file is read, whatever the file holds (blank rows, wide rows, one-cell rows).
+// Rows or cells read between two turns of the event loop, or milliseconds of the reader's and its
+// consumer's work (an embedded database's statements resolve without turning the loop): other
+// requests are answered while a big file is read, whatever it holds and wherever it goes.
 const SLICE_UNITS = 20_000;
+const SLICE_MS = 20;
 
 export type TableLimits = { maxCells: number };
 /** A row of the file: its number as a person sees it (spreadsheet row, or CSV record) and its cells. */
@@ -92,13 +94,15 @@ async function* readCsvRows(source: AsyncIterable<Buffer | Uint8Array>, info: { 
 export async function* readTable(source: AsyncIterable<Buffer | Uint8Array>, format: TableFormat, info: { delimiter?: string } = {}, limits: TableLimits = { maxCells: Infinity }): AsyncGenerator<TableRow> {
   let cells = 0;
   let slice = 0;
+  let since = performance.now();
   for await (const row of format === 'xlsx' ? readXlsx(source) : readCsvRows(source, info)) {
     cells += row.cells.length;
     if (cells > limits.maxCells) throw tooLarge('cells', limits.maxCells);
     slice += Math.max(1, row.cells.length);
-    if (slice >= SLICE_UNITS) {
+    if (slice >= SLICE_UNITS || performance.now() - since >= SLICE_MS) {
       slice = 0;
       await setImmediate();
+      since = performance.now();
     }
     yield row;
   }
