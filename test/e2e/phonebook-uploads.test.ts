@@ -3,7 +3,7 @@
 // The limits are lowered through the configuration so that each attack stays small here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/jobs/purge-expired.ts';
-import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
+import { createChild, openSender, testChapar, type TestChapar } from '../helpers/app.ts';
 import { postForm } from '../helpers/multipart.ts';
 import { sheetXml, xlsxWithSheet } from '../helpers/xlsx.ts';
 
@@ -146,6 +146,26 @@ describe('stored previews and leftovers', () => {
 });
 
 describe('JSON bodies', () => {
+  it('lets the event loop turn while the recipients of a big send are parsed', async () => {
+    const sender = await openSender(t, 'bulk', '100000000000');
+    const to = Array.from({ length: 200_000 }, (_, i) => `0935${String(1_000_000 + i)}`);
+    const sent = t.api({ url: '/api/v1/messages', token: sender.token, body: { to, text: 'hello', class: 'service' } });
+    let turns = 0;
+    let probing = true;
+    const probe = () => {
+      if (!probing) return;
+      turns++;
+      setImmediate(probe);
+    };
+    setImmediate(probe);
+    const res = await sent;
+    probing = false;
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(200_000);
+    // numbers are parsed 20,000 between two turns: 200,000 give other requests 9 turns
+    expect(turns).toBeGreaterThanOrEqual(9);
+  });
+
   it('refuses a send body with 2,000,000 recipients with the body limit and the recipient maximum', async () => {
     const to = Array.from({ length: 2_000_000 }, (_, i) => mobile(i % 10_000_000));
     const res = await t.api({ url: '/api/v1/messages', token: owner.token, body: { to, text: 'hello' }, lang: 'fa' });
