@@ -52,6 +52,9 @@ const schema = z.object({
   CHAPAR_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   CHAPAR_ALLOW_SANDBOX_GATEWAY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   CHAPAR_STREAMS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  CHAPAR_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1024).default(64),
+  CHAPAR_UPLOAD_MAX_UNCOMPRESSED_MB: z.coerce.number().int().min(1).max(4095).default(256),
+  CHAPAR_UPLOAD_MAX_CELLS: z.coerce.number().int().min(1).max(1_000_000_000).default(20_000_000),
 });
 
 export type Config = {
@@ -91,6 +94,8 @@ export type Config = {
   allowSandboxGateway: boolean;
   /** live progress streams one account may hold open at once */
   streamsPerAccount: number;
+  /** phonebook/campaign files: bytes as uploaded, bytes an XLSX inflates to, cells read */
+  uploads: { maxBytes: number; maxUncompressedBytes: number; maxCells: number };
 };
 
 /**
@@ -153,5 +158,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsToken: e.CHAPAR_METRICS_TOKEN,
     allowSandboxGateway: e.CHAPAR_ALLOW_SANDBOX_GATEWAY,
     streamsPerAccount: e.CHAPAR_STREAMS_PER_ACCOUNT,
+    uploads: { maxBytes: e.CHAPAR_UPLOAD_MAX_MB * 2 ** 20, maxUncompressedBytes: e.CHAPAR_UPLOAD_MAX_UNCOMPRESSED_MB * 2 ** 20, maxCells: e.CHAPAR_UPLOAD_MAX_CELLS },
   };
 }

@@ -72,7 +72,7 @@ export function createServices(o: ServiceOptions) {
   const cannedReplies = createCannedReplyService({ db: o.db, clock: o.clock });
   const kyc = createKycService({ db: o.db, clock: o.clock, audit });
   const compliance = createComplianceService({ db: o.db, clock: o.clock, audit, kyc, accounts });
-  const phonebook = createPhonebookService({ db: o.db, clock: o.clock, onImportError: (err, importId) => o.log.error({ err, importId }, 'phonebook import failed') });
+  const phonebook = createPhonebookService({ db: o.db, clock: o.clock, uploadLimits: o.config.uploads, onImportError: (err, importId) => o.log.error({ err, importId }, 'phonebook import failed') });
   const patterns = createPatternService({ db: o.db, clock: o.clock, audit });
   const campaignRecipients = createCampaignRecipients({ phonebook });
   const engine = createMessageEngine({

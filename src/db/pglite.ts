@@ -10,7 +10,11 @@ const rowCount = (r: { affectedRows?: number; rows: unknown[] }) => Math.max(r.a
 
 // int8 as bigint: money never passes through a float. Given once to PGlite.create: passed with
 // each query, PGlite copies its whole parser table per query (~0.1 ms each).
-const parsers = { [types.INT8]: (v: string) => BigInt(v) };
+// bytea in and out as hex through Buffer: PGlite's own coding walks the bytes in JavaScript, and
+// a 5 MB attachment held the event loop for seconds.
+const hex = (v: unknown) => (v instanceof Uint8Array ? `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}` : String(v));
+const parsers = { [types.INT8]: (v: string) => BigInt(v), [types.BYTEA]: (v: string) => Buffer.from(v.slice(2), 'hex') };
+const serializers = { [types.BYTEA]: hex };
 
 function wrapTx(tx: Transaction): Db {
   const db: Db = {
@@ -59,7 +63,7 @@ async function initDataDir(dataDir: string): Promise<void> {
 export async function openPglite(dataDir: string | undefined, opts: { sharedBuffersMb?: number } = {}): Promise<PgliteDb> {
   if (dataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initDataDir(dataDir);
   const postgresqlconf = [`shared_buffers = ${opts.sharedBuffersMb ?? 32}MB`, `random_page_cost = 1.1`];
-  const pg = await PGlite.create(dataDir ? { dataDir, postgresqlconf, parsers } : { postgresqlconf, parsers });
+  const pg = await PGlite.create(dataDir ? { dataDir, postgresqlconf, parsers, serializers } : { postgresqlconf, parsers, serializers });
   return {
     raw: pg,
     kind: 'pglite',

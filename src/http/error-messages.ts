@@ -263,8 +263,34 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     en: (d) => `File not accepted: only PNG, JPEG, WebP or ICO up to ${Math.round(Number(d.maxBytes ?? 0) / 1024)} KB.`,
   },
   IMPORT_FILE_INVALID: {
-    fa: (d) => (d.reason === 'too_large' ? `حجم فایل بیش از ${toPersianDigits(Math.round(Number(d.maxBytes ?? 0) / 1048576))} مگابایت است.` : d.reason === 'empty' ? 'فایل خالی است.' : 'فایل خوانده نشد؛ فقط CSV یا XLSX (اکسل) پذیرفته می‌شود.'),
-    en: (d) => (d.reason === 'too_large' ? `The file is larger than ${Math.round(Number(d.maxBytes ?? 0) / 1048576)} MB.` : d.reason === 'empty' ? 'The file is empty.' : 'The file could not be read; only CSV or XLSX (Excel) files are accepted.'),
+    fa: (d) => (d.reason === 'too_large' ? `حجم فایل بیش از ${toPersianDigits(Math.round(Number(d.maxBytes ?? 0) / 1048576))} مگابایت است.` : d.reason === 'empty' ? 'فایل خالی است.' : d.reason === 'zip_sizes' ? 'فایل اکسل معتبر نیست: اندازه‌هایی که فایل فشرده برای محتوایش نوشته با خود محتوا نمی‌خواند.' : 'فایل خوانده نشد؛ فقط CSV یا XLSX (اکسل) پذیرفته می‌شود.'),
+    en: (d) => (d.reason === 'too_large' ? `The file is larger than ${Math.round(Number(d.maxBytes ?? 0) / 1048576)} MB.` : d.reason === 'empty' ? 'The file is empty.' : d.reason === 'zip_sizes' ? 'Not a valid Excel file: the sizes its zip records do not match its contents.' : 'The file could not be read; only CSV or XLSX (Excel) files are accepted.'),
+  },
+  IMPORT_FILE_TOO_LARGE: {
+    fa: (d) => {
+      const n = toPersianDigits(Number(d.max ?? 0).toLocaleString('en'));
+      const mb = toPersianDigits(Math.round(Number(d.max ?? 0) / 1048576));
+      if (d.limit === 'bytes') return `حجم فایل بیش از ${mb} مگابایت است.`;
+      if (d.limit === 'uncompressed_bytes') return `محتوای این فایل اکسل پس از بازشدن بیش از ${mb} مگابایت می‌شود.`;
+      if (d.limit === 'rows') return `فایل ردیفی با شمارهٔ بیش از ${n} دارد؛ یک برگهٔ اکسل بیش از این ردیف ندارد.`;
+      if (d.limit === 'columns') return `ردیفی از فایل بیش از ${n} ستون دارد.`;
+      if (d.limit === 'cell_chars') return `خانه‌ای از فایل بیش از ${n} نویسه دارد.`;
+      return `فایل بیش از ${n} خانه دارد؛ آن را در چند فایل کوچک‌تر بارگذاری کنید.`;
+    },
+    en: (d) => {
+      const n = Number(d.max ?? 0).toLocaleString('en');
+      const mb = Math.round(Number(d.max ?? 0) / 1048576);
+      if (d.limit === 'bytes') return `The file is larger than ${mb} MB.`;
+      if (d.limit === 'uncompressed_bytes') return `This Excel file unpacks to more than ${mb} MB.`;
+      if (d.limit === 'rows') return `The file has a row numbered beyond ${n}, the last row an Excel sheet can have.`;
+      if (d.limit === 'columns') return `A row of the file has more than ${n} columns.`;
+      if (d.limit === 'cell_chars') return `A cell of the file has more than ${n} characters.`;
+      return `The file has more than ${n} cells; upload it as several smaller files.`;
+    },
+  },
+  BODY_TOO_LARGE: {
+    fa: (d) => `حجم درخواست بیش از ${toPersianDigits(Math.round(Number(d.maxBytes ?? 0) / 1048576))} مگابایت است؛ هر ارسال حداکثر ${toPersianDigits(Number(d.maxRecipients ?? 0).toLocaleString('en'))} گیرنده دارد.`,
+    en: (d) => `The request body is larger than ${Math.round(Number(d.maxBytes ?? 0) / 1048576)} MB; a send takes at most ${Number(d.maxRecipients ?? 0).toLocaleString('en')} recipients.`,
   },
   FIELD_KEY_TAKEN: { fa: 'فیلدی با این کلید از قبل وجود دارد.', en: 'A field with this key already exists.' },
   GROUP_NAME_TAKEN: { fa: 'گروهی با این نام از قبل در دفترچه تلفن شما هست.', en: 'Your phonebook already has a group with this name.' },

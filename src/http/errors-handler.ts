@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, errorBody } from './errors.ts';
+import { MAX_RECIPIENTS_PER_REQUEST } from '../modules/messages/schema.ts';
 import { unknownHostPage } from './pages.ts';
 import { describeIssue } from './validation-messages.ts';
 
@@ -22,6 +23,8 @@ export function registerErrorHandler(app: FastifyInstance) {
       appError = new AppError('VALIDATION_FAILED', { fields });
     } else if (err.validation) {
       appError = new AppError('VALIDATION_FAILED', { fields: err.validation.map((v) => ({ path: String(v.instancePath ?? ''), message: v.message })) });
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      appError = new AppError('BODY_TOO_LARGE', { maxBytes: request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit, maxRecipients: MAX_RECIPIENTS_PER_REQUEST });
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, body too large, wrong content type.
       const status = err.statusCode;

@@ -1,12 +1,13 @@
-// Hourly: forget what has expired — sessions, one-time codes, idempotency records, and the text of
+// Hourly: forget what has expired — sessions, one-time codes, idempotency records, the text of
 // delivered notifications that carried a code or a password (production empties them at delivery;
-// this bounds how long the simulator handset keeps them elsewhere).
+// this bounds how long the simulator handset keeps them elsewhere), and uploaded files that no
+// import used within a day (an upload costs nothing to make and up to the upload cap to keep).
 import { z } from 'zod';
 import type { Db } from '../db/driver.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { JobDefinition } from './queue.ts';
 
-export async function purgeExpired(db: Db, clock: Clock): Promise<{ sessions: number; codes: number; idempotency: number; secrets: number }> {
+export async function purgeExpired(db: Db, clock: Clock): Promise<{ sessions: number; codes: number; idempotency: number; secrets: number; uploads: number }> {
   const now = clock.now();
   const day = new Date(now.getTime() - 24 * 3_600_000);
   const sessions = await db.query('DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $2', [now, day]);
@@ -16,7 +17,11 @@ export async function purgeExpired(db: Db, clock: Clock): Promise<{ sessions: nu
     "UPDATE notifications SET body = '', subject = NULL, redacted_at = now() WHERE secret AND redacted_at IS NULL AND status <> 'pending' AND created_at < $1",
     [day],
   );
-  return { sessions: sessions.rowCount, codes: codes.rowCount, idempotency: idempotency.rowCount, secrets: secrets.rowCount };
+  const uploads = await db.query(
+    'DELETE FROM phonebook_uploads u WHERE u.created_at < $1 AND NOT EXISTS (SELECT 1 FROM phonebook_imports i WHERE i.upload_id = u.id)',
+    [day],
+  );
+  return { sessions: sessions.rowCount, codes: codes.rowCount, idempotency: idempotency.rowCount, secrets: secrets.rowCount, uploads: uploads.rowCount };
 }
 
 export function purgeExpiredJob(deps: { db: Db; clock: Clock }): JobDefinition<z.ZodObject<{}>> {

@@ -60,7 +60,7 @@ export function createCampaignRecipients(deps: { phonebook: PhonebookService }) 
       yield head.value!;
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
     }
-    for await (const b of walkRows(readTable(all(), format), { mapping, hasHeader: opts.hasHeader, batchSize: 10_000, dropLaterDuplicates: true })) {
+    for await (const b of walkRows(readTable(all(), format, {}, deps.phonebook.uploadLimits), { mapping, hasHeader: opts.hasHeader, batchSize: 10_000, dropLaterDuplicates: true })) {
       // In a send, a number twice in the file is sent once: report duplicates, do not resend.
       const recipients = b.batch.map((c) => ({ e164: c.mobile, fields: { ...c.fields, name: c.name, mobile: toLocalMobile(c.mobile) } }));
       if (recipients.length || b.errors.length) yield { recipients, rejected: b.errors };

@@ -54,7 +54,7 @@ export type CompliancePort = Pick<ComplianceService, 'evaluateSend' | 'enqueue'>
 
 type Prepared = {
   line: UsableLine;
-  recipients: ReturnType<typeof parseRecipients>;
+  recipients: Awaited<ReturnType<typeof parseRecipients>>;
 };
 
 type Priced = {
@@ -83,7 +83,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     if (input.to.length > MAX_RECIPIENTS) throw new AppError('TOO_MANY_RECIPIENTS', { max: MAX_RECIPIENTS });
     if (input.texts && input.texts.length !== input.to.length) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'texts', message: 'one text per recipient' }] });
     const line = await deps.lines.resolveSendLine(caller, input.from, db);
-    return { line, recipients: parseRecipients(input.to, line.operators) };
+    return { line, recipients: await parseRecipients(input.to, line.operators) };
   }
 
   /** Compliance first (it may append the opt-out footer), then parts and price cells from the final text. */

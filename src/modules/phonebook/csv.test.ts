@@ -32,6 +32,16 @@ describe('readCsv', () => {
     expect(await parse([bytes.subarray(0, 3), bytes.subarray(3)])).toEqual([['نام', 'موبایل']]);
   });
 
+  it('refuses a cell or a record beyond its limits as it grows, across chunk boundaries', async () => {
+    const read = (chunks: string[], limits: { maxCellChars?: number; maxColumns?: number }) =>
+      (async () => {
+        for await (const _ of readCsv((async function* () { yield* chunks; })(), {}, limits));
+      })();
+    await expect(read(['a,"', 'x'.repeat(6), 'x'.repeat(6), '"\n'], { maxCellChars: 10 })).rejects.toMatchObject({ code: 'IMPORT_FILE_TOO_LARGE', details: { limit: 'cell_chars', max: 10 } });
+    await expect(read(['a,b,', 'c,d\n'], { maxColumns: 3 })).rejects.toMatchObject({ code: 'IMPORT_FILE_TOO_LARGE', details: { limit: 'columns', max: 3 } });
+    await expect(read(['a,"xx""x",c\n'], { maxCellChars: 4, maxColumns: 3 })).resolves.toBeUndefined();
+  });
+
   it('writes cells that a spreadsheet cannot run as formulas', () => {
     expect(csvLine(['=HYPERLINK("x")', '+98912', '-5', 'a,b', '@x'])).toBe(`"'=HYPERLINK(""x"")",+98912,-5,"a,b",'@x`);
   });

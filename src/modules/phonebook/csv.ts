@@ -1,6 +1,7 @@
 // A streaming RFC 4180 reader and a writer. Files come from Excel and Persian tools in every
 // dialect: UTF-8 with or without BOM, comma or semicolon (Excel with a European locale) or tab,
 // CRLF or LF or lone CR, quoted cells with embedded newlines and doubled quotes.
+import { AppError } from '../../http/errors.ts';
 
 export type CsvRecord = string[];
 
@@ -23,9 +24,15 @@ export function detectDelimiter(head: string): string {
   return best;
 }
 
+/** Bounds on one record: a file of one giant quoted cell or one endless line is refused before
+ * it is held whole. */
+export type CsvLimits = { maxCellChars?: number; maxColumns?: number };
+
 /** Records from a byte or text stream, one array of cells each. The delimiter is detected from
  * the first line unless given; `info.delimiter` reports it. */
-export async function* readCsv(source: AsyncIterable<Buffer | Uint8Array | string>, info: { delimiter?: string } = {}): AsyncGenerator<CsvRecord> {
+export async function* readCsv(source: AsyncIterable<Buffer | Uint8Array | string>, info: { delimiter?: string } = {}, limits: CsvLimits = {}): AsyncGenerator<CsvRecord> {
+  const maxCell = limits.maxCellChars ?? Infinity;
+  const maxColumns = limits.maxColumns ?? Infinity;
   const decoder = new TextDecoder('utf-8');
   let delim = info.delimiter ? info.delimiter.charCodeAt(0) : -1;
   let pending = '';
@@ -37,6 +44,16 @@ export async function* readCsv(source: AsyncIterable<Buffer | Uint8Array | strin
   let quoteSeen = false; // a quote inside a quoted cell: either the closing one or half of ""
   let lastWasCr = false;
 
+  const push = (value: string) => {
+    if (value.length > maxCell) throw new AppError('IMPORT_FILE_TOO_LARGE', { limit: 'cell_chars', max: maxCell });
+    if (record.length >= maxColumns) throw new AppError('IMPORT_FILE_TOO_LARGE', { limit: 'columns', max: maxColumns });
+    record.push(value);
+  };
+  const grow = (more: string) => {
+    cell += more;
+    if (cell.length > maxCell) throw new AppError('IMPORT_FILE_TOO_LARGE', { limit: 'cell_chars', max: maxCell });
+  };
+
   function* feed(text: string, final: boolean): Generator<CsvRecord> {
     let start = 0; // start of the unquoted run not yet copied into `cell`
     for (let i = 0; i < text.length; i++) {
@@ -45,7 +62,7 @@ export async function* readCsv(source: AsyncIterable<Buffer | Uint8Array | strin
         if (quoteSeen) {
           quoteSeen = false;
           if (c === QUOTE) {
-            cell += '"';
+            grow('"');
             start = i + 1;
             continue;
           }
@@ -53,7 +70,7 @@ export async function* readCsv(source: AsyncIterable<Buffer | Uint8Array | strin
           start = i;
         } else {
           if (c === QUOTE) {
-            cell += text.slice(start, i);
+            grow(text.slice(start, i));
             quoteSeen = true;
             start = i + 1;
           }
@@ -68,11 +85,11 @@ export async function* readCsv(source: AsyncIterable<Buffer | Uint8Array | strin
         }
       }
       if (c === delim) {
-        record.push(cell + text.slice(start, i));
+        push(cell + text.slice(start, i));
         cell = '';
         start = i + 1;
       } else if (c === LF || c === CR) {
-        record.push(cell + text.slice(start, i));
+        push(cell + text.slice(start, i));
         cell = '';
         start = i + 1;
         lastWasCr = c === CR;
@@ -83,11 +100,11 @@ export async function* readCsv(source: AsyncIterable<Buffer | Uint8Array | strin
         start = i + 1;
       }
     }
-    if (!(inQuotes && quoteSeen)) cell += text.slice(start);
+    if (!(inQuotes && quoteSeen)) grow(text.slice(start));
     if (final) {
       if (inQuotes && quoteSeen) inQuotes = false;
       if (cell !== '' || record.length) {
-        record.push(cell);
+        push(cell);
         yield record;
       }
       cell = '';

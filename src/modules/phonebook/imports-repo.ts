@@ -1,9 +1,11 @@
-// SQL for uploads (files kept as 1 MiB chunks), imports and their per-row error report.
+// SQL for uploads (files kept as 256 KiB chunks), imports and their per-row error report.
 import type { Db, Row } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { TableFormat } from './table.ts';
 
+/** What the upload's first reading found: enough to show its preview again without the file. */
+export type StoredPreview = { delimiter: string | null; rows: string[][] };
 export type Upload = { id: string; filename: string; format: TableFormat; size: number; createdAt: Date };
 export type ImportStatus = 'running' | 'done' | 'failed';
 export type ImportJob = {
@@ -38,8 +40,11 @@ export function importsRepo(db: Db) {
     async insertUpload(scope: Scope, u: { id: string; filename: string; format: TableFormat }): Promise<void> {
       await db.query('INSERT INTO phonebook_uploads (id, account_id, filename, format) VALUES ($1,$2,$3,$4)', [u.id, scope.accountId, u.filename, u.format]);
     },
+    // Bytes travel as base64 text: PGlite's own bytea (hex) coding of a chunk runs on the event
+    // loop about ten times longer than base64 in and out of the database.
     async insertChunk(uploadId: string, seq: number, data: Uint8Array): Promise<void> {
-      await db.query('INSERT INTO phonebook_upload_chunks (upload_id, seq, data) VALUES ($1,$2,$3)', [uploadId, seq, data]);
+      const base64 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+      await db.query("INSERT INTO phonebook_upload_chunks (upload_id, seq, data) VALUES ($1,$2,decode($3,'base64'))", [uploadId, seq, base64]);
       await db.query('UPDATE phonebook_uploads SET size = size + $2 WHERE id = $1', [uploadId, data.length]);
     },
     async findUpload(scope: Scope, id: string): Promise<Upload | null> {
@@ -47,9 +52,17 @@ export function importsRepo(db: Db) {
       const r = rows[0];
       return r ? { id: r.id as string, filename: r.filename as string, format: r.format as TableFormat, size: Number(r.size), createdAt: toDate(r.created_at)! } : null;
     },
+    async savePreview(id: string, preview: StoredPreview): Promise<void> {
+      await db.query('UPDATE phonebook_uploads SET preview = $2::jsonb WHERE id = $1', [id, JSON.stringify(preview)]);
+    },
+    async findPreview(scope: Scope, id: string): Promise<StoredPreview | null> {
+      const { rows } = await db.query('SELECT preview FROM phonebook_uploads WHERE id = $1 AND account_id = $2', [id, scope.accountId]);
+      const p = rows[0]?.preview;
+      return p ? ((typeof p === 'string' ? JSON.parse(p) : p) as StoredPreview) : null;
+    },
     async chunk(uploadId: string, seq: number): Promise<Uint8Array | null> {
-      const { rows } = await db.query<{ data: Uint8Array }>('SELECT data FROM phonebook_upload_chunks WHERE upload_id = $1 AND seq = $2', [uploadId, seq]);
-      return rows[0]?.data ?? null;
+      const { rows } = await db.query<{ data: string }>("SELECT encode(data, 'base64') AS data FROM phonebook_upload_chunks WHERE upload_id = $1 AND seq = $2", [uploadId, seq]);
+      return rows[0] ? Buffer.from(rows[0].data, 'base64') : null;
     },
     async deleteUpload(id: string): Promise<void> {
       await db.query('DELETE FROM phonebook_uploads WHERE id = $1', [id]);

@@ -1,5 +1,5 @@
-// Upload → preview → import. The file is stored in 1 MiB chunks (any process can read it back);
-// the import streams those chunks through the CSV/XLSX reader into batched upserts of 10 000
+// Upload → preview → import. The file is stored in 256 KiB chunks (any process can read it back);
+// the import streams those chunks through the CSV/XLSX reader into batched upserts of 1 000
 // rows, saving progress after each batch, and keeps a per-row error report.
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -9,19 +9,30 @@ import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import { csvLine } from './csv.ts';
-import { importsRepo, type ImportJob, type Progress } from './imports-repo.ts';
+import { importsRepo, type ImportJob, type Progress, type StoredPreview } from './imports-repo.ts';
 import { parseMapping, suggestMapping, walkRows, type Mapping } from './mapping.ts';
 import { phonebookRepo } from './repo.ts';
 import { detectFormat, readTable, type TableFormat } from './table.ts';
+import { checkXlsxZip, type ByteRange } from './zip-check.ts';
 import { rowReason } from './values.ts';
 
-export const IMPORT_BATCH = 10_000;
-export const CHUNK_BYTES = 1024 * 1024;
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+// A batch is one transaction that holds an embedded database's event loop: 1,000 rows take tens
+// of milliseconds, 10,000 several hundred.
+export const IMPORT_BATCH = 1_000;
+// One chunk is one query's worth of bytes: small enough that storing or reading it keeps the event
+// loop of an embedded database free within a few milliseconds.
+export const CHUNK_BYTES = 256 * 1024;
 const PREVIEW_ROWS = 10;
+
+/** Bytes as uploaded, bytes an XLSX may inflate to, cells read from one file (config.uploads). */
+export type UploadLimits = { maxBytes: number; maxUncompressedBytes: number; maxCells: number };
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxBytes: 64 * 2 ** 20, maxUncompressedBytes: 256 * 2 ** 20, maxCells: 20_000_000 };
 
 export type Preview = { format: TableFormat; delimiter: string | null; columns: { index: number; header: string; sample: string[] }[]; rows: string[][]; suggestedMapping: Mapping };
 export type ImportRequest = { groupId: string; mapping: Mapping; hasHeader: boolean };
+
+/** @fastify/multipart's error when the file passes the route's fileSize. */
+const fileTooLarge = (err: unknown) => (err as { code?: unknown } | null)?.code === 'FST_REQ_FILE_TOO_LARGE';
 
 /** Re-chunks any byte stream into pieces of `size` bytes (the last may be shorter). */
 async function* rechunk(source: AsyncIterable<Uint8Array | Buffer>, size: number): AsyncGenerator<Buffer> {
@@ -45,8 +56,9 @@ async function* rechunk(source: AsyncIterable<Uint8Array | Buffer>, size: number
   if (length) yield Buffer.concat(parts);
 }
 
-export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (err: unknown, importId: string) => void }) {
+export function createPhonebookImports(deps: { db: Db; clock: Clock; limits?: UploadLimits; onError?: (err: unknown, importId: string) => void }) {
   const repo = importsRepo(deps.db);
+  const limits = deps.limits ?? DEFAULT_UPLOAD_LIMITS;
   const running = new Map<string, Promise<ImportJob>>();
 
   async function* uploadBytes(uploadId: string): AsyncGenerator<Uint8Array> {
@@ -57,13 +69,41 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (
     }
   }
 
-  async function previewRows(source: AsyncIterable<Uint8Array>, format: TableFormat, scope: Scope): Promise<Preview> {
+  /** Random access to an upload stored by this process (every chunk CHUNK_BYTES but the last). */
+  function uploadRange(uploadId: string): ByteRange {
+    let cached: { seq: number; data: Uint8Array | null } | null = null;
+    const chunk = async (seq: number) => {
+      if (cached?.seq !== seq) cached = { seq, data: await repo.chunk(uploadId, seq) };
+      return cached.data;
+    };
+    return async function* (offset: number, length: number) {
+      let seq = Math.floor(offset / CHUNK_BYTES);
+      let skip = offset - seq * CHUNK_BYTES;
+      for (let left = length; left > 0; seq++) {
+        const data = await chunk(seq);
+        if (!data) return;
+        const piece = data.subarray(skip, skip + left);
+        skip = 0;
+        left -= piece.length;
+        yield piece;
+      }
+    };
+  }
+
+  /** The first rows of a file, read once at upload and kept with it. */
+  async function readPreview(source: AsyncIterable<Uint8Array>, format: TableFormat): Promise<StoredPreview> {
     const info: { delimiter?: string } = {};
     const rows: string[][] = [];
-    for await (const row of readTable(source, format, info)) {
-      if (row.some((c) => c)) rows.push(row);
+    for await (const { cells } of readTable(source, format, info, limits)) {
+      if (cells.some((c) => c)) rows.push(cells);
       if (rows.length > PREVIEW_ROWS) break;
     }
+    return { delimiter: format === 'csv' ? (info.delimiter ?? ',') : null, rows };
+  }
+
+  /** Columns, samples and a suggested mapping from the kept rows and the account's fields now. */
+  async function previewOf(stored: StoredPreview, format: TableFormat, scope: Scope): Promise<Preview> {
+    const { rows } = stored;
     const defs = await phonebookRepo(deps.db).listFields(scope);
     const header = rows[0] ?? [];
     const width = Math.max(0, ...rows.map((r) => r.length));
@@ -71,7 +111,7 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (
     const data = looksLikeHeader ? rows.slice(1) : rows;
     return {
       format,
-      delimiter: format === 'csv' ? (info.delimiter ?? ',') : null,
+      delimiter: stored.delimiter,
       columns: Array.from({ length: width }, (_, i) => ({ index: i, header: looksLikeHeader ? (header[i] ?? '') : '', sample: data.slice(0, 3).map((r) => r[i] ?? '') })),
       rows: rows.slice(0, PREVIEW_ROWS),
       suggestedMapping: suggestMapping(looksLikeHeader ? header : [], data, defs),
@@ -92,14 +132,17 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (
           await repo.insertUpload(scope, { id, filename: filename.slice(0, 200) || 'upload', format });
         }
         size += chunk.length;
-        if (size > MAX_UPLOAD_BYTES) throw new AppError('IMPORT_FILE_INVALID', { reason: 'too_large', maxBytes: MAX_UPLOAD_BYTES });
+        if (size > limits.maxBytes) throw new AppError('IMPORT_FILE_TOO_LARGE', { limit: 'bytes', max: limits.maxBytes });
         await repo.insertChunk(id, seq++, chunk);
       }
       if (!format) throw new AppError('IMPORT_FILE_INVALID', { reason: 'empty' });
-      return { uploadId: id, ...(await previewRows(uploadBytes(id), format, scope)) };
+      if (format === 'xlsx') await checkXlsxZip(uploadRange(id), size, limits.maxUncompressedBytes);
+      const stored = await readPreview(uploadBytes(id), format);
+      await repo.savePreview(id, stored);
+      return { uploadId: id, ...(await previewOf(stored, format, scope)) };
     } catch (err) {
       if (format) await repo.deleteUpload(id);
-      throw err;
+      throw fileTooLarge(err) ? new AppError('IMPORT_FILE_TOO_LARGE', { limit: 'bytes', max: limits.maxBytes }, { cause: err }) : err;
     }
   }
 
@@ -107,7 +150,12 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (
     const scope = scopeOf(caller);
     const upload = await repo.findUpload(scope, uploadId);
     if (!upload) throw new AppError('NOT_FOUND');
-    return { uploadId, ...(await previewRows(uploadBytes(uploadId), upload.format, scope)) };
+    let stored = await repo.findPreview(scope, uploadId);
+    if (!stored) {
+      stored = await readPreview(uploadBytes(uploadId), upload.format);
+      await repo.savePreview(uploadId, stored);
+    }
+    return { uploadId, ...(await previewOf(stored, upload.format, scope)) };
   }
 
   /** An upload's bytes, for its owner only: a campaign to a file reads them back. */
@@ -124,7 +172,7 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (
     try {
       const defs = await phonebookRepo(deps.db).listFields(scope);
       const mapping = parseMapping(req.mapping, defs);
-      for await (const { batch, errors, progress: at } of walkRows(readTable(source, format), { mapping, hasHeader: req.hasHeader, batchSize: IMPORT_BATCH })) {
+      for await (const { batch, errors, progress: at } of walkRows(readTable(source, format, {}, limits), { mapping, hasHeader: req.hasHeader, batchSize: IMPORT_BATCH })) {
         // One transaction per batch: its contacts, its report rows and the progress commit together.
         await deps.db.transaction(async (tx) => {
           const r = await phonebookRepo(tx).upsertContacts(scope, req.groupId, batch);
@@ -190,6 +238,7 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; onError?: (
   }
 
   return {
+    uploadLimits: limits,
     storeUpload,
     previewUpload,
     uploadSource,

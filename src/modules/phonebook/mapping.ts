@@ -4,6 +4,7 @@
 import { normaliseIranMobile } from '../../lib/phone.ts';
 import { AppError } from '../../http/errors.ts';
 import type { ContactWrite } from './repo.ts';
+import type { TableRow } from './table.ts';
 import { MAX_NAME, parseFieldValue, parseTags, type FieldDef, type FieldValue, type RowErrorCode } from './values.ts';
 
 export type Mapping = Record<string, string>;
@@ -73,7 +74,7 @@ export type RowBatch = { batch: ContactWrite[]; errors: RowError[]; progress: Ro
  * mobile with the rows refused; the last batch (possibly empty) has `last` set and the totals. Duplicates inside the file are merged into the
  * earlier row (same batch) or left to the database's merge (earlier batch), and reported. */
 export async function* walkRows(
-  rows: AsyncIterable<string[]>,
+  rows: AsyncIterable<TableRow>,
   opts: { mapping: ParsedMapping; hasHeader: boolean; batchSize: number; maxErrors?: number; dropLaterDuplicates?: boolean },
 ): AsyncGenerator<RowBatch> {
   const m = opts.mapping;
@@ -88,11 +89,14 @@ export async function* walkRows(
     else res.duplicates++;
     if (stored++ < maxErrors) errors.push({ row, value: value.slice(0, 200), code: field ? `${code}:${field}` : code });
   };
-  let rowNo = 0;
-  for await (const cells of rows) {
-    rowNo++;
-    if (rowNo === 1 && opts.hasHeader) continue;
+  // The header is the first row with a value, as the preview shows it.
+  let header = opts.hasHeader;
+  for await (const { row: rowNo, cells } of rows) {
     if (!cells.some((c) => c)) continue;
+    if (header) {
+      header = false;
+      continue;
+    }
     res.rowsRead++;
     const raw = cells[m.mobile] ?? '';
     if (!raw) {

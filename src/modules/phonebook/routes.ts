@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import type { ImportJob } from './imports-repo.ts';
-import { MAX_UPLOAD_BYTES } from './imports.ts';
 import type { Contact, Group } from './repo.ts';
 import * as s from './schema.ts';
 import type { Filter, PhonebookService } from './service.ts';
@@ -82,10 +81,12 @@ export function phonebookRoutes(app: FastifyInstance, deps: { phonebook: Phonebo
     return { ok: true as const };
   });
 
-  r.post('/api/v1/phonebook/uploads', { schema: { tags, summary: 'Upload a CSV or XLSX file (multipart field "file"): stored, and previewed with its first rows, detected columns and a suggested mapping', response: { 201: s.previewView } } }, async (req, reply) => {
+  r.post('/api/v1/phonebook/uploads', { schema: { tags, summary: 'Upload a CSV or XLSX file (multipart field "file", at most CHAPAR_UPLOAD_MAX_MB): stored, and previewed with its first rows, detected columns and a suggested mapping', response: { 201: s.previewView } } }, async (req, reply) => {
     const account = me(req);
     if (!req.isMultipart()) throw new AppError('BAD_REQUEST', { reason: 'multipart/form-data with a file field expected' });
-    const file = await req.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
+    // One byte past the cap reaches storeUpload, which refuses it by name; multipart would cut the
+    // file at the cap without a word.
+    const file = await req.file({ limits: { fileSize: pb.uploadLimits.maxBytes + 1, files: 1 } });
     if (!file) throw new AppError('IMPORT_FILE_INVALID', { reason: 'empty' });
     return reply.code(201).send(await pb.storeUpload(account, file.filename, file.file));
   });

@@ -17,7 +17,7 @@ import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import { csvLine } from './csv.ts';
-import { createPhonebookImports } from './imports.ts';
+import { createPhonebookImports, type UploadLimits } from './imports.ts';
 import { e164Of, phonebookRepo, type Contact, type ContactWrite, type FilterOp, type TypedFilter } from './repo.ts';
 import { FIELD_KEY, MAX_NAME, MAX_TAG, parseDate, parseFieldValue, parseNumber, type FieldDef, type FieldValue } from './values.ts';
 
@@ -44,9 +44,9 @@ export function typeFilters(filters: readonly Filter[], defs: readonly FieldDef[
   });
 }
 
-export function createPhonebookService(deps: { db: Db; clock: Clock; onImportError?: (err: unknown, importId: string) => void }) {
+export function createPhonebookService(deps: { db: Db; clock: Clock; uploadLimits?: UploadLimits; onImportError?: (err: unknown, importId: string) => void }) {
   const repo = phonebookRepo(deps.db);
-  const imports = createPhonebookImports({ db: deps.db, clock: deps.clock, onError: deps.onImportError });
+  const imports = createPhonebookImports({ db: deps.db, clock: deps.clock, limits: deps.uploadLimits, onError: deps.onImportError });
 
   async function getGroup(caller: Account, id: string) {
     const g = await repo.findGroup(scopeOf(caller), id);
