@@ -17,11 +17,12 @@ export async function purgeExpired(db: Db, clock: Clock): Promise<{ sessions: nu
     "UPDATE notifications SET body = '', subject = NULL, redacted_at = now() WHERE secret AND redacted_at IS NULL AND status <> 'pending' AND created_at < $1",
     [day],
   );
+  const batches = await db.query("UPDATE batches SET body = '' WHERE secret AND body <> '' AND status IN ('done', 'cancelled') AND created_at < $1", [day]);
   const uploads = await db.query(
     'DELETE FROM phonebook_uploads u WHERE u.created_at < $1 AND NOT EXISTS (SELECT 1 FROM phonebook_imports i WHERE i.upload_id = u.id)',
     [day],
   );
-  return { sessions: sessions.rowCount, codes: codes.rowCount, idempotency: idempotency.rowCount, secrets: secrets.rowCount, uploads: uploads.rowCount };
+  return { sessions: sessions.rowCount, codes: codes.rowCount, idempotency: idempotency.rowCount, secrets: secrets.rowCount + batches.rowCount, uploads: uploads.rowCount };
 }
 
 export function purgeExpiredJob(deps: { db: Db; clock: Clock }): JobDefinition<z.ZodObject<{}>> {

@@ -29,13 +29,16 @@ function filters(scope: Scope, f: RecordFilter, cols: { path: string; account: s
   return { where: where.join(' AND '), params };
 }
 
+/** A system SMS that carries a code or a password is neither shown nor searchable (batches.secret). */
+const shownText = "CASE WHEN b.secret THEN '' ELSE b.body END";
+
 export function recordsRepo(db: Db) {
   return {
     async sent(scope: Scope, f: RecordFilter) {
-      const { where, params } = filters(scope, f, { path: 'b.account_path', account: 'm.account_id', number: 'm.recipient', text: 'b.body', at: 'm.created_at', status: 'm.status' });
+      const { where, params } = filters(scope, f, { path: 'b.account_path', account: 'm.account_id', number: 'm.recipient', text: shownText, at: 'm.created_at', status: 'm.status' });
       const total = await db.query<{ n: bigint }>(`SELECT count(*)::int8 AS n FROM outbox_messages m JOIN batches b ON b.id = m.batch_id WHERE ${where}`, params);
       const { rows } = await db.query(
-        `SELECT m.id, m.batch_id, m.account_id, a.username, m.recipient, m.operator, m.status, m.parts, m.cost, b.body, b.message_class, l.number AS line, m.created_at, m.updated_at
+        `SELECT m.id, m.batch_id, m.account_id, a.username, m.recipient, m.operator, m.status, m.parts, m.cost, ${shownText} AS body, b.message_class, l.number AS line, m.created_at, m.updated_at
          FROM outbox_messages m JOIN batches b ON b.id = m.batch_id JOIN accounts a ON a.id = m.account_id LEFT JOIN lines l ON l.id = b.line_id
          WHERE ${where} ORDER BY m.created_at DESC, m.id DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
         params,

@@ -46,7 +46,8 @@ const asError = (err: unknown): Error => (err instanceof Error ? err : new Error
 /** The answer to a send whose Idempotency-Key a batch already holds: that batch. */
 const replayOf = (prior: Batch): SendResult => ({ batchId: prior.id, accepted: prior.total, blacklisted: 0, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true });
 
-export type SendMeta = { idempotencyKey?: string; source: Batch['source'] };
+/** secret: the text is a code or a password (system SMS), emptied once done (in production at once; elsewhere by the hourly purge). */
+export type SendMeta = { idempotencyKey?: string; source: Batch['source']; secret?: { redactWhenDone: boolean } };
 export type SendResult = { batchId: string; accepted: number; blacklisted: number; rejected: RejectedRecipient[]; parts: number; cost: bigint; status: Batch['status']; replayed: boolean };
 
 /** What the accept path needs from compliance, called inside its transaction. */
@@ -216,7 +217,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
         id: j.batchId, accountId: caller.id, accountPath: caller.path, lineId: p.line.id, lineType: p.line.lineType, messageClass: input.class, body: e.text,
         alphabet: e.alphabet, parts: e.parts, status, sendAt: j.sendAt, total, rejected: p.recipients.rejected.length,
         cost: reservation.total, reservationId: reservation.reservationId, idempotencyKey: j.meta.idempotencyKey ?? null, source: j.meta.source, priority,
-        perMinute: input.perMinute ?? null, personalised: Boolean(e.own),
+        perMinute: input.perMinute ?? null, personalised: Boolean(e.own), secret: Boolean(j.meta.secret), redactWhenDone: j.meta.secret?.redactWhenDone ?? false,
       },
       messages: { batch: { id: j.batchId, accountId: caller.id, priority, expiresAt: input.validUntil ?? new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows },
       chunks: [...groups.values()],

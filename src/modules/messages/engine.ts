@@ -45,6 +45,8 @@ export function createMessageEngine(deps: {
   /** e-mail forwarding of inbound messages */
   notifications?: Pick<NotificationService, 'send'>;
   upstreamFactory: UpstreamFactory;
+  /** production: a system SMS carrying a code or a password is emptied from its batch once done */
+  production?: boolean;
   options?: EngineOptions;
   /** opens customers' webhook and forwarding URLs */
   outbound: Outbound;
@@ -75,7 +77,7 @@ export function createMessageEngine(deps: {
     },
   });
   const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded() });
-  const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept });
+  const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept, production: deps.production });
 
   settlement.onFinal(async (tx, finals) => {
     const byAccount = new Map<string, typeof finals>();

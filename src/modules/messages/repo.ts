@@ -36,6 +36,10 @@ export type Batch = {
   priority: number;
   perMinute: number | null;
   personalised: boolean;
+  /** The text is a code or a password (a system SMS): shown to nobody, emptied once done (migration 0030). */
+  secret: boolean;
+  /** Production: the database empties the text as soon as the send is done or cancelled. */
+  redactWhenDone: boolean;
   createdAt: Date;
 };
 
@@ -66,6 +70,8 @@ const toBatch = (r: Record<string, unknown>): Batch => ({
   priority: Number(r.priority),
   perMinute: r.per_minute === null || r.per_minute === undefined ? null : Number(r.per_minute),
   personalised: Boolean(r.personalised),
+  secret: Boolean(r.secret),
+  redactWhenDone: Boolean(r.redact_when_done),
   createdAt: toDate(r.created_at)!,
 });
 
@@ -83,11 +89,12 @@ export function messageRepo(db: Db) {
       const col = <K extends keyof Omit<Batch, 'createdAt'>>(k: K) => bs.map((b) => (typeof b[k] === 'bigint' ? String(b[k]) : b[k]));
       await db.query(
         `INSERT INTO batches (id, account_id, account_path, line_id, message_class, body, alphabet, parts, status, send_at, total,
-           rejected, cost, reservation_id, idempotency_key, source, priority, per_minute, personalised, line_type)
+           rejected, cost, reservation_id, idempotency_key, source, priority, per_minute, personalised, line_type, secret, redact_when_done)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamptz[], $11::int[],
-           $12::int[], $13::int8[], $14::text[], $15::text[], $16::text[], $17::int[], $18::int[], $19::boolean[], $20::text[])`,
+           $12::int[], $13::int8[], $14::text[], $15::text[], $16::text[], $17::int[], $18::int[], $19::boolean[], $20::text[], $21::boolean[], $22::boolean[])`,
         [col('id'), col('accountId'), col('accountPath'), col('lineId'), col('messageClass'), col('body'), col('alphabet'), col('parts'), col('status'), col('sendAt'), col('total'),
-          col('rejected'), col('cost'), col('reservationId'), col('idempotencyKey'), col('source'), col('priority'), col('perMinute'), col('personalised'), col('lineType')],
+          col('rejected'), col('cost'), col('reservationId'), col('idempotencyKey'), col('source'), col('priority'), col('perMinute'), col('personalised'), col('lineType'),
+          col('secret'), col('redactWhenDone')],
       );
     },
 

@@ -11,7 +11,7 @@ import * as s from './schema.ts';
 function batchView(b: Batch & { counts: Record<string, number>; held?: { reason: 'moderation' | 'sending_hours'; until: Date | null } | null }) {
   return {
     held: b.held ? { reason: b.held.reason, until: b.held.until?.toISOString() ?? null } : null,
-    id: b.id, accountId: b.accountId, status: b.status, class: b.messageClass, text: b.body, alphabet: b.alphabet, parts: b.parts,
+    id: b.id, accountId: b.accountId, status: b.status, class: b.messageClass, text: b.secret ? '' : b.body, alphabet: b.alphabet, parts: b.parts,
     total: b.total, rejected: b.rejected, cost: b.cost.toString(), counts: b.counts, lineId: b.lineId,
     sendAt: b.sendAt?.toISOString() ?? null, createdAt: b.createdAt.toISOString(),
   };

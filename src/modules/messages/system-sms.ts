@@ -10,7 +10,7 @@ import type { AcceptService } from './accept.ts';
 
 export const deferredSms: ChannelAdapter = { send: async () => ({ ok: true, deferred: true }) };
 
-export function createSystemSms(deps: { db: Db; log: Logger; accounts: AccountService; accept: AcceptService; intervalMs?: number }) {
+export function createSystemSms(deps: { db: Db; log: Logger; accounts: AccountService; accept: AcceptService; production?: boolean; intervalMs?: number }) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
@@ -18,13 +18,15 @@ export function createSystemSms(deps: { db: Db; log: Logger; accounts: AccountSe
     const platform = await deps.accounts.findPlatform();
     if (!platform) return 0;
     const { rows } = await deps.db.query(
-      "SELECT id, recipient, body FROM notifications WHERE channel = 'sms' AND status = 'pending' ORDER BY created_at, id LIMIT $1",
+      "SELECT id, recipient, body, secret FROM notifications WHERE channel = 'sms' AND status = 'pending' ORDER BY created_at, id LIMIT $1",
       [limit],
     );
     for (const n of rows) {
       try {
         // One-time codes ride the OTP class: first in the outbox, never held by sending hours.
-        await deps.accept.send(platform, { to: [n.recipient as string], text: n.body as string, class: 'otp' }, { idempotencyKey: `ntf:${n.id}`, source: 'system' });
+        // A code or a password: its batch is a secret too, emptied once done.
+        const secret = n.secret ? { redactWhenDone: deps.production ?? false } : undefined;
+        await deps.accept.send(platform, { to: [n.recipient as string], text: n.body as string, class: 'otp' }, { idempotencyKey: `ntf:${n.id}`, source: 'system', secret });
         await deps.db.query("UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = $1", [n.id]);
       } catch (err) {
         deps.log.warn({ err, notification: n.id }, 'system SMS not sent');
