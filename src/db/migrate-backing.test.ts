@@ -57,3 +57,38 @@ describe('migration 0022 on limits granted before backing', () => {
     ]);
   });
 });
+
+describe('migration 0022 on a chain of agencies that grant credit', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await freshDb({ migrate: false });
+  });
+  afterAll(() => db.close());
+
+  it('settles a parent before its sub-agency, so the sub-agency backs from the limit it has after', async () => {
+    const all = await loadMigrations();
+    await migrate(db, all.filter((m) => m.version <= 21));
+    // ids sort the sub-agency after its parent and before it too: depth decides
+    const accounts: [string, string, string | null, number, bigint, bigint][] = [
+      ['acc_p', 'platform', null, 0, 0n, 0n],
+      ['acc_z', 'agency', 'acc_p', 1, 0n, 0n],
+      ['acc_a', 'agency', 'acc_z', 2, 0n, 1000n],
+      ['acc_u', 'user', 'acc_a', 3, 0n, 500n],
+    ];
+    const path = new Map<string, string>();
+    for (const [id, kind, parent, depth, balance, limit] of accounts) {
+      path.set(id, `${parent ? path.get(parent) : '/'}${id}/`);
+      await db.query(`INSERT INTO accounts (id, kind, parent_id, path, depth, username, password_hash, mobile) VALUES ($1, $2, $3, $4, $5, $6, 'x', '+989120000000')`, [id, kind, parent, path.get(id), depth, id.replace('acc_', 'u')]);
+      await db.query('INSERT INTO wallets (id, account_id, kind, balance, credit_limit) VALUES ($1, $2, $3, $4, $5)', [`wal_${id}`, id, kind === 'platform' ? 'issuance' : 'account', balance.toString(), limit.toString()]);
+    }
+    await migrate(db, all);
+    const { rows } = await db.query<{ account_id: string; balance: bigint; backing: bigint; credit_limit: bigint }>('SELECT account_id, balance, backing, credit_limit FROM wallets ORDER BY account_id');
+    expect(rows.map((r) => [r.account_id, r.balance, r.backing, r.credit_limit])).toEqual([
+      ['acc_a', 0n, 0n, 0n],
+      ['acc_p', 0n, 0n, 0n],
+      ['acc_u', 0n, 0n, 0n],
+      ['acc_z', 0n, 0n, 0n],
+    ]);
+    expect((await ledgerRepo(db).reconcile()).unbackedCredit).toEqual([]);
+  });
+});

@@ -44,7 +44,7 @@ describe('an agency cannot mint spendable credit', () => {
     expect(await balance(agency)).toMatchObject({ balance: '689579', backing: '0' });
   });
 
-  it('refuses a price above the platform’s ceiling, and says what the ceiling is', async () => {
+  it('refuses a price above the ceiling over what the agency pays, and says what the ceiling is', async () => {
     const group = await defaultGroup(t, agency.token);
     const res = await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${group}`, token: agency.token, body: { basePrice: '1000000000000' } });
     expect(res.status).toBe(422);
@@ -108,8 +108,43 @@ describe('an agency cannot mint spendable credit', () => {
     await t.api({ url: `/api/v1/accounts/${other.id}/credit`, token: agency.token, body: { amount: '200000', note: '' } });
     const res = await t.api({ url: '/api/v1/messages', token: other.token, body: { to: ['09121112233'], text: 'سلام', class: 'service' } });
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatchObject({ code: 'PRICE_ABOVE_CEILING', details: { level: 'self', ceiling: '1000' } });
+    expect(res.body.error).toMatchObject({ code: 'PRICE_ABOVE_CEILING', details: { level: 'self' } });
+    // the ceiling would tell the user what its agency pays
+    expect(res.body.error.details.ceiling).toBeUndefined();
     await t.api({ method: 'PUT', url: '/api/v1/billing/price-ceiling', token: admin, body: { multiple: 100, reference: '1000' } });
+  });
+});
+
+describe('a sub-agency’s ceiling is over its own cost, which tells it nothing about its agency’s', () => {
+  let t: TestChapar;
+  let top: Child;
+  let sub: Child;
+
+  beforeAll(async () => {
+    t = await testChapar();
+    const admin = await t.adminToken();
+    // the platform sells to the top agency at 4,321 a part: the top agency's secret
+    expect((await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${await defaultGroup(t, admin)}`, token: admin, body: { basePrice: '4321' } })).status).toBe(200);
+    top = await createChild(t, admin, { username: 'ceil-top', kind: 'agency' });
+    expect((await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${await defaultGroup(t, top.token)}`, token: top.token, body: { basePrice: '9000' } })).status).toBe(200);
+    sub = await createChild(t, top.token, { username: 'ceil-sub', kind: 'agency' });
+  });
+  afterAll(() => t.close());
+
+  it('shows the sub-agency its own cost and 100 times it, and refuses above that', async () => {
+    const group = await defaultGroup(t, sub.token);
+    const table = await t.api({ url: `/api/v1/billing/groups/${group}`, token: sub.token });
+    const cell = table.body.prices.find((p: { operator: string; lineType: string; messageClass: string; alphabet: string }) => p.operator === 'mci' && p.lineType === 'public' && p.messageClass === 'service' && p.alphabet === 'ucs2');
+    expect(cell).toMatchObject({ cost: '9000', ceiling: '900000' });
+    expect(JSON.stringify(table.body)).not.toContain('4321');
+    const over = await t.api({ method: 'PATCH', url: `/api/v1/billing/groups/${group}`, token: sub.token, body: { basePrice: '900001' } });
+    expect(over.body.error).toMatchObject({ code: 'PRICE_ABOVE_CEILING', details: { ceiling: '900000' } });
+    // an override on a line type of its own is checked too
+    const own = await t.api({
+      method: 'PATCH', url: `/api/v1/billing/groups/${group}`, token: sub.token,
+      body: { overrides: [{ operator: 'mci', lineType: 'vip', messageClass: 'service', alphabet: 'ucs2', price: '900001' }] },
+    });
+    expect(own.body.error?.code).toBe('PRICE_ABOVE_CEILING');
   });
 });
 

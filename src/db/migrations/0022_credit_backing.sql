@@ -21,27 +21,29 @@ ALTER TABLE billing_settings ADD COLUMN price_ceiling_reference int8 NOT NULL DE
 -- Limits granted before this migration: backed from the agency's available balance where it can
 -- pay for them; where it cannot, each child's limit is first lowered to what the child already
 -- owes. What still cannot be backed is left for reconcile() to report (credit granted unbacked).
+-- Parents before their children: lowering a sub-agency's own limit changes what it can back.
 DO $$
-DECLARE p record; need int8; tx text;
+DECLARE p record; bal int8; lim int8; need int8; tx text;
 BEGIN
   FOR p IN
-    SELECT pw.id AS wallet_id, pw.account_id, pw.balance, pw.credit_limit
-    FROM wallets pw
+    SELECT pw.id AS wallet_id, pw.account_id
+    FROM wallets pw JOIN accounts pa ON pa.id = pw.account_id
     WHERE pw.kind = 'account' AND EXISTS (
       SELECT 1 FROM accounts c JOIN wallets cw ON cw.account_id = c.id WHERE c.parent_id = pw.account_id AND cw.credit_limit > 0)
-    ORDER BY pw.id
+    ORDER BY pa.depth, pw.id
   LOOP
+    SELECT balance, credit_limit INTO bal, lim FROM wallets WHERE id = p.wallet_id;
     SELECT coalesce(sum(cw.credit_limit), 0) INTO need FROM accounts c JOIN wallets cw ON cw.account_id = c.id WHERE c.parent_id = p.account_id;
-    IF p.balance - need < -p.credit_limit THEN
+    IF bal - need < -lim THEN
       UPDATE wallets cw SET credit_limit = greatest(-cw.balance, 0) FROM accounts c WHERE c.id = cw.account_id AND c.parent_id = p.account_id;
       SELECT coalesce(sum(cw.credit_limit), 0) INTO need FROM accounts c JOIN wallets cw ON cw.account_id = c.id WHERE c.parent_id = p.account_id;
     END IF;
-    IF need > 0 AND p.balance - need >= -p.credit_limit THEN
+    IF need > 0 AND bal - need >= -lim THEN
       tx := 'tx_backing_' || p.account_id;
       INSERT INTO ledger_transactions (id, type, idempotency_key, actor_id, note, params, reference)
         VALUES (tx, 'credit_backing', 'credit-backing:migration:' || p.account_id, NULL, '', '{"migrated": true}'::jsonb, NULL);
       INSERT INTO ledger_entries (transaction_id, wallet_id, bucket, amount, balance_after)
-        VALUES (tx, p.wallet_id, 'available', -need, p.balance - need), (tx, p.wallet_id, 'backing', need, need);
+        VALUES (tx, p.wallet_id, 'available', -need, bal - need), (tx, p.wallet_id, 'backing', need, need);
       UPDATE wallets SET balance = balance - need, backing = need WHERE id = p.wallet_id;
     END IF;
   END LOOP;

@@ -26,10 +26,10 @@ async function loadChain(db: Db, accountId: string) {
 }
 
 /**
- * Each level priced at its parent's list. The top level pays the platform's price; every level
- * below it pays an agency's price, which may not exceed the platform's ceiling for the cell
- * (agencies' lists are checked when saved; this refuses what a later change of the platform's
- * prices or ceiling left above it).
+ * Each level priced at its parent's list. Every level below the top pays an agency's price, which
+ * may not exceed the platform's ceiling over what that agency itself pays for the cell (lists are
+ * checked when saved; this refuses what a later change of prices or of the ceiling left above it).
+ * The refusal names no figure: the ceiling would tell the sender what its agency pays.
  */
 function priceLevels({ chain, lists, ceiling }: Awaited<ReturnType<typeof loadChain>>, cells: CountedCell[]): PricedLevel[] {
   const levels = chain.slice(0, -1).map((payer, i) => {
@@ -39,11 +39,9 @@ function priceLevels({ chain, lists, ceiling }: Awaited<ReturnType<typeof loadCh
     const amount = unitPrices.reduce((s, p, j) => s + p * BigInt(cells[j].count), 0n);
     return { payer, payee: chain[i + 1], unitPrices, amount };
   });
-  const platform = levels.at(-1);
   levels.slice(0, -1).forEach((l, i) =>
     cells.forEach((c, j) => {
-      const most = priceCeiling(platform!.unitPrices[j], c.parts, ceiling);
-      if (l.unitPrices[j] > most) throw new AppError('PRICE_ABOVE_CEILING', { level: i === 0 ? 'self' : 'ancestor', cell: cellKey({ ...c, parts: undefined }), ceiling: (most / BigInt(c.parts)).toString() });
+      if (l.unitPrices[j] > priceCeiling(levels[i + 1].unitPrices[j], c.parts, ceiling)) throw new AppError('PRICE_ABOVE_CEILING', { level: i === 0 ? 'self' : 'ancestor' });
     }),
   );
   return levels;
@@ -239,8 +237,11 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     const chain = await ledgerRepo(tx).chain(accountId);
     if (chain.length < 2) return 0n;
     const payers = chain.slice(0, -1);
-    const { lists } = await groupRepo(tx).priceLists(payers.map((p) => p.groupId!).filter(Boolean));
-    const prices = payers.map((p) => (p.groupId ? lists.get(p.groupId)?.receivePrice : undefined) ?? 0n);
+    const { lists, ceiling } = await groupRepo(tx).priceLists(payers.map((p) => p.groupId!).filter(Boolean));
+    const listed = payers.map((p) => (p.groupId ? lists.get(p.groupId)?.receivePrice : undefined) ?? 0n);
+    // A received message is never refused for its price: a level above the ceiling over its
+    // agency's own cost (left there by a later change of the ceiling) is charged the ceiling.
+    const prices = listed.map((p, i) => (i + 1 < listed.length && p > priceCeiling(listed[i + 1], 1, ceiling) ? priceCeiling(listed[i + 1], 1, ceiling) : p));
     if (prices.every((p) => p === 0n)) return 0n;
     const legs: Leg[] = payers.flatMap((p, i) => [
       { walletId: p.walletId, bucket: 'available' as const, amount: -prices[i] },

@@ -169,30 +169,34 @@ export function createBillingService(deps: BillingDeps) {
   }
 
   /**
-   * What bounds the caller's prices: the platform's list in the caller's chain (its top-level
-   * ancestor's group, or its own when it is a direct child of the platform), the caller's own list
-   * (what it pays its parent) and the platform's ceiling. Null lists for the platform itself.
+   * What bounds the caller's prices: its own list (what it pays its parent per cell) and the
+   * platform's ceiling. For an agency directly under the platform its own cost is the platform's
+   * price; deeper agencies are bounded by their own cost, since what their parent pays is the
+   * parent's business (a ceiling from the platform's price would tell them). Null for the platform.
    */
   async function priceBounds(caller: Account, db: Db = deps.db) {
     const chain = await ledgerRepo(db).chain(caller.id);
-    const top = chain.at(-2);
     const own = chain[0].groupId && caller.kind !== 'platform' ? chain[0].groupId : null;
-    const { lists, ceiling } = await groupRepo(db).priceLists([top?.groupId, own].filter((g): g is string => !!g));
-    return { platform: top?.groupId ? (lists.get(top.groupId) ?? null) : null, own: own ? (lists.get(own) ?? null) : null, ceiling };
+    const { lists, ceiling } = await groupRepo(db).priceLists(own ? [own] : []);
+    return { own: own ? (lists.get(own) ?? null) : null, ceiling };
   }
 
-  /** An agency's list may charge no cell (1 to 3 parts) or received message above the platform's ceiling. */
+  /**
+   * An agency's list may charge no cell (1 to 3 parts, every cell it names an override for) or
+   * received message above the ceiling over its own cost.
+   */
   async function checkCeiling(caller: Account, list: PriceList, db: Db) {
     if (caller.kind === 'platform') return;
-    const { platform, ceiling } = await priceBounds(caller, db);
-    if (!platform) return;
-    for (const row of priceMatrix(list))
+    const { own, ceiling } = await priceBounds(caller, db);
+    if (!own) return;
+    const cells = [...priceMatrix(list), ...list.overrides];
+    for (const row of cells)
       for (const parts of [1, 2, 3]) {
         const cell = { ...row, parts };
-        const most = priceCeiling(priceRecipientMessage(platform, cell), parts, ceiling);
+        const most = priceCeiling(priceRecipientMessage(own, cell), parts, ceiling);
         if (priceRecipientMessage(list, cell) > most) throw new AppError('PRICE_ABOVE_CEILING', { cell: cellKey(row), ceiling: (most / BigInt(parts)).toString() });
       }
-    const receive = priceCeiling(platform.receivePrice, 1, ceiling);
+    const receive = priceCeiling(own.receivePrice, 1, ceiling);
     if (list.receivePrice > receive) throw new AppError('PRICE_ABOVE_CEILING', { cell: 'receive', ceiling: receive.toString() });
   }
 
@@ -222,18 +226,19 @@ export function createBillingService(deps: BillingDeps) {
   }
 
   /**
-   * A group's one-part prices with what bounds each: the caller's own cost for the cell (null for
-   * the platform) and the platform's ceiling (null for the platform). The panel warns on a price
+   * A group's one-part prices with what bounds each: the caller's own cost for the cell and the
+   * ceiling over it (both null for the platform). The panel warns on a price
    * above 10× its cost.
    */
   async function priceTable(caller: Account, id: string) {
     const g = await getGroup(scopeOf(caller), id);
-    const { platform, own, ceiling } = caller.kind === 'platform' ? { platform: null, own: null, ceiling: null } : await priceBounds(caller);
+    const { own, ceiling } = caller.kind === 'platform' ? { own: null, ceiling: null } : await priceBounds(caller);
     return {
       group: g,
       prices: priceMatrix(g).map((row) => {
         const cell = { ...row, parts: 1 };
-        return { ...row, cost: own ? priceRecipientMessage(own, cell) : null, ceiling: platform && ceiling ? priceCeiling(priceRecipientMessage(platform, cell), 1, ceiling) : null };
+        const cost = own ? priceRecipientMessage(own, cell) : null;
+        return { ...row, cost, ceiling: cost !== null && ceiling ? priceCeiling(cost, 1, ceiling) : null };
       }),
     };
   }
