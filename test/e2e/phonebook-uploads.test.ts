@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/jobs/purge-expired.ts';
 import { createChild, openSender, testChapar, type TestChapar } from '../helpers/app.ts';
 import { postForm } from '../helpers/multipart.ts';
-import { sheetXml, xlsxWithSheet } from '../helpers/xlsx.ts';
+import { sheetXml, xlsxWithSheet, zip } from '../helpers/xlsx.ts';
 
 let t: TestChapar;
 let owner: { id: string; token: string };
@@ -78,6 +78,14 @@ describe('zip bombs', () => {
 
   it('refuses an XLSX whose zip directory understates what an entry inflates to', async () => {
     const res = await upload('liar.xlsx', xlsxWithSheet(bomb(8 * 1024 * 1024), { declaredSize: 1000 }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'IMPORT_FILE_INVALID', details: { reason: 'zip_sizes' } });
+  });
+
+  it('refuses an XLSX that hides an entry after an entry’s deflate stream, inside its declared size', async () => {
+    // a streaming reader that finds the end of the first stream would read the hidden bomb next
+    const hidden = zip([{ name: 'xl/sharedStrings.xml', data: Buffer.from(bomb(8 * 1024 * 1024)) }]);
+    const res = await upload('hidden.xlsx', xlsxWithSheet(sheetXml([{ row: 1, cells: ['mobile'] }, { row: 2, cells: [mobile(5)] }]), { hidden }));
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'IMPORT_FILE_INVALID', details: { reason: 'zip_sizes' } });
   });

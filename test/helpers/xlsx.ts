@@ -2,17 +2,18 @@
 // format's limit, a zip bomb, or a zip whose directory lies about its sizes.
 import { crc32, deflateRawSync } from 'node:zlib';
 
-export type ZipEntry = { name: string; data: Buffer; store?: boolean; declaredSize?: number };
+export type ZipEntry = { name: string; data: Buffer; store?: boolean; declaredSize?: number; hidden?: Buffer };
 
 /** A zip archive of the entries, in order; `declaredSize` overrides the uncompressed size written
- * in both headers (the inflated bytes stay what they are). */
+ * in both headers (the inflated bytes stay what they are); `hidden` bytes follow an entry's deflate
+ * stream inside its declared compressed size. */
 export function zip(entries: readonly ZipEntry[]): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const body = e.store ? e.data : deflateRawSync(e.data);
+    const body = Buffer.concat([e.store ? e.data : deflateRawSync(e.data), e.hidden ?? Buffer.alloc(0)]);
     const size = e.declaredSize ?? e.data.length;
     const crc = crc32(e.data);
     const local = Buffer.alloc(30);

@@ -67,7 +67,11 @@ async function centralDirectory(range: ByteRange, fileSize: number): Promise<{ e
   return { entries, start };
 }
 
-/** Inflates `compressed` bytes from `offset`, counting the output; refuses more than `max`. */
+/**
+ * Inflates `compressed` bytes from `offset`, counting the output; refuses more than `max`, and a
+ * deflate stream that ends before its declared bytes do: a streaming reader that finds the end of
+ * the stream would read what follows it as the next entry, which nothing here would have counted.
+ */
 async function inflatedSize(range: ByteRange, offset: number, compressed: number, max: number): Promise<number> {
   let total = 0;
   const count = new Writable({
@@ -76,12 +80,14 @@ async function inflatedSize(range: ByteRange, offset: number, compressed: number
       done(total > max ? invalid('zip_sizes') : null);
     },
   });
+  const inflate = createInflateRaw();
   try {
-    await pipeline(Readable.from(range(offset, compressed)), createInflateRaw(), count);
+    await pipeline(Readable.from(range(offset, compressed)), inflate, count);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('IMPORT_FILE_INVALID', { reason: 'unreadable_xlsx' }, { cause: err });
   }
+  if (inflate.bytesWritten !== compressed) throw invalid('zip_sizes');
   return total;
 }
 
@@ -97,6 +103,8 @@ export async function checkXlsxZip(range: ByteRange, fileSize: number, maxUncomp
     if (e.offset !== expected || (e.flags & 1) !== 0 || (e.method !== 0 && e.method !== 8)) throw invalid();
     const local = await readAll(range, e.offset, 30);
     if (local.readUInt32LE(0) !== LOCAL || local.readUInt16LE(8) !== e.method) throw invalid();
+    const name = await readAll(range, e.offset + 30, local.readUInt16LE(26));
+    if (name.toString('utf8') !== e.name) throw invalid();
     const describedLater = (local.readUInt16LE(6) & 8) !== 0;
     if (!describedLater && (local.readUInt32LE(18) !== e.compressed || local.readUInt32LE(22) !== e.size)) throw invalid('zip_sizes');
     const data = e.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
