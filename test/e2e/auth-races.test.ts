@@ -162,10 +162,11 @@ describe('password and two-factor checks behind a session', () => {
 
 describe('CHAPAR_TRUST_PROXY ranges', () => {
   it('refuses a range so wide it trusts any client, as true is refused', () => {
-    for (const wide of ['0.0.0.0/0', '::/0', '10.0.0.0/7', '128.0.0.0/1', '2000::/3', '10.0.0.1, 0.0.0.0/0']) {
+    for (const wide of ['0.0.0.0/0', '::/0', '10.0.0.0/7', '128.0.0.0/1', '2000::/3', '::/16', '::ffff:0:0/96', '10.0.0.1, 0.0.0.0/0']) {
       expect(() => parseConfig({ CHAPAR_TRUST_PROXY: wide }), wide).toThrow(ConfigError);
     }
     expect(() => parseConfig({ CHAPAR_TRUST_PROXY: '::/0' })).toThrow(/\/8.*\/16/);
     expect(parseConfig({ CHAPAR_TRUST_PROXY: '10.0.0.0/8,fd00::/16,127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', 'fd00::/16', '127.0.0.1']);
+    expect(parseConfig({ CHAPAR_TRUST_PROXY: '::ffff:10.0.0.0/104' }).trustProxy).toEqual(['::ffff:10.0.0.0/104']);
   });
 });
