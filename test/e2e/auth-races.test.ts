@@ -138,6 +138,8 @@ describe('password and two-factor checks behind a session', () => {
     expect(fa.body.error.message).toMatch(/[\u0600-\u06FF]/);
     const disable = await t.api({ url: '/api/v1/auth/2fa/disable', token: imp.body.token, body: { password: 'Imp-Secret-42', code: code() }, remoteAddress: '198.51.100.8' });
     expect(disable.body.error.code).toBe('IMPERSONATION_NOT_ALLOWED');
+    // nor tie it to an app of the agency's own
+    expect((await t.api({ url: '/api/v1/auth/2fa/setup', token: imp.body.token, body: {} })).body.error.code).toBe('IMPERSONATION_NOT_ALLOWED');
     // the user's own session still can, with the password it had
     expect((await t.api({ url: '/api/v1/auth/2fa/disable', token: user.token, body: { password: 'Imp-Secret-42', code: code() } })).status).toBe(200);
   });

@@ -1,7 +1,8 @@
 // Sign-in: password guesses are held back per (username, client address) with delays that double,
 // so a stranger can slow only their own address, never lock the owner out; one address failing
 // across many names is stopped as credential stuffing. Two-factor keeps a lock per account, which
-// only someone who already has the password can trigger. A TOTP code is good once.
+// only someone who already has the password can trigger. A TOTP code is good once. Every check is
+// counted before it runs, so guesses sent in parallel get no more tries than guesses sent in turn.
 import * as OTPAuth from 'otpauth';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
