@@ -3,7 +3,7 @@ import { z } from 'zod';
 import path from 'node:path';
 import { parseCidr } from './lib/ip-ranges.ts';
 import { DEFAULT_DENIED_PORTS } from './lib/outbound.ts';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 
 const hostList = z
   .string()
@@ -99,6 +99,23 @@ export type Config = {
 };
 
 /**
+ * The widest proxy ranges accepted, [shortest prefix, longest]: 0.0.0.0/0 or ::/0 would trust every
+ * hop like `true`, and anything wider than a private /8 (or a /16 of IPv6) takes in public addresses.
+ */
+const TRUST_PROXY_PREFIX = { v4: [8, 32], v6: [16, 128] } as const;
+
+/** The prefix an IPv6 range amounts to over IPv4 clients (they are matched as ::ffff:a.b.c.d), or null. */
+function ipv4PrefixOfMapped(addr: string, bits: number): number | null {
+  const mapped = new BlockList();
+  mapped.addSubnet('::ffff:0:0', 96, 'ipv6');
+  if (bits >= 96) return mapped.check(addr, 'ipv6') ? bits - 96 : null;
+  const range = new BlockList();
+  range.addSubnet(addr, bits, 'ipv6');
+  return range.check('::ffff:0:0', 'ipv6') ? 0 : null;
+}
+
+
+/**
  * `true` would believe every hop of X-Forwarded-For, so any client could name its own address to
  * the rate limits and API-key allow-lists; the operator says how many proxies, or which.
  */
@@ -111,12 +128,17 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): false | number | st
     const [addr, bits, extra] = c.split('/');
     const family = isIP(addr);
     if (!family || extra !== undefined) return false;
-    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    const [shortest, longest] = family === 4 ? TRUST_PROXY_PREFIX.v4 : TRUST_PROXY_PREFIX.v6;
+    if (bits === undefined) return true;
+    const n = Number(bits);
+    if (!/^\d+$/.test(bits) || n < shortest || n > longest) return false;
+    const v4 = family === 6 ? ipv4PrefixOfMapped(addr, n) : null;
+    return v4 === null || v4 >= TRUST_PROXY_PREFIX.v4[0];
   };
   if (v !== 'true' && entries.length && entries.every(cidr)) return entries;
   ctx.addIssue({
     code: 'custom',
-    message: 'must be false, a hop count (1 behind one reverse proxy such as Caddy, 2 behind a load balancer and a proxy) or a comma list of proxy addresses/CIDRs (10.0.0.0/8,127.0.0.1); true would trust any X-Forwarded-For a client sends',
+    message: 'must be false, a hop count (1 behind one reverse proxy such as Caddy, 2 behind a load balancer and a proxy) or a comma list of proxy addresses/CIDRs (10.0.0.0/8,127.0.0.1) no wider than /8 (IPv4) or /16 (IPv6); true, 0.0.0.0/0 or ::/0 would trust any X-Forwarded-For a client sends',
   });
   return z.NEVER;
 }

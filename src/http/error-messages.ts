@@ -189,6 +189,10 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   },
   CAPTCHA_REQUIRED: { fa: 'برای ادامه، رقم‌های تصویر را وارد کنید.', en: 'To continue, type the digits in the image.' },
   CAPTCHA_INVALID: { fa: 'رقم‌های تصویر درست نبود یا تصویر منقضی شده است؛ تصویر تازه را وارد کنید.', en: 'The digits did not match or the image expired; type the digits in the new image.' },
+  IMPERSONATION_NOT_ALLOWED: {
+    fa: 'وقتی به جای کاربر وارد شده‌اید نمی‌توانید رمز عبور یا ورود دومرحله‌ای او را تغییر دهید؛ خود کاربر باید این کار را بکند.',
+    en: 'While signed in as this user you cannot change its password or two-factor sign-in; the user must do it.',
+  },
   POLICY_LOOSENING: {
     fa: (d) => `نمی‌توانید قواعد بالادستی را سست‌تر کنید؛ فقط سخت‌گیرانه‌تر کردن مجاز است${policyFields(d) ? ` (${policyFields(d)})` : ''}.`,
     en: (d) => `You may only tighten the rules set above you, not loosen them${policyFields(d) ? ` (${policyFields(d)})` : ''}.`,

@@ -162,14 +162,21 @@ export function accountRepo(db: Db) {
       return Number(rows[0].n);
     },
 
-    async recordLoginFailure(id: string, lockAfter: number, lockUntil: Date): Promise<{ failedLogins: number; lockedUntil: Date | null }> {
+    /**
+     * Counts one two-factor try unless the account is locked at `now`, locking it until `lockUntil`
+     * when this is try number `lockAfter` or later. One statement: PostgreSQL re-checks the lock on
+     * the row a concurrent try has just updated, so parallel tries are counted one by one.
+     */
+    async reserveOtpAttempt(id: string, lockAfter: number, lockUntil: Date, now: Date): Promise<{ reserved: true; failedLogins: number } | { reserved: false; lockedUntil: Date | null }> {
       const { rows } = await db.query(
         `UPDATE accounts SET failed_logins = failed_logins + 1,
            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
-         WHERE id = $1 RETURNING failed_logins, locked_until`,
-        [id, lockAfter, lockUntil],
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $4) RETURNING failed_logins`,
+        [id, lockAfter, lockUntil, now],
       );
-      return { failedLogins: Number(rows[0].failed_logins), lockedUntil: toDate(rows[0].locked_until) };
+      if (rows[0]) return { reserved: true, failedLogins: Number(rows[0].failed_logins) };
+      const locked = await db.query('SELECT locked_until FROM accounts WHERE id = $1', [id]);
+      return { reserved: false, lockedUntil: toDate(locked.rows[0]?.locked_until) };
     },
 
     async recordLoginSuccess(id: string): Promise<void> {

@@ -16,21 +16,31 @@ function hashCode(id: string, code: string): string {
 }
 
 export function createCodeService(deps: { db: Db; clock: Clock }) {
-  /** `payload` may be a function: its work (a password's argon2) runs only once the limits allow the code. */
+  /**
+   * `payload` may be a function: its work (a password's argon2) runs only once the limits allow the
+   * code. The limits are checked and the code's row written under a lock per (mobile, purpose), so
+   * requests arriving together cannot all pass the check before any of them is counted; the payload
+   * is filled in after the lock is released, and nobody knows the code until it is returned.
+   */
   async function issue(c: { purpose: VerificationCode['purpose']; mobile: string; accountId: string | null; brandId: string | null; payload?: Record<string, unknown> | (() => Promise<Record<string, unknown>>) }) {
-    const repo = authRepo(deps.db);
-    const now = deps.clock.now();
-    const recent = await repo.countRecentCodes(c.mobile, c.purpose, new Date(now.getTime() - 3_600_000));
-    if (recent.latest && now.getTime() - recent.latest.getTime() < RESEND_AFTER_MS) {
-      const retryAfterSeconds = Math.ceil((RESEND_AFTER_MS - (now.getTime() - recent.latest.getTime())) / 1000);
-      throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds });
-    }
-    if (recent.count >= MAX_PER_HOUR) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: 3600 });
     const id = newId('vc');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
-    const payload = typeof c.payload === 'function' ? await c.payload() : (c.payload ?? {});
-    await repo.insertCode({ id, purpose: c.purpose, mobile: c.mobile, codeHash: hashCode(id, code), accountId: c.accountId, brandId: c.brandId, payload, expiresAt });
+    const expiresAt = await deps.db.transaction(async (tx) => {
+      const repo = authRepo(tx);
+      await repo.lockCodeSlot(c.mobile, c.purpose);
+      const now = deps.clock.now();
+      const recent = await repo.countRecentCodes(c.mobile, c.purpose, new Date(now.getTime() - 3_600_000));
+      if (recent.latest && now.getTime() - recent.latest.getTime() < RESEND_AFTER_MS) {
+        const retryAfterSeconds = Math.ceil((RESEND_AFTER_MS - (now.getTime() - recent.latest.getTime())) / 1000);
+        throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds });
+      }
+      if (recent.count >= MAX_PER_HOUR) throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: 3600 });
+      const expires = new Date(now.getTime() + CODE_TTL_MS);
+      const payload = typeof c.payload === 'function' ? {} : (c.payload ?? {});
+      await repo.insertCode({ id, purpose: c.purpose, mobile: c.mobile, codeHash: hashCode(id, code), accountId: c.accountId, brandId: c.brandId, payload, expiresAt: expires });
+      return expires;
+    });
+    if (typeof c.payload === 'function') await authRepo(deps.db).setCodePayload(id, await c.payload());
     return { id, code, expiresAt };
   }
 

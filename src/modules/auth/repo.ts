@@ -134,6 +134,13 @@ export function authRepo(db: Db) {
           }
         : null;
     },
+    /** Held until the transaction ends: one request at a time checks and issues codes for a (mobile, purpose). */
+    async lockCodeSlot(mobile: string, purpose: string): Promise<void> {
+      await db.query("SELECT pg_advisory_xact_lock(hashtext('verification_code:' || $1 || ':' || $2))", [purpose, mobile]);
+    },
+    async setCodePayload(id: string, payload: Record<string, unknown>): Promise<void> {
+      await db.query('UPDATE verification_codes SET payload = $2 WHERE id = $1', [id, JSON.stringify(payload)]);
+    },
     async countRecentCodes(mobile: string, purpose: string, since: Date): Promise<{ count: number; latest: Date | null }> {
       const { rows } = await db.query(
         'SELECT count(*)::int8 AS n, max(created_at) AS latest FROM verification_codes WHERE mobile = $1 AND purpose = $2 AND created_at > $3',
@@ -160,6 +167,10 @@ export function authRepo(db: Db) {
       await db.query('DELETE FROM captchas WHERE expires_at < $1', [new Date(now.getTime() - 3_600_000)]);
     },
 
+    /** Held until the transaction ends: one password check at a time is counted for an address. */
+    async lockLoginAddress(ip: string): Promise<void> {
+      await db.query("SELECT pg_advisory_xact_lock(hashtext('login_failures:' || $1))", [ip]);
+    },
     async findLoginFailure(username: string, ip: string): Promise<{ failures: number; blockedUntil: Date | null } | null> {
       const { rows } = await db.query('SELECT failures, blocked_until FROM login_failures WHERE username = $1 AND ip = $2', [username, ip]);
       return rows[0] ? { failures: Number(rows[0].failures), blockedUntil: toDate(rows[0].blocked_until) } : null;

@@ -56,7 +56,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; secu
   });
 
   r.post('/api/v1/auth/password', { schema: { tags: ['auth'], summary: 'Change password (ends other sessions)', body: s.changePasswordBody, response: { 200: ok } } }, async (req) => {
-    await deps.auth.changePassword(requirePrincipal(req), req.body, req.ip);
+    await deps.auth.changePassword(requirePrincipal(req), req.body, meta(req));
     return { ok: true as const };
   });
 
@@ -70,7 +70,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; secu
   });
 
   r.post('/api/v1/auth/2fa/disable', { schema: { tags: ['auth'], summary: 'Turn two-factor off (password and a code)', body: s.totpDisableBody, response: { 200: ok } } }, async (req) => {
-    await deps.auth.twoFactorDisable(requirePrincipal(req), req.body, req.ip);
+    await deps.auth.twoFactorDisable(requirePrincipal(req), req.body, meta(req));
     return { ok: true as const };
   });
 

@@ -18,7 +18,7 @@ import type { NotificationService } from '../notifications/service.ts';
 import { createCodeService } from './codes.ts';
 import { createAbuseGuard, type CodeLimits } from './abuse-guard.ts';
 import { createCaptchaService } from './captcha.ts';
-import { assertStrongPassword, hashPassword, verifyPassword } from './passwords.ts';
+import { assertStrongPassword, hashPassword } from './passwords.ts';
 import { authRepo, type ApiKey } from './repo.ts';
 import { createSignIn } from './sign-in.ts';
 
@@ -205,16 +205,26 @@ export function createAuthService(deps: {
     });
   }
 
-  async function changePassword(p: Principal, input: { currentPassword: string; newPassword: string }, ip: string | null) {
-    if (!(await verifyPassword(p.account.passwordHash, input.currentPassword))) throw new AppError('INVALID_CREDENTIALS');
+  /**
+   * An agency signed in as its user (support) acts for it, but may not take its credentials: not
+   * its password, and not its two-factor, which a parent could turn off or tie to its own app.
+   */
+  function refuseImpersonation(p: Principal): void {
+    if (p.impersonatorId) throw new AppError('IMPERSONATION_NOT_ALLOWED');
+  }
+
+  async function changePassword(p: Principal, input: { currentPassword: string; newPassword: string }, meta: RequestMeta) {
+    refuseImpersonation(p);
     assertStrongPassword(input.newPassword);
+    await signIn.checkPassword(p.account, input.currentPassword, meta);
     await accountRepo(deps.db).setPassword(p.account.id, await hashPassword(input.newPassword));
     await repo.revokeOtherSessions(p.account.id, p.via === 'session' ? p.tokenHash : null, deps.clock.now());
-    await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'auth.password_changed', ip });
+    await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'auth.password_changed', ip: meta.ip });
   }
 
   /** Step one: a fresh secret, stored but not yet on until a code proves the app has it. */
   async function twoFactorSetup(p: Principal, brand: ResolvedBrand) {
+    refuseImpersonation(p);
     if (p.account.totpEnabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
     const secret = new OTPAuth.Secret({ size: 20 }).base32;
     await accountRepo(deps.db).setTotp(p.account.id, secret, null);
@@ -224,6 +234,7 @@ export function createAuthService(deps: {
   }
 
   async function twoFactorEnable(p: Principal, code: string, ip: string | null) {
+    refuseImpersonation(p);
     const account = await accountRepo(deps.db).findByIdForAuth(p.account.id);
     if (!account?.totpSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED');
     if (account.totpEnabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
@@ -232,13 +243,14 @@ export function createAuthService(deps: {
     await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_enabled', ip });
   }
 
-  async function twoFactorDisable(p: Principal, input: { password: string; code: string }, ip: string | null) {
+  async function twoFactorDisable(p: Principal, input: { password: string; code: string }, meta: RequestMeta) {
+    refuseImpersonation(p);
     const account = p.account;
     if (!account.totpEnabledAt || !account.totpSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED');
-    if (!(await verifyPassword(account.passwordHash, input.password))) throw new AppError('INVALID_CREDENTIALS');
-    if (!(await signIn.useTotp(account.id, account.totpSecret, input.code))) throw new AppError('INVALID_OTP');
+    await signIn.checkPassword(account, input.password, meta);
+    await signIn.checkTotp(account, account.totpSecret, input.code, meta);
     await accountRepo(deps.db).setTotp(account.id, null, null);
-    await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_disabled', ip });
+    await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_disabled', ip: meta.ip });
   }
 
   async function createApiKey(p: Principal, input: { name: string; allowedIps?: string[] }, ip: string | null) {

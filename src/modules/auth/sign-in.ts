@@ -1,7 +1,8 @@
 // Sign-in: password guesses are held back per (username, client address) with delays that double,
 // so a stranger can slow only their own address, never lock the owner out; one address failing
 // across many names is stopped as credential stuffing. Two-factor keeps a lock per account, which
-// only someone who already has the password can trigger. A TOTP code is good once.
+// only someone who already has the password can trigger. A TOTP code is good once. Every check is
+// counted before it runs, so guesses sent in parallel get no more tries than guesses sent in turn.
 import * as OTPAuth from 'otpauth';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -55,45 +56,75 @@ export function createSignIn(deps: {
     return step !== null && (await accountRepo(deps.db).claimTotpStep(accountId, step));
   }
 
-  async function holdBack(username: string, ip: string) {
-    const now = deps.clock.now();
-    const stuffing = await repo.countFailedNames(ip, new Date(now.getTime() - STUFFING_WINDOW_MS));
-    if (stuffing.names >= STUFFING_NAMES && stuffing.earliest) {
-      throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: secondsUntil(stuffing.earliest.getTime() + STUFFING_WINDOW_MS, now) });
-    }
-    const pair = await repo.findLoginFailure(username, ip);
-    if (pair?.blockedUntil && pair.blockedUntil > now) {
-      throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds: secondsUntil(pair.blockedUntil.getTime(), now) });
-    }
+  /**
+   * Counts one password check for (username, address) as a failure before argon2 runs, refusing it
+   * when the pair is held back or the address has failed across too many names. Under a lock per
+   * address, so parallel guesses are counted one by one: no more reach argon2 than the throttle
+   * allows. A right password then forgets the pair's failures.
+   */
+  async function reservePasswordCheck(username: string, ip: string): Promise<{ failures: number; blockedUntil: Date | null }> {
+    return deps.db.transaction(async (tx) => {
+      const r = authRepo(tx);
+      await r.lockLoginAddress(ip);
+      const now = deps.clock.now();
+      const forgetBefore = new Date(now.getTime() - FORGET_FAILURES_MS);
+      if (Math.random() < 0.01) await r.deleteLoginFailuresBefore(forgetBefore);
+      const stuffing = await r.countFailedNames(ip, new Date(now.getTime() - STUFFING_WINDOW_MS));
+      if (stuffing.names >= STUFFING_NAMES && stuffing.earliest) {
+        throw new AppError('TOO_MANY_REQUESTS', { retryAfterSeconds: secondsUntil(stuffing.earliest.getTime() + STUFFING_WINDOW_MS, now) });
+      }
+      const pair = await r.findLoginFailure(username, ip);
+      if (pair?.blockedUntil && pair.blockedUntil > now) {
+        throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds: secondsUntil(pair.blockedUntil.getTime(), now) });
+      }
+      const limits = { after: THROTTLE_AFTER, baseSeconds: THROTTLE_BASE_SECONDS, maxSeconds: THROTTLE_MAX_SECONDS };
+      return r.recordLoginFailure({ username, ip, now, forgetBefore, ...limits });
+    });
   }
 
-  async function passwordFailed(username: string, ip: string, account: Account | null, meta: Meta): Promise<never> {
-    const now = deps.clock.now();
-    if (Math.random() < 0.01) await repo.deleteLoginFailuresBefore(new Date(now.getTime() - FORGET_FAILURES_MS));
-    const r = await repo.recordLoginFailure({
-      username,
-      ip,
-      now,
-      forgetBefore: new Date(now.getTime() - FORGET_FAILURES_MS),
-      after: THROTTLE_AFTER,
-      baseSeconds: THROTTLE_BASE_SECONDS,
-      maxSeconds: THROTTLE_MAX_SECONDS,
-    });
+  async function passwordFailed(account: Account | null, attempt: { failures: number; blockedUntil: Date | null }, meta: Meta): Promise<never> {
     if (account) {
-      const failed = { reason: 'INVALID_CREDENTIALS', failures: r.failures };
+      const failed = { reason: 'INVALID_CREDENTIALS', failures: attempt.failures };
       await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_failed', ip: meta.ip, details: failed });
-      if (r.blockedUntil) {
-        const details = { until: r.blockedUntil.toISOString(), failures: r.failures };
+      if (attempt.blockedUntil) {
+        const details = { until: attempt.blockedUntil.toISOString(), failures: attempt.failures };
         await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_throttled', ip: meta.ip, details });
       }
     }
     throw new AppError('INVALID_CREDENTIALS');
   }
 
-  async function otpFailed(account: Account, meta: Meta): Promise<never> {
+  /**
+   * An account's password, checked under sign-in's throttle: per (username, address) and per
+   * address across names. Sign-in and the checks behind a session (password change, turning
+   * two-factor off) share it, so a stolen session is no faster an oracle than the sign-in form.
+   */
+  async function checkPassword(account: Account, password: string, meta: Meta): Promise<void> {
+    deps.guard.admitPasswordWork(meta.ip, meta.brand.id);
+    const username = account.username.trim().toLowerCase();
+    const ip = clientKey(meta.ip);
+    const attempt = await reservePasswordCheck(username, ip);
+    if (!(await verifyPassword(account.passwordHash, password))) return passwordFailed(account, attempt, meta);
+    await repo.clearLoginFailures(username, ip);
+  }
+
+  /**
+   * A TOTP code under the account's two-factor lock. The try is counted (and the lock set when it
+   * is the last allowed) in one statement that refuses a locked account, before the code is
+   * checked: parallel wrong codes cannot all slip in under the limit. A right code clears the count.
+   */
+  async function checkTotp(account: Account, secret: string, token: string, meta: Meta): Promise<void> {
     const now = deps.clock.now();
     const lockUntil = new Date(now.getTime() + OTP_LOCK_MINUTES * 60_000);
-    const r = await accountRepo(deps.db).recordLoginFailure(account.id, OTP_LOCK_AFTER, lockUntil);
+    const r = await accountRepo(deps.db).reserveOtpAttempt(account.id, OTP_LOCK_AFTER, lockUntil, now);
+    if (!r.reserved) {
+      const minutes = r.lockedUntil ? Math.ceil((r.lockedUntil.getTime() - now.getTime()) / 60_000) : OTP_LOCK_MINUTES;
+      throw new AppError('ACCOUNT_LOCKED', { minutes });
+    }
+    if (await useTotp(account.id, secret, token)) {
+      await accountRepo(deps.db).recordLoginSuccess(account.id);
+      return;
+    }
     const details = { reason: 'INVALID_OTP', failures: r.failedLogins };
     await deps.audit.record({ actorId: null, subject: account, action: 'auth.sign_in_failed', ip: meta.ip, details });
     if (r.failedLogins >= OTP_LOCK_AFTER) {
@@ -105,17 +136,15 @@ export function createSignIn(deps: {
 
   /** The account, once the password (and the TOTP code, when two-factor is on) are right. */
   async function checkCredentials(input: { username: string; password: string; otp?: string }, meta: Meta): Promise<Account> {
-    deps.guard.admitPasswordWork(meta.ip, meta.brand.id);
-    const username = input.username.trim().toLowerCase();
-    const ip = clientKey(meta.ip);
-    await holdBack(username, ip);
     const account = await deps.accounts.findByUsernameForAuth(input.username.trim());
     // Unknown user, or a user of another brand: the same answer and the same work as a wrong password.
     if (!account || !(await deps.brands.maySignInThrough(account, meta.brand))) {
+      deps.guard.admitPasswordWork(meta.ip, meta.brand.id);
+      const attempt = await reservePasswordCheck(input.username.trim().toLowerCase(), clientKey(meta.ip));
       await dummyVerify(input.password);
-      return passwordFailed(username, ip, null, meta);
+      return passwordFailed(null, attempt, meta);
     }
-    if (!(await verifyPassword(account.passwordHash, input.password))) return passwordFailed(username, ip, account, meta);
+    await checkPassword(account, input.password, meta);
     if (account.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED');
     if (account.totpEnabledAt && account.totpSecret) {
       const now = deps.clock.now();
@@ -123,12 +152,12 @@ export function createSignIn(deps: {
         throw new AppError('ACCOUNT_LOCKED', { minutes: Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 60_000) });
       }
       if (!input.otp) throw new AppError('OTP_REQUIRED');
-      if (!(await useTotp(account.id, account.totpSecret, input.otp))) return otpFailed(account, meta);
+      await checkTotp(account, account.totpSecret, input.otp, meta);
+    } else {
+      await accountRepo(deps.db).recordLoginSuccess(account.id);
     }
-    await accountRepo(deps.db).recordLoginSuccess(account.id);
-    await repo.clearLoginFailures(username, ip);
     return account;
   }
 
-  return { checkCredentials, useTotp };
+  return { checkCredentials, checkPassword, checkTotp, useTotp };
 }
