@@ -87,6 +87,51 @@ export function scanContent(text: string, words: readonly string[]): ContentMatc
   return { words: findForbiddenWords(text, words), links: findLinks(text), cards: findCardNumbers(text) };
 }
 
+/** Links and card numbers listed per send: one is enough to hold it, the rest would only bloat its reasons. */
+const MAX_LISTED = 20;
+// Distinct texts are scanned joined, a slice of about this many characters at a time: a few passes
+// of each pattern for a whole campaign, not one per recipient.
+const SLICE_CHARS = 64 * 1024;
+// Between two texts: a newline ends a link, normalising turns it into a space that no word
+// contains at its edge, and NUL is no letter, digit or space, so no word, phrase, link or card
+// number runs from one text into the next.
+const SEPARATOR = '\n\u0000\n';
+
+const union = (a: readonly string[], b: readonly string[], max = Infinity) => [...new Set([...a, ...b])].slice(0, max);
+
+export function mergeContent(a: ContentMatches, b: ContentMatches): ContentMatches {
+  return { words: union(a.words, b.words), links: union(a.links, b.links, MAX_LISTED), cards: union(a.cards, b.cards, MAX_LISTED) };
+}
+
+/** What the content rules find in any of the texts (each distinct text once), words in list order. */
+export function scanTexts(texts: Iterable<string>, words: readonly string[]): ContentMatches {
+  let found: ContentMatches = { words: [], links: [], cards: [] };
+  let slice: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (slice.length) found = mergeContent(found, scanContent(slice.join(SEPARATOR), words));
+    slice = [];
+    size = 0;
+  };
+  for (const t of new Set(texts)) {
+    slice.push(t);
+    size += t.length;
+    if (size >= SLICE_CHARS) flush();
+  }
+  flush();
+  return { ...found, words: words.filter((w) => found.words.includes(w)) };
+}
+
+/** Matches in the form of moderation reasons: content_word:…, content_link:…, content_card:…. */
+export function contentReasons(m: ContentMatches): string[] {
+  return [...m.words.map((w) => `content_word:${w}`), ...m.links.map((l) => `content_link:${l}`), ...m.cards.map((c) => `content_card:${c}`)];
+}
+
+export function contentFromReasons(reasons: readonly string[]): ContentMatches {
+  const of = (prefix: string) => reasons.filter((r) => r.startsWith(prefix)).map((r) => r.slice(prefix.length));
+  return { words: of('content_word:'), links: of('content_link:'), cards: of('content_card:') };
+}
+
 /** The inbound keywords: «11» opts out, «12» opts back in (either digit set, trimmed). */
 export function parseKeyword(text: string): 'opt_out' | 'opt_in' | null {
   const t = toLatinDigits(text).replace(/[\s\u200c\u200e\u200f\u202a-\u202e]/g, '');
