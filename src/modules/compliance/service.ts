@@ -116,7 +116,7 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
       if (others) return out({ code: 'KYC_REQUIRED', details: { others } }, text);
     }
 
-    const own = s.texts ? scanTexts(s.texts, words) : null;
+    const own = s.texts ? await scanTexts(s.texts, words) : null;
     const content = own ? mergeContent(scanContent(text, words), own) : scanContent(text, words);
     if (policy.wordAction === 'reject' && content.words.length) return out({ code: 'CONTENT_FORBIDDEN_WORD', details: { word: content.words[0], words: content.words } }, text);
     if (policy.linkAction === 'reject' && content.links.length) return out({ code: 'CONTENT_LINK_NOT_ALLOWED', details: { link: content.links[0], links: content.links } }, text);
