@@ -4,6 +4,7 @@ import { pickLanguage, type Lang } from '../lib/i18n.ts';
 import type { ResolvedBrand, BrandService } from '../modules/brands/service.ts';
 import type { AuthService, Principal } from '../modules/auth/service.ts';
 import { scopeOf, type Scope } from '../modules/accounts/scope.ts';
+import { markImpersonation, runActing } from '../modules/audit/acting.ts';
 import type { Account } from '../modules/accounts/repo.ts';
 import { AppError } from './errors.ts';
 
@@ -40,6 +41,8 @@ export function registerContext(app: FastifyInstance, deps: { brands: BrandServi
   app.decorateRequest('lang', 'fa');
   app.decorateRequest('principal', null);
 
+  // Callback style: the hooks and the handler after it run inside this context.
+  app.addHook('onRequest', (_request, _reply, done) => runActing(done));
   app.addHook('onRequest', async (request) => {
     request.lang = pickLanguage(request.headers['accept-language']);
     const url = request.url;
@@ -58,6 +61,7 @@ export function registerContext(app: FastifyInstance, deps: { brands: BrandServi
     if (!bearer && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
       if (request.headers[CSRF_HEADER] !== principal.csrfToken) throw new AppError('CSRF_FAILED');
     }
+    if (principal.impersonatorId) markImpersonation(principal.account.id, principal.impersonatorId);
     request.principal = principal;
   });
 }

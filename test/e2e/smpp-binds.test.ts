@@ -1,10 +1,10 @@
 // Limits of customers' SMPP binds, over a real SMPP socket: binds per account, one throughput
-// budget per account whatever the number of binds, and failed binds throttled per username and
-// per address before the password hash runs.
+// budget per account whatever the number of binds, and failed binds held back per (username,
+// address) with growing delays and capped per address, counted before the password hash runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smpp } from '../../src/upstreams/smpp/lib.ts';
 import type { Pdu, Session } from '../../src/upstreams/smpp/lib.ts';
-import { BIND_FAILURE_WINDOW_MS, BIND_FAILURES_PER_ACCOUNT, BIND_FAILURES_PER_IP } from '../../src/modules/smpp-server/service.ts';
+import { BIND_DELAY_BASE_MS, BIND_FAILURES_PER_IP, BIND_FREE_FAILURES } from '../../src/modules/smpp-server/service.ts';
 import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
 
 type Client = { call(command: string, options?: Record<string, unknown>): Promise<Pdu>; close(): Promise<void>; closed: () => boolean };
@@ -92,13 +92,35 @@ describe('SMPP bind limits', () => {
     expect(throttled).toBeGreaterThanOrEqual(7);
   });
 
-  it('refuses binds for a username after repeated wrong passwords, even with the right one, until the window passes', async () => {
+  it('holds back wrong binds of a username from one address with delays that double, then takes the right password', async () => {
     const a = await account('guessed');
-    for (let i = 0; i < BIND_FAILURES_PER_ACCOUNT; i++) expect((await bind(a.username, `wrong${i}xx`)).status).toBe(INVPASWD);
-    expect((await bind(a.username, a.smppPassword)).status).toBe(BINDFAIL);
+    const address = freshAddress();
+    for (let i = 0; i < BIND_FREE_FAILURES; i++) expect((await bind(a.username, `wrong${i}xx`, address)).status).toBe(INVPASWD);
+    expect((await bind(a.username, a.smppPassword, address)).status).toBe(THROTTLED);
     expect((await auditReasons(a.id)).slice(-1)).toEqual(['throttled']);
-    t.clock.advance(BIND_FAILURE_WINDOW_MS + 1000);
-    expect((await bind(a.username, a.smppPassword)).status).toBe(0);
+    t.clock.advance(BIND_DELAY_BASE_MS + 1000);
+    expect((await bind(a.username, 'wrong9xx', address)).status).toBe(INVPASWD);
+    expect((await bind(a.username, a.smppPassword, address)).status).toBe(THROTTLED);
+    // the second delay is twice the first
+    t.clock.advance(BIND_DELAY_BASE_MS + 1000);
+    expect((await bind(a.username, a.smppPassword, address)).status).toBe(THROTTLED);
+    t.clock.advance(BIND_DELAY_BASE_MS);
+    expect((await bind(a.username, a.smppPassword, address)).status).toBe(0);
+  });
+
+  it('lets the customer bind from its own address while a stranger fails binds with its username', async () => {
+    const victim = await account('smpp-victim');
+    const stranger = freshAddress();
+    for (let i = 0; i < BIND_FREE_FAILURES + 3; i++) expect([INVPASWD, THROTTLED]).toContain((await bind(victim.username, `wrong${i}xx`, stranger)).status);
+    expect((await bind(victim.username, victim.smppPassword)).status).toBe(0);
+  });
+
+  it('counts parallel wrong binds before the password hash: at most the free failures are checked', async () => {
+    const a = await account('smpp-race');
+    const address = freshAddress();
+    const res = await Promise.all(Array.from({ length: 18 }, (_, i) => bind(a.username, `wrong${i}xx`, address)));
+    expect(res.filter((r) => r.status === INVPASWD).length).toBeLessThanOrEqual(BIND_FREE_FAILURES);
+    expect(res.filter((r) => r.status === THROTTLED).length).toBeGreaterThanOrEqual(18 - BIND_FREE_FAILURES);
   });
 
   it('refuses binds from an address after repeated failures, whichever username it tries', async () => {

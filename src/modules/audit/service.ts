@@ -4,6 +4,7 @@
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { inScope, type Scope } from '../accounts/scope.ts';
+import { impersonatorOf } from './acting.ts';
 import { auditRepo, type AuditEvent, type AuditFilter } from './repo.ts';
 
 export type { AuditEvent, AuditFilter } from './repo.ts';
@@ -87,14 +88,18 @@ export type AuditEntry = {
 export function createAuditService(deps: { db: Db; clock?: Clock }) {
   /** Pass the transaction's db when the action is part of one: the entry commits with it. */
   async function record(e: AuditEntry, db: Db = deps.db): Promise<void> {
+    // An act done through an impersonation session is the impersonator's: readers below it then
+    // see "your provider" and not its id or IP, as for anything else it does.
+    const impersonator = impersonatorOf(e.actorId);
+    const details = impersonator ? { ...e.details, onBehalfOf: e.actorId } : e.details;
     await auditRepo(db).insert({
       at: deps.clock?.now() ?? new Date(),
-      actorId: e.actorId,
+      actorId: impersonator ?? e.actorId,
       subjectId: e.subject?.id ?? null,
       subjectPath: e.subject?.path ?? null,
       action: e.action,
       ip: e.ip ?? null,
-      details: e.details ?? {},
+      details: details ?? {},
     });
   }
 

@@ -9,7 +9,7 @@ import { AppError } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';
-import { scanContent, type ContentMatches } from './content.ts';
+import { contentFromReasons, mergeContent, scanContent, type ContentMatches } from './content.ts';
 import { emptyRow, mergePolicies, type EffectivePolicy } from './policy.ts';
 import { complianceRepo, idsOfPath, type ModerationItem, type ModerationStatus } from './repo.ts';
 
@@ -42,11 +42,14 @@ export function requireModeration(ctx: ModerationContext): string[] {
  * numbers when the platform's policy does not allow them. Read at decision time, so a rule the
  * platform added after the send was held counts too.
  */
-export async function platformContentHits(tx: Db, item: Pick<ModerationItem, 'accountPath' | 'body'>): Promise<string[]> {
+export async function platformContentHits(tx: Db, item: Pick<ModerationItem, 'accountPath' | 'body' | 'matched'>): Promise<string[]> {
   const [platformId] = idsOfPath(item.accountPath);
   const repo = complianceRepo(tx);
   const policy = mergePolicies([(await repo.policyRows([platformId])).get(platformId) ?? emptyRow()]);
-  const found = scanContent(item.body, (await repo.wordsOf([platformId])).map((w) => w.word));
+  const words = (await repo.wordsOf([platformId])).map((w) => w.word);
+  // The body is the template; what the recipients' own texts matched was kept with the item.
+  const own = contentFromReasons(item.matched);
+  const found = mergeContent(scanContent(item.body, words), { ...own, words: own.words.filter((w) => words.includes(w)) });
   return [
     ...found.words.map((w) => `content_word:${w}`),
     ...(policy.linkAction === 'allow' ? [] : found.links.map((l) => `content_link:${l}`)),
@@ -61,9 +64,9 @@ export function createModerationQueue(deps: { db: Db; clock: Clock; audit: Audit
   const repo = complianceRepo(deps.db);
 
   /** The engine queues a held batch inside its accept transaction. */
-  async function enqueue(tx: Db, i: { batchId: string; account: { id: string; path: string }; reasons: string[]; messageClass: string; body: string; recipients: number }): Promise<ModerationItem> {
+  async function enqueue(tx: Db, i: { batchId: string; account: { id: string; path: string }; reasons: string[]; matched?: string[]; messageClass: string; body: string; recipients: number }): Promise<ModerationItem> {
     return complianceRepo(tx).insertModeration({
-      id: newId('mod'), batchId: i.batchId, accountId: i.account.id, accountPath: i.account.path, reasons: i.reasons,
+      id: newId('mod'), batchId: i.batchId, accountId: i.account.id, accountPath: i.account.path, reasons: i.reasons, matched: i.matched ?? [],
       messageClass: i.messageClass, body: i.body, recipients: i.recipients, at: deps.clock.now(),
     });
   }

@@ -12,6 +12,8 @@ export type ModerationItem = {
   accountId: string;
   accountPath: string;
   reasons: string[];
+  /** what the content rules found in the per-recipient texts (see SendEvaluation.matched) */
+  matched: string[];
   messageClass: string;
   body: string;
   recipients: number;
@@ -40,6 +42,7 @@ const toItem = (r: Record<string, unknown>): ModerationItem => ({
   accountId: r.account_id as string,
   accountPath: r.account_path as string,
   reasons: r.reasons as string[],
+  matched: (r.matched as string[] | null) ?? [],
   messageClass: r.message_class as string,
   body: r.body as string,
   recipients: Number(r.recipients),
@@ -215,11 +218,11 @@ export function complianceRepo(db: Db) {
       return (rows[0]?.mobile as string | undefined) ?? null;
     },
 
-    async insertModeration(i: { id: string; batchId: string; accountId: string; accountPath: string; reasons: string[]; messageClass: string; body: string; recipients: number; at: Date }): Promise<ModerationItem> {
+    async insertModeration(i: { id: string; batchId: string; accountId: string; accountPath: string; reasons: string[]; matched: string[]; messageClass: string; body: string; recipients: number; at: Date }): Promise<ModerationItem> {
       const { rows } = await db.query(
-        `INSERT INTO moderation_items (id, batch_id, account_id, account_path, reasons, message_class, body, recipients, created_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING *`,
-        [i.id, i.batchId, i.accountId, i.accountPath, i.reasons, i.messageClass, i.body, i.recipients, i.at],
+        `INSERT INTO moderation_items (id, batch_id, account_id, account_path, reasons, matched, message_class, body, recipients, created_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING *`,
+        [i.id, i.batchId, i.accountId, i.accountPath, i.reasons, i.matched, i.messageClass, i.body, i.recipients, i.at],
       );
       return toItem(rows[0]);
     },

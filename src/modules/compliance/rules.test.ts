@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isValidNationalCode, isValidNationalId, parseBirthDate } from '../kyc/identity.ts';
 import { gregorianToJalali, jalaliToGregorian } from '../../lib/jalali.ts';
-import { appendOptOutFooter, findCardNumbers, findForbiddenWords, findLinks, hasOptOutFooter, luhnValid, normaliseForMatch, parseKeyword } from './content.ts';
+import { appendOptOutFooter, findCardNumbers, findForbiddenWords, findLinks, hasOptOutFooter, luhnValid, normaliseForMatch, parseKeyword, scanTexts } from './content.ts';
 import { emptyRow, findLoosening, mergePolicies, type PolicyRow } from './policy.ts';
 import { isInsideWindow, nextOpening, parseClock, tehranSecondOfDay, toTehranIso } from './tehran.ts';
 
@@ -123,5 +123,15 @@ describe('Iranian identity numbers and dates', () => {
     expect(parseBirthDate('1991-08-03')).toEqual({ gregorian: '1991-08-03', jalali: '1370/05/12' });
     expect(parseBirthDate('1402/12/30')).toBeNull(); // 1402 is not a leap year
     expect(parseBirthDate('1991-02-30')).toBeNull();
+  });
+});
+
+describe('content of many texts', () => {
+  it('finds words, links and cards in any text, and nothing that runs from one text into the next', async () => {
+    const filler = Array.from({ length: 5000 }, (_, i) => `سلام مشتری ${i} عزیز`);
+    const found = await scanTexts([...filler, 'بازی قمار', 'https://a.example.com/x', 'واریز به 6037997599123453'], ['بازی قمار']);
+    expect(found).toEqual({ words: ['بازی قمار'], links: ['https://a.example.com/x'], cards: ['603799******3453'] });
+    const split = await scanTexts(['سلام بازی', 'قمار آنلاین', 'https://b.example.com', 'x', '60379975', '99123453'], ['بازی قمار']);
+    expect(split).toEqual({ words: [], links: ['https://b.example.com'], cards: [] });
   });
 });

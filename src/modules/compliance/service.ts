@@ -5,14 +5,14 @@
 //
 //   accept path, inside the accept transaction, after recipients are parsed and deduped:
 //     evaluateSend(tx, { account: {id, path, kind}, line: {id, lineType, isShared}, messageClass,
-//                        text, recipients: [{e164, operator}], now, extraBlocked? })
-//       → { text, perRecipient, hold, reject, moderation }
+//                        text, texts?, recipients: [{e164, operator}], now, extraBlocked? })
+//       → { text, perRecipient, hold, reject, moderation, matched }
 //     - reject ≠ null: throw new AppError(reject.code, reject.details); nothing else applies.
 //     - text: send this (the «لغو۱۱» footer may have been appended: count parts from it).
 //     - perRecipient[i] (aligned with recipients): 'blacklisted' | 'opted_out' → store that
 //       recipient with status 'blacklisted', not charged; null → send.
 //     - hold: { until } → status 'held', ready at `until` (the sending window opens).
-//     - moderation: reasons[] non-empty → status 'held' and compliance.enqueue(tx, {batchId, …});
+//     - moderation: reasons[] non-empty → status 'held' and compliance.enqueue(tx, {batchId, matched, …});
 //       release or cancel in onDecision((tx, item) => …), which runs in the decision's transaction.
 //     The KYC restriction (own mobile only until approved) is already part of evaluateSend;
 //     kycSendRestriction(tx, account) is there for quotes and the panel.
@@ -29,7 +29,7 @@ import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { KycService } from '../kyc/service.ts';
 import type { LineType } from '../lines/repo.ts';
-import { appendOptOutFooter, hasOptOutFooter, parseKeyword, scanContent } from './content.ts';
+import { appendOptOutFooter, contentReasons, hasOptOutFooter, mergeContent, parseKeyword, scanContent, scanTexts } from './content.ts';
 import { createComplianceLists, numberKey } from './lists.ts';
 import { createModerationQueue, requireModeration } from './moderation.ts';
 import { createRecipientCheck } from './recipient-check.ts';
@@ -43,6 +43,9 @@ export type SendCheck = {
   line: { id: string; lineType: LineType; isShared: boolean };
   messageClass: 'service' | 'advertising' | 'otp';
   text: string;
+  /** Peer-to-peer: what each recipient receives (a personalised campaign's filled-in template);
+   * the content rules judge these as well as `text`. */
+  texts?: readonly string[];
   recipients: readonly { e164: string; operator: Operator }[];
   now: Date;
   /** numbers blocked by the caller's own rules (phonebook contact flags), E.164 */
@@ -55,6 +58,8 @@ export type SendEvaluation = {
   hold: { until: Date } | null;
   reject: { code: ErrorCode; details: Record<string, unknown> } | null;
   moderation: string[];
+  /** What the content rules found in `texts`, as reasons: kept with a moderation item, whose body is the template. */
+  matched: string[];
 };
 
 export const OPT_OUT_REPLY = 'شمارهٔ شما از فهرست دریافت پیامک‌های تبلیغاتی این خط حذف شد. برای عضویت دوباره، عدد ۱۲ را بفرستید.';
@@ -96,7 +101,7 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
     const words = (await repo.wordsOf(ids)).map((w) => w.word);
     const advertising = s.messageClass === 'advertising';
     const none = (): RecipientBlock[] => new Array<RecipientBlock>(s.recipients.length).fill(null);
-    const out = (reject: SendEvaluation['reject'], text = s.text): SendEvaluation => ({ text, perRecipient: none(), hold: null, reject, moderation: [] });
+    const out = (reject: SendEvaluation['reject'], text = s.text): SendEvaluation => ({ text, perRecipient: none(), hold: null, reject, moderation: [], matched: [] });
 
     let text = s.text;
     if (advertising && !hasOptOutFooter(text)) {
@@ -111,7 +116,8 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
       if (others) return out({ code: 'KYC_REQUIRED', details: { others } }, text);
     }
 
-    const content = scanContent(text, words);
+    const own = s.texts ? await scanTexts(s.texts, words) : null;
+    const content = own ? mergeContent(scanContent(text, words), own) : scanContent(text, words);
     if (policy.wordAction === 'reject' && content.words.length) return out({ code: 'CONTENT_FORBIDDEN_WORD', details: { word: content.words[0], words: content.words } }, text);
     if (policy.linkAction === 'reject' && content.links.length) return out({ code: 'CONTENT_LINK_NOT_ALLOWED', details: { link: content.links[0], links: content.links } }, text);
     if (policy.cardAction === 'reject' && content.cards.length) return out({ code: 'CONTENT_CARD_NUMBER', details: { card: content.cards[0] } }, text);
@@ -149,7 +155,7 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
     }
 
     const moderation = requireModeration({ policy, accountKind: s.account.kind, messageClass: s.messageClass, recipientCount: s.recipients.length - blocked, kycApproved, content });
-    return { text, perRecipient, hold, reject: null, moderation };
+    return { text, perRecipient, hold, reject: null, moderation, matched: own ? contentReasons(own) : [] };
   }
 
   /** «11» / «12» from `from` to a line of `accountId`. Inside the inbox's transaction. */

@@ -95,13 +95,14 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       line: { id: p.line.id, lineType: p.line.lineType, isShared: p.line.isShared },
       messageClass: input.class,
       text: input.text,
+      texts: input.texts && p.recipients.valid.map((r) => input.texts![r.index]),
       recipients: p.recipients.valid,
       now: at,
       extraBlocked: deps.blocked ? [...(await deps.blocked(db, caller.id, p.recipients.valid.map((r) => r.e164)))] : [],
     });
     if (evaluation.reject) throw new AppError(evaluation.reject.code, evaluation.reject.details);
     const text = analyseText(evaluation.text, { ref16: p.line.ref16 });
-    // Peer-to-peer: compliance judged the template; a footer it appended goes on every text.
+    // Peer-to-peer: compliance judged the template and every text; a footer it appended goes on every text.
     const footer = evaluation.text.startsWith(input.text) ? evaluation.text.slice(input.text.length) : '';
     const own = input.texts
       ? p.recipients.valid.map((r) => {
@@ -226,7 +227,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
 
   async function moderate(tx: Db, j: Job, c: Composed) {
     if (!c.moderated) return;
-    await deps.compliance.enqueue(tx, { batchId: j.batchId, account: { id: j.caller.id, path: j.caller.path }, reasons: c.e.evaluation.moderation, messageClass: j.input.class, body: c.e.text, recipients: c.batch.total - c.e.blocked });
+    await deps.compliance.enqueue(tx, { batchId: j.batchId, account: { id: j.caller.id, path: j.caller.path }, reasons: c.e.evaluation.moderation, matched: c.e.evaluation.matched, messageClass: j.input.class, body: c.e.text, recipients: c.batch.total - c.e.blocked });
   }
 
   const answer = (j: Job, p: Prepared, c: Composed): SendResult => ({

@@ -17,6 +17,7 @@ import { DEFAULT_VALIDITY_MS } from '../messages/accept.ts';
 import type { MessageEngine } from '../messages/engine.ts';
 import type { MessageClass } from '../messages/repo.ts';
 import type { PackageService } from '../packages/service.ts';
+import { createBindThrottle } from './bind-throttle.ts';
 import { createSmppCredentials } from './credentials.ts';
 import { readSubmitText, readSubmitTiming, receiptError, receiptState, smppDate, submitEsmClassValid, submitStatusFor, textHead, wantsReceipt } from './pdu.ts';
 import { smppRepo, type Fragment, type ReceiptPayload, type Submission } from './repo.ts';
@@ -26,30 +27,14 @@ export const PENDING_TTL_MS = 3 * 86_400_000;
 /** Parts of a concatenated submit whose siblings do not come in time are rejected (REJECTD receipts). */
 export const REASSEMBLY_TIMEOUT_MS = 5 * 60_000;
 const SUBMISSION_KEEP_MS = 14 * 86_400_000;
-/** Failed binds (wrong username or password) allowed per username and per address in the window. */
-export const BIND_FAILURES_PER_ACCOUNT = 5;
+/** Wrong binds of one (username, address) before each further one waits: 30 s, then 60, 120 … at most an hour. */
+export const BIND_FREE_FAILURES = 5;
+export const BIND_DELAY_BASE_MS = 30_000;
+const BIND_DELAY_MAX_MS = 3_600_000;
+const BIND_FORGET_MS = 24 * 3_600_000;
+/** Wrong binds one address may make across usernames in the window before its binds are refused. */
 export const BIND_FAILURES_PER_IP = 10;
 export const BIND_FAILURE_WINDOW_MS = 15 * 60_000;
-
-/** Failures per key in a sliding window, in memory (each SMPP listener process counts its own). */
-function createFailureCounter(opts: { clock: Clock; windowMs: number }) {
-  const hits = new Map<string, number[]>();
-  const recent = (key: string) => {
-    const cutoff = opts.clock.now().getTime() - opts.windowMs;
-    const list = (hits.get(key) ?? []).filter((t) => t > cutoff);
-    if (list.length) hits.set(key, list);
-    else hits.delete(key);
-    return list;
-  };
-  return {
-    count: (key: string) => recent(key).length,
-    add(key: string) {
-      if (hits.size > 100_000) hits.clear(); // bound memory under a spray of addresses and names
-      hits.set(key, [...recent(key), opts.clock.now().getTime()]);
-    },
-    clear: (key: string) => void hits.delete(key),
-  };
-}
 
 /** 16 base32 characters: no '_', which GSM 03.38 and ASCII read differently in a receipt's text. */
 const messageId = () => newId('msg').slice(4);
@@ -75,7 +60,13 @@ export function createSmppServerService(deps: {
   const repo = smppRepo(deps.db);
   const credentials = createSmppCredentials(deps);
   const bindLimiter = createIpLimiter({ clock: deps.clock, max: 20, windowMs: 60_000 });
-  const failedBinds = createFailureCounter({ clock: deps.clock, windowMs: BIND_FAILURE_WINDOW_MS });
+  const failedBinds = createBindThrottle({
+    clock: deps.clock,
+    limits: {
+      freeFailures: BIND_FREE_FAILURES, baseDelayMs: BIND_DELAY_BASE_MS, maxDelayMs: BIND_DELAY_MAX_MS, forgetMs: BIND_FORGET_MS,
+      perAddress: BIND_FAILURES_PER_IP, windowMs: BIND_FAILURE_WINDOW_MS,
+    },
+  });
   const wakers = new Set<() => void>();
   const nudge = () => {
     for (const w of wakers) w();
@@ -127,18 +118,19 @@ export function createSmppServerService(deps: {
       if (account) await deps.audit.record({ actorId: null, subject: account, action: 'smpp.bind_failed', ip, details: { reason, mode } });
       return { ok: false, status: code };
     };
-    // Each wrong password costs an argon2 hash: past the failures allowed, the bind is refused
-    // before the hash, from that address or for that username, even with the right password.
-    const keys = { ip: `ip:${ip ?? 'unknown'}`, account: `user:${systemId}` };
-    if (failedBinds.count(keys.ip) >= BIND_FAILURES_PER_IP || failedBinds.count(keys.account) >= BIND_FAILURES_PER_ACCOUNT) return fail(status.BINDFAIL, 'throttled');
-    const checked = await credentials.check(account?.id ?? null, pdu.password ?? '', ip);
-    // Wrong username, wrong password, no password: one answer, so a bind cannot probe which.
-    if (!account || !checked.ok) {
-      failedBinds.add(keys.ip);
-      failedBinds.add(keys.account);
-      return fail(status.INVPASWD, checked.ok ? 'invalid_credentials' : checked.reason);
+    // Each wrong password costs an argon2 hash: the attempt is admitted (and counted) before it.
+    const admitted = failedBinds.admit(systemId, ip ?? 'unknown');
+    if (!admitted.ok) return fail(admitted.why === 'delay' ? status.THROTTLED : status.BINDFAIL, 'throttled');
+    let checked;
+    try {
+      checked = await credentials.check(account?.id ?? null, pdu.password ?? '', ip);
+    } catch (err) {
+      admitted.done('unchecked');
+      throw err;
     }
-    failedBinds.clear(keys.account);
+    admitted.done(account && checked.ok ? 'right' : 'wrong');
+    // Wrong username, wrong password, no password: one answer, so a bind cannot probe which.
+    if (!account || !checked.ok) return fail(status.INVPASWD, checked.ok ? 'invalid_credentials' : checked.reason);
     if (!checked.ipAllowed) return fail(status.BINDFAIL, 'ip_not_allowed');
     const refusal = await bindRefusal(account.id);
     if (refusal) return fail(status.BINDFAIL, refusal);
