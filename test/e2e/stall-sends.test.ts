@@ -69,3 +69,28 @@ describe('a 200,000-recipient send', () => {
     expect([batches.rows[0].n, chunks.rows[0].n]).toEqual([0, 0]);
   });
 });
+
+describe('body limits', () => {
+  it('refuses a 5 MB JSON body on a route that needs far less, from its length and before parsing it', async () => {
+    const user = await openSender(t, 'stall-body', '1000');
+    const text = 'x'.repeat(5 * 2 ** 20);
+    for (const lang of ['fa', 'en'] as const) {
+      const res = await t.api({ url: '/api/v1/support/tickets', token: user.token, body: { subject: 'big', text }, lang });
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('BODY_TOO_LARGE');
+      expect(res.body.error.details).toEqual({ maxBytes: 2 ** 20 });
+      expect(res.body.error.message).toBe(lang === 'fa' ? 'حجم درخواست بیش از ۱ مگابایت است.' : 'The request body is larger than 1 MB.');
+    }
+  });
+
+  it('still takes a send of 1,000,000 recipients, and says how many a send may name when it is larger', async () => {
+    const user = await openSender(t, 'stall-body-send', '1000');
+    const to = numbers(200_000, '0912');
+    const quote = await t.api({ url: '/api/v1/messages/quote', token: user.token, body: { to: [...to, ...to, ...to, ...to, ...to], text: 'hello' } });
+    expect(quote.status).toBe(200);
+    expect(JSON.stringify({ to: [...to, ...to, ...to, ...to, ...to] }).length).toBeGreaterThan(2 ** 20);
+    const huge = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: [...to, 'x'.repeat(21 * 2 ** 20)], text: 'hello' } });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.details).toEqual({ maxBytes: 20 * 2 ** 20, maxRecipients: 1_000_000 });
+  });
+});
