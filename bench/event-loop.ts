@@ -4,8 +4,9 @@
 // not the server's work) from a file written before the measurement starts; perf_hooks'
 // monitorEventLoopDelay records every turn of the server's loop while the request runs.
 //   npx tsx bench/event-loop.ts [case…]   cases: sparse, sparse-1m, bomb, liar, big-xlsx, csv-field,
-//                                          csv-import, json-2m, json-1m (default: all)
+//                                          csv-import, json-2m, json-1m, attachment, json-5m-ticket (default: all)
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,6 +119,13 @@ const cases: Record<string, () => Promise<Request>> = {
   'csv-import': async () => upload('contacts.csv', Buffer.from(`mobile,name\n${numbers(200_000).map((n, i) => `${n},name ${i}`).join('\n')}\n`), importAll),
   'json-2m': async () => json({ to: numbers(2_000_000), text: 'hello', class: 'service' }),
   'json-1m': async () => json({ to: numbers(1_000_000), text: 'hello', class: 'service' }),
+  // a 5 MB ticket attachment, stored as the file pieces every module's files use
+  attachment: async () => {
+    const { payload, contentType } = multipartBody({ subject: 'scan', text: 'attached' }, [{ filename: 'scan.pdf', data: Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5 * 2 ** 20 - 9)]) }]);
+    return { url: '/api/v1/support/tickets', body: payload, contentType };
+  },
+  // 5 MB of JSON to a route that needs a few kilobytes
+  'json-5m-ticket': async () => ({ url: '/api/v1/support/tickets', body: Buffer.from(JSON.stringify({ subject: 'big', text: 'x'.repeat(5 * 2 ** 20) })), contentType: 'application/json' }),
 };
 
 // The client sends the headers, then the body a moment later, and reads the answer even when the
@@ -158,7 +166,7 @@ for (const name of chosen) {
   const extra = ok && req.after ? `; ${await req.after(answer)}` : '';
   const seconds = (performance.now() - started) / 1000;
   histogram.disable();
-  const outcome = ok ? (answer.accepted !== undefined ? `accepted ${answer.accepted}` : `${answer.rows?.length ?? 0} preview rows`) : answer.error?.code;
+  const outcome = ok ? (answer.accepted !== undefined ? `accepted ${answer.accepted}` : answer.rows ? `${answer.rows.length} preview rows` : 'stored') : answer.error?.code;
   console.log(
     `${name.padEnd(10)} ${mib(req.body.length).padStart(10)}  HTTP ${res.status} ${outcome}${extra}  ${seconds.toFixed(2)} s  ` +
       `worst event-loop delay ${(histogram.max / 1e6).toFixed(1)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms`,

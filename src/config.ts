@@ -55,6 +55,8 @@ const schema = z.object({
   CHAPAR_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1024).default(64),
   CHAPAR_UPLOAD_MAX_UNCOMPRESSED_MB: z.coerce.number().int().min(1).max(4095).default(256),
   CHAPAR_UPLOAD_MAX_CELLS: z.coerce.number().int().min(1).max(1_000_000_000).default(20_000_000),
+  CHAPAR_BODY_LIMIT_KB: z.coerce.number().int().min(64).max(20_480).default(1024),
+  CHAPAR_SEND_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(20).default(20),
 });
 
 export type Config = {
@@ -96,6 +98,8 @@ export type Config = {
   streamsPerAccount: number;
   /** phonebook/campaign files: bytes as uploaded, bytes an XLSX inflates to, cells read */
   uploads: { maxBytes: number; maxUncompressedBytes: number; maxCells: number };
+  /** JSON bodies: every route's limit, and the send and quote routes' (their recipient lists) */
+  bodyLimits: { default: number; send: number };
 };
 
 /**
@@ -181,5 +185,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     allowSandboxGateway: e.CHAPAR_ALLOW_SANDBOX_GATEWAY,
     streamsPerAccount: e.CHAPAR_STREAMS_PER_ACCOUNT,
     uploads: { maxBytes: e.CHAPAR_UPLOAD_MAX_MB * 2 ** 20, maxUncompressedBytes: e.CHAPAR_UPLOAD_MAX_UNCOMPRESSED_MB * 2 ** 20, maxCells: e.CHAPAR_UPLOAD_MAX_CELLS },
+    bodyLimits: { default: e.CHAPAR_BODY_LIMIT_KB * 1024, send: e.CHAPAR_SEND_BODY_LIMIT_MB * 2 ** 20 },
   };
 }

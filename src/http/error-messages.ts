@@ -46,6 +46,13 @@ const urlRefusal: Record<'fa' | 'en', Record<string, string>> = {
   },
 };
 
+/** A body limit as people read it: whole megabytes, or kilobytes below one. */
+const sizeOf = (bytes: unknown, lang: 'fa' | 'en') => {
+  const n = Number(bytes ?? 0);
+  const mb = n >= 1048576;
+  const value = mb ? Math.round(n / 1048576) : Math.round(n / 1024);
+  return lang === 'fa' ? `${value} ${mb ? 'مگابایت' : 'کیلوبایت'}` : `${value} ${mb ? 'MB' : 'KB'}`;
+};
 const policyFields = (d: ErrorDetails) => (d.violations as { field: string }[] | undefined)?.map((v) => v.field).join(', ') ?? '';
 
 export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
@@ -293,8 +300,8 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     },
   },
   BODY_TOO_LARGE: {
-    fa: (d) => `حجم درخواست بیش از ${toPersianDigits(Math.round(Number(d.maxBytes ?? 0) / 1048576))} مگابایت است؛ هر ارسال حداکثر ${toPersianDigits(Number(d.maxRecipients ?? 0).toLocaleString('en'))} گیرنده دارد.`,
-    en: (d) => `The request body is larger than ${Math.round(Number(d.maxBytes ?? 0) / 1048576)} MB; a send takes at most ${Number(d.maxRecipients ?? 0).toLocaleString('en')} recipients.`,
+    fa: (d) => `حجم درخواست بیش از ${toPersianDigits(sizeOf(d.maxBytes, 'fa'))} است${d.maxRecipients ? `؛ هر ارسال حداکثر ${toPersianDigits(Number(d.maxRecipients).toLocaleString('en'))} گیرنده دارد` : ''}.`,
+    en: (d) => `The request body is larger than ${sizeOf(d.maxBytes, 'en')}${d.maxRecipients ? `; a send takes at most ${Number(d.maxRecipients).toLocaleString('en')} recipients` : ''}.`,
   },
   FIELD_KEY_TAKEN: { fa: 'فیلدی با این کلید از قبل وجود دارد.', en: 'A field with this key already exists.' },
   GROUP_NAME_TAKEN: { fa: 'گروهی با این نام از قبل در دفترچه تلفن شما هست.', en: 'Your phonebook already has a group with this name.' },

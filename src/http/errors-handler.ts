@@ -24,7 +24,9 @@ export function registerErrorHandler(app: FastifyInstance) {
     } else if (err.validation) {
       appError = new AppError('VALIDATION_FAILED', { fields: err.validation.map((v) => ({ path: String(v.instancePath ?? ''), message: v.message })) });
     } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      appError = new AppError('BODY_TOO_LARGE', { maxBytes: request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit, maxRecipients: MAX_RECIPIENTS_PER_REQUEST });
+      const maxBytes = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit;
+      const send = request.routeOptions.url === '/api/v1/messages' || request.routeOptions.url === '/api/v1/messages/quote';
+      appError = new AppError('BODY_TOO_LARGE', send ? { maxBytes, maxRecipients: MAX_RECIPIENTS_PER_REQUEST } : { maxBytes });
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, body too large, wrong content type.
       const status = err.statusCode;

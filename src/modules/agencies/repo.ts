@@ -2,6 +2,7 @@
 // renewal reminders and the parents' agency settings.
 import type { Db } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
+import { readFile, writeFile } from '../../db/files.ts';
 import type { Scope } from '../accounts/scope.ts';
 
 export const applicationStatuses = ['draft', 'submitted', 'quoted', 'payment_declared', 'activated', 'contract_sent', 'contract_received', 'countersigned', 'rejected', 'cancelled'] as const;
@@ -196,10 +197,13 @@ export function agencyRepo(db: Db) {
     },
 
     async insertDocument(d: ApplicationDocument & { data: Buffer }): Promise<void> {
-      await db.query(
-        'INSERT INTO agency_application_documents (id, application_id, kind, filename, content_type, size, sha256, data, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
-        [d.id, d.applicationId, d.kind, d.filename, d.contentType, d.size, d.sha256, d.data, d.createdAt],
-      );
+      await db.transaction(async (tx) => {
+        await tx.query(
+          'INSERT INTO agency_application_documents (id, application_id, kind, filename, content_type, size, sha256, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
+          [d.id, d.applicationId, d.kind, d.filename, d.contentType, d.size, d.sha256, d.createdAt],
+        );
+        await writeFile(tx, `agency_application_documents/${d.id}`, d.data);
+      });
     },
 
     async documents(applicationId: string): Promise<ApplicationDocument[]> {
@@ -208,8 +212,8 @@ export function agencyRepo(db: Db) {
     },
 
     async document(applicationId: string, id: string): Promise<{ filename: string; contentType: string; data: Buffer } | null> {
-      const { rows } = await db.query('SELECT filename, content_type, data FROM agency_application_documents WHERE application_id = $1 AND id = $2', [applicationId, id]);
-      return rows[0] ? { filename: rows[0].filename as string, contentType: rows[0].content_type as string, data: Buffer.from(rows[0].data as Uint8Array) } : null;
+      const { rows } = await db.query('SELECT filename, content_type FROM agency_application_documents WHERE application_id = $1 AND id = $2', [applicationId, id]);
+      return rows[0] ? { filename: rows[0].filename as string, contentType: rows[0].content_type as string, data: await readFile(db, `agency_application_documents/${id}`) } : null;
     },
 
     async findSettings(accountId: string): Promise<AgencySettings | null> {

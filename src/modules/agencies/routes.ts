@@ -44,7 +44,7 @@ export function agencyRoutes(app: FastifyInstance, deps: { agencies: AgencyServi
     return s.toView(await a.updateDraft(requireCaller(req).account, req.params.id, req.body));
   });
 
-  r.post('/api/v1/agency-applications/:id/documents', { schema: { tags, summary: 'Attach a document (JPEG, PNG or PDF by its bytes, ≤ 5 MB)', params, body: s.documentBody, response: { 201: z.object({ id: z.string(), kind: z.string(), filename: z.string(), contentType: z.string(), size: z.number() }) } } }, async (req, reply) => {
+  r.post('/api/v1/agency-applications/:id/documents', { bodyLimit: 8 * 2 ** 20, schema: { tags, summary: 'Attach a document (JPEG, PNG or PDF by its bytes, ≤ 5 MB)', params, body: s.documentBody, response: { 201: z.object({ id: z.string(), kind: z.string(), filename: z.string(), contentType: z.string(), size: z.number() }) } } }, async (req, reply) => {
     const d = await a.addDocument(requireCaller(req).account, req.params.id, { kind: req.body.kind, filename: req.body.filename, data: Buffer.from(req.body.data, 'base64') });
     return reply.code(201).send({ id: d.id, kind: d.kind, filename: d.filename, contentType: d.contentType, size: d.size });
   });

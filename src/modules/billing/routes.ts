@@ -143,6 +143,8 @@ export function billingRoutes(app: FastifyInstance, deps: { billing: BillingServ
   });
 
   r.post('/api/v1/billing/preview', {
+    // up to 100,000 recipients' cells
+    bodyLimit: 8 * 2 ** 20,
     schema: { tags, summary: 'What a send costs you, and each level from you down to the sender, each at its parent’s prices', body: s.previewBody, response: { 200: s.previewView } },
   }, async (req) => {
     const { account } = requireCaller(req);

@@ -104,7 +104,7 @@ export function topupRoutes(app: FastifyInstance, deps: { topups: TopupService }
     return { ok: true as const };
   });
 
-  r.post('/api/v1/billing/deposits', { schema: { tags, summary: 'Declare a bank deposit (فیش واریزی) to your parent, with the receipt', body: s.depositBody, response: { 201: s.depositView } } }, async (req, reply) => {
+  r.post('/api/v1/billing/deposits', { bodyLimit: 8 * 2 ** 20, schema: { tags, summary: 'Declare a bank deposit (فیش واریزی) to your parent, with the receipt', body: s.depositBody, response: { 201: s.depositView } } }, async (req, reply) => {
     const { account } = requireCaller(req);
     const receipt = Buffer.from(req.body.receipt.data, 'base64');
     const d = await t.declareDeposit(account, { total: parseRials(req.body.amount), paidOn: req.body.paidOn, trackingNumber: req.body.trackingNumber, bankAccountId: req.body.bankAccountId, receipt });

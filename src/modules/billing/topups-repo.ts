@@ -1,6 +1,7 @@
 // SQL for top-ups: gateways, payments, bank accounts, deposit declarations, the VAT setting.
 import type { Db, Row } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
+import { readFile, writeFile } from '../../db/files.ts';
 import type { GatewayKind, GatewaySettings } from '../../payments/gateway.ts';
 import type { Scope } from '../accounts/scope.ts';
 
@@ -150,19 +151,22 @@ export function topupRepo(db: Db) {
     },
 
     async insertDeposit(d: Omit<Deposit, 'status' | 'reason' | 'decidedBy' | 'decidedAt' | 'transactionId' | 'createdAt'> & { payerPath: string; receipt: Uint8Array; at: Date }) {
-      await db.query(
-        `INSERT INTO deposits (id, payer_id, payee_id, payer_path, bank_account_id, amount, vat, total, paid_on, tracking_number, receipt, receipt_type, created_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-        [d.id, d.payerId, d.payeeId, d.payerPath, d.bankAccountId, d.amount.toString(), d.vat.toString(), d.total.toString(), d.paidOn, d.trackingNumber, d.receipt, d.receiptType, d.at],
-      );
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO deposits (id, payer_id, payee_id, payer_path, bank_account_id, amount, vat, total, paid_on, tracking_number, receipt_type, created_at)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+          [d.id, d.payerId, d.payeeId, d.payerPath, d.bankAccountId, d.amount.toString(), d.vat.toString(), d.total.toString(), d.paidOn, d.trackingNumber, d.receiptType, d.at],
+        );
+        await writeFile(tx, `deposits/${d.id}`, d.receipt);
+      });
     },
     async findDeposit(scope: Scope, id: string): Promise<Deposit | null> {
       const { rows } = await db.query(`SELECT ${depositColumns} FROM deposits WHERE id = $1 AND starts_with(payer_path, $2)`, [id, scope.path]);
       return rows[0] ? toDeposit(rows[0]) : null;
     },
     async receipt(scope: Scope, id: string): Promise<{ data: Uint8Array; type: string } | null> {
-      const { rows } = await db.query('SELECT receipt, receipt_type FROM deposits WHERE id = $1 AND starts_with(payer_path, $2)', [id, scope.path]);
-      return rows[0] ? { data: rows[0].receipt as Uint8Array, type: rows[0].receipt_type as string } : null;
+      const { rows } = await db.query('SELECT receipt_type FROM deposits WHERE id = $1 AND starts_with(payer_path, $2)', [id, scope.path]);
+      return rows[0] ? { data: await readFile(db, `deposits/${id}`), type: rows[0].receipt_type as string } : null;
     },
     async listDeposits(scope: Scope, direction: Direction, limit: number, offset: number): Promise<Deposit[]> {
       const { rows } = await db.query(

@@ -14,6 +14,7 @@
 // long import (one version per 50 000-number statement) does not make every send reload the
 // list. The process that imports reloads at the end of the import (refresh), before it answers.
 import type { Db } from '../../db/driver.ts';
+import { createSlicer } from '../../lib/turns.ts';
 import { complianceRepo, type RecipientHit } from './repo.ts';
 
 export const MEMORY_FROM = 20_000;
@@ -141,20 +142,28 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     const inMemory = lists.operatorList && (copy?.version === state.operatorVersion || reload);
     const hits: RecipientHit[] = [];
     // '+989121234567' reads as the number 989121234567: no string per recipient
+    // A million recipients: the loops below give other requests a turn between slices.
+    const slicer = createSlicer();
     const numbers = new Float64Array(e164s.length);
-    for (let i = 0; i < e164s.length; i++) numbers[i] = Number(e164s[i]) || 0;
+    for (let i = 0; i < e164s.length; i++) {
+      if (slicer.due()) await slicer.pause();
+      numbers[i] = Number(e164s[i]) || 0;
+    }
 
-    const mark = (has: (n: number) => boolean, kind: RecipientHit['kind']) => {
-      for (let i = 0; i < numbers.length; i++) if (has(numbers[i])) hits.push({ index: i, kind });
+    const mark = async (has: (n: number) => boolean, kind: RecipientHit['kind']) => {
+      for (let i = 0; i < numbers.length; i++) {
+        if (slicer.due()) await slicer.pause();
+        if (has(numbers[i])) hits.push({ index: i, kind });
+      }
     };
-    const markSet = (listed: readonly string[], kind: RecipientHit['kind']) => {
+    const markSet = async (listed: readonly string[], kind: RecipientHit['kind']) => {
       const set = new Set(listed.map(Number));
-      if (set.size) mark((n) => set.has(n), kind);
+      if (set.size) await mark((n) => set.has(n), kind);
     };
 
     if (inMemory) {
       const sorted = (await operatorCopy(tx, state.operatorVersion)).numbers;
-      if (sorted.length) mark((n) => contains(sorted, n), 'blacklisted');
+      if (sorted.length) await mark((n) => contains(sorted, n), 'blacklisted');
     }
     // A big send reads the sender's lists whole when they are smaller than the send; otherwise
     // (and for small sends) the table is probed once per recipient, in one query.
@@ -162,7 +171,7 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     if (blacklistOwners && big) {
       const listed = await repo.blacklistNumbers(blacklistOwners, e164s.length);
       if (listed) {
-        markSet(listed, 'blacklisted');
+        await markSet(listed, 'blacklisted');
         blacklistOwners = null;
       }
     }
@@ -170,11 +179,11 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     if (optOuts && big) {
       const listed = await repo.optOutNumbers(optOuts.account, optOuts.lineId, e164s.length);
       if (listed) {
-        markSet(listed, 'opted_out');
+        await markSet(listed, 'opted_out');
         optOuts = null;
       }
     }
-    markSet(lists.extra, 'blacklisted');
+    await markSet(lists.extra, 'blacklisted');
     const operatorList = lists.operatorList && !inMemory;
     if (operatorList || blacklistOwners || optOuts) {
       const csv = Array.from(numbers, String).join(',');

@@ -73,6 +73,8 @@ export function complianceRoutes(app: FastifyInstance, deps: { compliance: Compl
     return { items: res.items.map((i) => ({ number: i.number, createdAt: i.createdAt.toISOString() })), total: res.total, page, pageSize };
   });
   r.post('/api/v1/compliance/blacklist', {
+    // 100,000 numbers of up to 40 characters
+    bodyLimit: 5 * 2 ** 20,
     schema: { tags, summary: 'Add numbers to your blacklist (bulk, up to 100,000)', body: s.blacklistBody, response: { 200: z.object({ added: z.number(), duplicates: z.number(), invalid: z.array(z.string()) }) } },
   }, async (req) => c.addToBlacklist(requireCaller(req).account, req.body.numbers));
   r.delete('/api/v1/compliance/blacklist/:number', { schema: { tags, summary: 'Remove a number from your blacklist', params: z.object({ number: z.string().max(40) }), response: { 200: ok } } }, async (req) => {

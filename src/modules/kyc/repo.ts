@@ -1,6 +1,7 @@
-// The only SQL of the KYC module: one profile per account, its documents (bytea).
+// The only SQL of the KYC module: one profile per account, its documents (their bytes in db/files.ts).
 import type { Db } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
+import { deleteFile, readFile, writeFile } from '../../db/files.ts';
 import type { Scope } from '../accounts/scope.ts';
 
 export type KycStatus = 'draft' | 'submitted' | 'approved' | 'rejected';
@@ -114,12 +115,15 @@ export function kycRepo(db: Db) {
       return rows.map(toProfile);
     },
     async insertDocument(d: KycDocumentMeta & { data: Buffer }): Promise<KycDocumentMeta> {
-      const { rows } = await db.query(
-        `INSERT INTO kyc_documents (id, account_id, kind, filename, content_type, size, sha256, data, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
-         RETURNING id, account_id, kind, filename, content_type, size, sha256, created_at`,
-        [d.id, d.accountId, d.kind, d.filename, d.contentType, d.size, d.sha256, d.data, d.createdAt],
-      );
-      return toMeta(rows[0]);
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query(
+          `INSERT INTO kyc_documents (id, account_id, kind, filename, content_type, size, sha256, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+           RETURNING id, account_id, kind, filename, content_type, size, sha256, created_at`,
+          [d.id, d.accountId, d.kind, d.filename, d.contentType, d.size, d.sha256, d.createdAt],
+        );
+        await writeFile(tx, `kyc_documents/${d.id}`, d.data);
+        return toMeta(rows[0]);
+      });
     },
     async listDocuments(scope: Scope, accountId: string): Promise<KycDocumentMeta[]> {
       const { rows } = await db.query(
@@ -131,13 +135,18 @@ export function kycRepo(db: Db) {
     },
     async getDocument(scope: Scope, accountId: string, id: string): Promise<(KycDocumentMeta & { data: Buffer }) | null> {
       const { rows } = await db.query(
-        `SELECT d.* FROM kyc_documents d JOIN accounts a ON a.id = d.account_id WHERE d.id = $1 AND d.account_id = $2 AND starts_with(a.path, $3)`,
+        `SELECT d.id, d.account_id, d.kind, d.filename, d.content_type, d.size, d.sha256, d.created_at FROM kyc_documents d
+         JOIN accounts a ON a.id = d.account_id WHERE d.id = $1 AND d.account_id = $2 AND starts_with(a.path, $3)`,
         [id, accountId, scope.path],
       );
-      return rows[0] ? { ...toMeta(rows[0]), data: Buffer.from(rows[0].data as Uint8Array) } : null;
+      return rows[0] ? { ...toMeta(rows[0]), data: await readFile(db, `kyc_documents/${id}`) } : null;
     },
     async deleteDocument(scope: Scope, id: string): Promise<boolean> {
-      return (await db.query('DELETE FROM kyc_documents WHERE id = $1 AND account_id = $2', [id, scope.accountId])).rowCount > 0;
+      return db.transaction(async (tx) => {
+        const gone = (await tx.query('DELETE FROM kyc_documents WHERE id = $1 AND account_id = $2', [id, scope.accountId])).rowCount > 0;
+        if (gone) await deleteFile(tx, `kyc_documents/${id}`);
+        return gone;
+      });
     },
     async mobileOf(accountId: string): Promise<{ mobile: string; verified: boolean } | null> {
       const { rows } = await db.query('SELECT mobile, mobile_verified_at FROM accounts WHERE id = $1', [accountId]);

@@ -19,10 +19,10 @@ function batchView(b: Batch & { counts: Record<string, number>; held?: { reason:
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptService; batches: BatchService; progress: ProgressStreams }) {
+export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptService; batches: BatchService; progress: ProgressStreams; bodyLimit: number }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/api/v1/messages/quote', { schema: { tags: ['messages'], summary: 'Parts and cost before sending', body: s.quoteBody, response: { 200: s.quoteResponse } } }, async (req) => {
+  r.post('/api/v1/messages/quote', { bodyLimit: deps.bodyLimit, schema: { tags: ['messages'], summary: 'Parts and cost before sending', body: s.quoteBody, response: { 200: s.quoteResponse } } }, async (req) => {
     const { account } = requireCaller(req);
     const q = await deps.accept.quote(account, req.body);
     return {
@@ -35,7 +35,7 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptServic
     };
   });
 
-  r.post('/api/v1/messages', { schema: { tags: ['messages'], summary: 'Send one text to many numbers (202: accepted and charged)', body: s.sendBody, response: { 202: s.sendResponse } } }, async (req, reply) => {
+  r.post('/api/v1/messages', { bodyLimit: deps.bodyLimit, schema: { tags: ['messages'], summary: 'Send one text to many numbers (202: accepted and charged)', body: s.sendBody, response: { 202: s.sendResponse } } }, async (req, reply) => {
     const { account } = requireCaller(req);
     const key = req.headers['idempotency-key'];
     const res = await deps.accept.send(account, { ...req.body, sendAt: req.body.sendAt ? new Date(req.body.sendAt) : null }, { idempotencyKey: typeof key === 'string' ? key : undefined, source: 'api' });

@@ -3,8 +3,8 @@ import { z } from 'zod';
 export const messageClass = z.enum(['service', 'advertising', 'otp']);
 const rials = z.string().describe('integer rials');
 
-/** One JSON request names at most this many recipients (bench/accept-1m.ts); the body limit of
- * the HTTP server (20 MB) bounds the rest. */
+/** One JSON request names at most this many recipients (bench/accept-1m.ts); the send route's
+ * body limit (CHAPAR_SEND_BODY_LIMIT_MB, 20 MB) bounds the rest. */
 export const MAX_RECIPIENTS_PER_REQUEST = 1_000_000;
 
 export const sendBody = z.object({

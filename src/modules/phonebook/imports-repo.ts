@@ -1,6 +1,7 @@
 // SQL for uploads (files kept as 256 KiB chunks), imports and their per-row error report.
 import type { Db, Row } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
+import { readPiece, writePiece } from '../../db/files.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { TableFormat } from './table.ts';
 
@@ -40,11 +41,8 @@ export function importsRepo(db: Db) {
     async insertUpload(scope: Scope, u: { id: string; filename: string; format: TableFormat }): Promise<void> {
       await db.query('INSERT INTO phonebook_uploads (id, account_id, filename, format) VALUES ($1,$2,$3,$4)', [u.id, scope.accountId, u.filename, u.format]);
     },
-    // Bytes travel as base64 text: PGlite's own bytea (hex) coding of a chunk runs on the event
-    // loop about ten times longer than base64 in and out of the database.
     async insertChunk(uploadId: string, seq: number, data: Uint8Array): Promise<void> {
-      const base64 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
-      await db.query("INSERT INTO phonebook_upload_chunks (upload_id, seq, data) VALUES ($1,$2,decode($3,'base64'))", [uploadId, seq, base64]);
+      await writePiece(db, 'phonebook_upload_chunks', uploadId, seq, data);
       await db.query('UPDATE phonebook_uploads SET size = size + $2 WHERE id = $1', [uploadId, data.length]);
     },
     async findUpload(scope: Scope, id: string): Promise<Upload | null> {
@@ -61,8 +59,7 @@ export function importsRepo(db: Db) {
       return p ? ((typeof p === 'string' ? JSON.parse(p) : p) as StoredPreview) : null;
     },
     async chunk(uploadId: string, seq: number): Promise<Uint8Array | null> {
-      const { rows } = await db.query<{ data: string }>("SELECT encode(data, 'base64') AS data FROM phonebook_upload_chunks WHERE upload_id = $1 AND seq = $2", [uploadId, seq]);
-      return rows[0] ? Buffer.from(rows[0].data, 'base64') : null;
+      return readPiece(db, 'phonebook_upload_chunks', uploadId, seq);
     },
     async deleteUpload(id: string): Promise<void> {
       await db.query('DELETE FROM phonebook_uploads WHERE id = $1', [id]);

@@ -2,6 +2,7 @@
 // its path (path_ids); every read below repeats that test, with the caller's scope.
 import type { Db } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
+import { readFile, writeFile } from '../../db/files.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { Priority } from '../notifications/quiet.ts';
 import type { AttachmentType, CheckedAttachment } from './attachments.ts';
@@ -85,10 +86,13 @@ export function supportRepo(db: Db) {
     },
 
     async insertAttachment(a: CheckedAttachment & { id: string; ticketId: string; messageId: string; position: number; at: Date }): Promise<void> {
-      await db.query(
-        'INSERT INTO ticket_attachments (id, ticket_id, message_id, position, filename, content_type, size, sha256, data, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)',
-        [a.id, a.ticketId, a.messageId, a.position, a.filename, a.contentType, a.size, a.sha256, a.data, a.at],
-      );
+      await db.transaction(async (tx) => {
+        await tx.query(
+          'INSERT INTO ticket_attachments (id, ticket_id, message_id, position, filename, content_type, size, sha256, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
+          [a.id, a.ticketId, a.messageId, a.position, a.filename, a.contentType, a.size, a.sha256, a.at],
+        );
+        await writeFile(tx, `ticket_attachments/${a.id}`, a.data);
+      });
     },
 
     async findVisible(scope: Scope, id: string, opts: { forUpdate?: boolean } = {}): Promise<Ticket | null> {
@@ -160,12 +164,12 @@ export function supportRepo(db: Db) {
 
     async findAttachment(scope: Scope, ticketId: string, attachmentId: string): Promise<(AttachmentMeta & { data: Buffer }) | null> {
       const { rows } = await db.query(
-        `SELECT f.* FROM ticket_attachments f JOIN tickets t ON t.id = f.ticket_id WHERE f.id = $3 AND f.ticket_id = $4 AND ${visible}`,
+        `SELECT f.id, f.message_id, f.filename, f.content_type, f.size FROM ticket_attachments f JOIN tickets t ON t.id = f.ticket_id WHERE f.id = $3 AND f.ticket_id = $4 AND ${visible}`,
         [scope.accountId, scope.path, attachmentId, ticketId],
       );
       const f = rows[0];
       if (!f) return null;
-      return { id: f.id as string, messageId: f.message_id as string, filename: f.filename as string, contentType: f.content_type as AttachmentType, size: Number(f.size), data: Buffer.from(f.data as Uint8Array) };
+      return { id: f.id as string, messageId: f.message_id as string, filename: f.filename as string, contentType: f.content_type as AttachmentType, size: Number(f.size), data: await readFile(db, `ticket_attachments/${f.id as string}`) };
     },
 
     async update(id: string, p: { status: TicketStatus; at: Date; assigneeId?: string; pathIds?: string[]; closedAt?: Date | null; messageAt?: Date }): Promise<void> {
