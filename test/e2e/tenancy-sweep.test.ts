@@ -2,192 +2,20 @@
 // the tree with ids that belong outside their subtree (another branch, and their own ancestors):
 // none may answer 2xx, and no row of the database may change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeTable, type RouteEntry } from '../../src/http/app.ts';
+import { routeTable } from '../../src/http/app.ts';
 import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
 import { fixtures, postForm } from '../helpers/multipart.ts';
-import { samplesFor } from '../helpers/zod-sample.ts';
+import {
+  ancestorsOf, changedTables, fieldAttacks, ID_FIELDS, OWNERS, PARAM_KINDS, PARENT, pathAttacks, routesMatching, snapshot, TENANTS, unmappedRoutes,
+  type Attack, type Owned, type ResourceKind, type Tenant,
+} from '../helpers/tenancy-sweep.ts';
 
-const TENANTS = ['platform', 'A', 'A1', 'u1', 'uA', 'B', 'uB'] as const;
-type Tenant = (typeof TENANTS)[number];
-const PARENT: Record<Tenant, Tenant | null> = { platform: null, A: 'platform', A1: 'A', u1: 'A1', uA: 'A', B: 'platform', uB: 'B' };
 const KIND: Record<Tenant, 'agency' | 'user' | 'platform'> = { platform: 'platform', A: 'agency', A1: 'agency', u1: 'user', uA: 'user', B: 'agency', uB: 'user' };
 const ATTACKERS: Tenant[] = ['u1', 'A1', 'uA', 'A', 'B', 'uB'];
-
-/**
- * What each id in a path names, keyed by the path up to that parameter (so a new route under a
- * known prefix is swept at once), and how to read who owns each such resource. The owner is the
- * deepest account that holds it; the owner and its ancestors may reach it, nobody else.
- */
-const OWNERS = {
-  account: 'SELECT id, id AS owner FROM accounts',
-  apiKey: 'SELECT id, account_id AS owner FROM api_keys',
-  application: 'SELECT id, applicant_id AS owner FROM agency_applications',
-  applicationDoc: 'SELECT d.id, a.applicant_id AS owner FROM agency_application_documents d JOIN agency_applications a ON a.id = d.application_id',
-  priceGroup: 'SELECT id, owner_id AS owner FROM user_groups',
-  gateway: 'SELECT id, owner_id AS owner FROM payment_gateways',
-  payment: 'SELECT id, payer_id AS owner FROM payments',
-  bankAccount: 'SELECT id, owner_id AS owner FROM bank_accounts',
-  deposit: 'SELECT id, payer_id AS owner FROM deposits',
-  batch: 'SELECT id, account_id AS owner FROM batches',
-  route: "SELECT r.id, p.id AS owner FROM routes r, accounts p WHERE p.kind = 'platform'",
-  connector: "SELECT c.id, p.id AS owner FROM connectors c, accounts p WHERE p.kind = 'platform'",
-  notification: "SELECT id, account_id AS owner FROM notifications WHERE channel = 'panel'",
-  domain: 'SELECT h.host AS id, b.account_id AS owner FROM brand_hosts h JOIN brands b ON b.id = h.brand_id',
-  package: 'SELECT id, owner_id AS owner FROM packages',
-  pattern: 'SELECT id, account_id AS owner FROM pattern_templates',
-  phonebookGroup: 'SELECT id, account_id AS owner FROM phonebook_groups',
-  phonebookField: 'SELECT key AS id, account_id AS owner FROM phonebook_fields',
-  contact: 'SELECT id::text AS id, account_id AS owner FROM phonebook_contacts',
-  upload: 'SELECT id, account_id AS owner FROM phonebook_uploads',
-  import: 'SELECT id, account_id AS owner FROM phonebook_imports',
-  ticket: 'SELECT id, opener_id AS owner FROM tickets',
-  attachment: 'SELECT a.id, t.opener_id AS owner FROM ticket_attachments a JOIN tickets t ON t.id = a.ticket_id',
-  cannedReply: 'SELECT id, account_id AS owner FROM canned_replies',
-  word: 'SELECT word AS id, account_id AS owner FROM compliance_words',
-  blacklistNumber: 'SELECT number AS id, account_id AS owner FROM account_blacklist',
-  moderationItem: 'SELECT id, account_id AS owner FROM moderation_items',
-  kycDoc: 'SELECT id, account_id AS owner FROM kyc_documents',
-  // A shared line is everyone's by design; a dedicated one belongs to its deepest assignee.
-  line: `SELECT l.id, COALESCE((SELECT la.account_id FROM line_assignments la JOIN accounts a ON a.id = la.account_id
-           WHERE la.line_id = l.id ORDER BY length(a.path) DESC LIMIT 1), (SELECT id FROM accounts WHERE kind = 'platform')) AS owner
-         FROM lines l WHERE NOT l.is_shared`,
-  forwardingRule: 'SELECT id, account_id AS owner FROM forwarding_rules',
-  webhook: 'SELECT id, account_id AS owner FROM webhook_endpoints',
-} as const;
-type ResourceKind = keyof typeof OWNERS;
-
-const PARAM_KINDS: Record<string, ResourceKind> = {
-  '/api/v1/api-keys/:id': 'apiKey',
-  '/api/v1/accounts/:id': 'account',
-  '/api/v1/agencies/:id': 'account',
-  '/api/v1/users/:id': 'account',
-  '/api/v1/agency-applications/:id': 'application',
-  '/api/v1/agency-applications/:id/documents/:docId': 'applicationDoc',
-  '/api/v1/billing/groups/:id': 'priceGroup',
-  '/api/v1/billing/gateways/:id': 'gateway',
-  '/api/v1/billing/payments/:id': 'payment',
-  '/api/v1/billing/bank-accounts/:id': 'bankAccount',
-  '/api/v1/billing/deposits/:id': 'deposit',
-  '/api/v1/messages/:batchId': 'batch',
-  '/api/v1/routes/:id': 'route',
-  '/api/v1/connectors/:id': 'connector',
-  '/api/v1/notifications/:id': 'notification',
-  '/api/v1/domains/:host': 'domain',
-  '/api/v1/packages/:id': 'package',
-  '/api/v1/patterns/:id': 'pattern',
-  '/api/v1/phonebook/groups/:id': 'phonebookGroup',
-  '/api/v1/phonebook/fields/:key': 'phonebookField',
-  '/api/v1/phonebook/contacts/:id': 'contact',
-  '/api/v1/phonebook/uploads/:id': 'upload',
-  '/api/v1/phonebook/imports/:id': 'import',
-  '/api/v1/support/tickets/:id': 'ticket',
-  '/api/v1/support/tickets/:id/attachments/:attachmentId': 'attachment',
-  '/api/v1/support/canned-replies/:id': 'cannedReply',
-  '/api/v1/compliance/policies/:accountId': 'account',
-  '/api/v1/compliance/words/:word': 'word',
-  '/api/v1/compliance/blacklist/:number': 'blacklistNumber',
-  '/api/v1/compliance/moderation/:id': 'moderationItem',
-  '/api/v1/kyc/documents/:id': 'kycDoc',
-  '/api/v1/kyc/:accountId': 'account',
-  '/api/v1/kyc/:accountId/documents/:id': 'kycDoc',
-  '/api/v1/lines/:id': 'line',
-  '/api/v1/lines/:id/assignments/:accountId': 'account',
-  '/api/v1/lines/:id/forwarding/:ruleId': 'forwardingRule',
-  '/api/v1/webhooks/:id': 'webhook',
-};
-
-/** Paths with a parameter that names no tenant's resource, each with the reason it is not swept. */
-const NOT_TENANT_IDS: Record<string, string> = {
-  '/api/v1/branding/:kind': 'logo or favicon of the caller’s own brand: the parameter is a name, not an id',
-  '/api/v1/brand/:kind': 'public: the logo or favicon of the brand that owns the Host',
-  '/api/v1/notifications/templates/:kind/:lang': 'a template of the caller’s own brand, named by kind and language',
-  '/pay/sandbox/:id': 'public: the payer’s browser without a session; the payment’s secret authority is required',
-  '/pay/callback/:id': 'public: the gateway’s redirect without a session; the gateway verifies the payment',
-  '/internal/upstreams/:connectorId/receipts': 'no session: an HTTP provider proves itself with the connector’s callback token',
-};
-
 const REFUSED = new Set([400, 403, 404, 422]);
-
-type Attack = { attacker: Tenant; method: string; url: string; route: string; body?: unknown };
-type Owned = Map<ResourceKind, { id: string; owner: Tenant }[]>;
-
-const paramsOf = (url: string) => [...url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], prefix: url.slice(0, m.index + m[0].length) }));
-
-function ancestorsOf(t: Tenant): Tenant[] {
-  const out: Tenant[] = [];
-  for (let p = PARENT[t]; p; p = PARENT[p]) out.push(p);
-  return out;
-}
-/** A resource owned by `owner` lies outside `attacker`'s subtree. */
-const foreign = (attacker: Tenant, owner: Tenant) => owner !== attacker && !ancestorsOf(owner).includes(attacker);
-
-function sweptRoutes(routes: readonly RouteEntry[]): { swept: RouteEntry[]; unmapped: string[] } {
-  const swept: RouteEntry[] = [];
-  const unmapped = new Set<string>();
-  for (const r of routes) {
-    const params = paramsOf(r.url);
-    if (!params.length || Object.keys(NOT_TENANT_IDS).some((p) => r.url.startsWith(p))) continue;
-    const missing = params.filter((p) => !PARAM_KINDS[p.prefix]);
-    if (missing.length) for (const p of missing) unmapped.add(`${r.method} ${r.url} (:${p.name})`);
-    else swept.push(r);
-  }
-  return { swept, unmapped: [...unmapped] };
-}
-
-/** An empty body and what the route's schema accepts (a route without one reads free-form fields). */
-function bodiesFor(r: RouteEntry): unknown[] {
-  if (r.method === 'GET' || r.method === 'HEAD') return [undefined];
-  const derived = r.schema?.body ? samplesFor(r.schema.body) : [{ text: 'sweep', reason: 'sweep' }];
-  return [{}, ...derived.filter((b) => JSON.stringify(b) !== '{}')];
-}
-
-function attacksOn(r: RouteEntry, attacker: Tenant, owned: Owned): Attack[] {
-  const params = paramsOf(r.url).map((p) => ({ ...p, kind: PARAM_KINDS[p.prefix] }));
-  const idsOf = (kind: ResourceKind, owner: Tenant) => (owned.get(kind) ?? []).filter((x) => x.owner === owner).map((x) => x.id);
-  const fill = (values: string[]) => params.reduce((url, p, i) => url.replace(`:${p.name}`, encodeURIComponent(values[i])), r.url);
-  const urls = new Set<string>();
-  params.forEach((target, i) => {
-    for (const { id, owner } of owned.get(target.kind) ?? []) {
-      if (!foreign(attacker, owner)) continue;
-      // the other ids: the attacker's own (a foreign id among its own), and the same owner's (a consistent foreign pair)
-      for (const other of [attacker, owner]) {
-        const values = params.map((p, j) => (j === i ? id : idsOf(p.kind, other)[0]));
-        if (values.every((v) => v !== undefined)) urls.add(fill(values));
-      }
-    }
-  });
-  return [...urls].flatMap((url) => bodiesFor(r).map((body) => ({ attacker, method: r.method, url, route: r.url, body })));
-}
-
-/** The route each URL reaches: a foreign id that routed elsewhere would be refused for the wrong reason. */
-function routesMatching(routes: readonly RouteEntry[]): (method: string, url: string) => string[] {
-  const escape = (x: string) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*');
-  const compiled = routes.map((r) => ({ ...r, re: new RegExp(`^${r.url.split(/(:[A-Za-z]+)/).map((x) => (x.startsWith(':') ? '[^/]+' : escape(x))).join('')}$`) }));
-  return (method, url) => compiled.filter((r) => r.method === method && r.re.test(url)).map((r) => r.url);
-}
-
-async function snapshot(t: TestChapar): Promise<Map<string, Set<string>>> {
-  const { rows: tables } = await t.db.query<{ name: string }>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
-  );
-  const out = new Map<string, Set<string>>();
-  for (const { name } of tables) {
-    const { rows } = await t.db.query<{ h: string }>(`SELECT md5(x::text) AS h FROM "${name}" x`);
-    out.set(name, new Set(rows.map((r) => r.h)));
-  }
-  return out;
-}
-
-function changedTables(before: Map<string, Set<string>>, after: Map<string, Set<string>>): string[] {
-  const out: string[] = [];
-  for (const [name, rows] of after) {
-    const old = before.get(name) ?? new Set<string>();
-    const added = [...rows].filter((h) => !old.has(h)).length;
-    const removed = [...old].filter((h) => !rows.has(h)).length;
-    if (added || removed) out.push(`${name}: ${added} rows added or changed, ${removed} removed or changed`);
-  }
-  return out;
-}
+/** Refused by the route's schema, before the handler could look any id up (a service's own checks name a bare field). */
+const bySchema = (body: any) =>
+  body?.error?.code === 'VALIDATION_FAILED' && (body.error.details?.fields ?? []).every((f: { path: string }) => /^(body|querystring|params|headers)\b/.test(f.path));
 
 describe('tenant isolation on every route that takes an id', () => {
   let t: TestChapar;
@@ -245,7 +73,8 @@ describe('tenant isolation on every route that takes an id', () => {
       await call(who, '/api/v1/phonebook/fields', { key: `field${i}`, label: who, type: 'text' });
       const upload = await must(postForm(t, { url: '/api/v1/phonebook/uploads', token: tok[who], fields: {}, files: [{ filename: 'c.csv', data: Buffer.from(`mobile\n0912600000${i}\n`), field: 'file' }] }), 'upload');
       await call(who, `/api/v1/phonebook/uploads/${upload.uploadId}/import`, { groupId: group.id, mapping: { 0: 'mobile' } });
-      await call(who, '/api/v1/patterns', { name: `otp ${who}`, body: 'کد شما: %code%', variables: [{ name: 'code', type: 'number', maxLength: 6 }] });
+      const pattern = await call(who, '/api/v1/patterns', { name: `otp ${who}`, body: 'کد شما: %code%', variables: [{ name: 'code', type: 'number', maxLength: 6 }] });
+      await call('platform', `/api/v1/patterns/${pattern.id}/review`, { decision: 'approve' });
       await call(who, '/api/v1/compliance/blacklist', { numbers: [`0912500000${i}`] });
       await call(who, '/api/v1/messages', { to: [`0912400000${i}`], text: `hello from ${who}` });
       if (who === 'platform') continue;
@@ -277,43 +106,73 @@ describe('tenant isolation on every route that takes an id', () => {
     return owned;
   }
 
+  /** Sends the attacks in moderate batches; returns each one's answer. */
+  async function send(attacks: Attack[]): Promise<{ status: number; body: any }[]> {
+    const out: { status: number; body: any }[] = [];
+    for (let i = 0; i < attacks.length; i += 24) {
+      out.push(...(await Promise.all(attacks.slice(i, i + 24).map((a) => t.api({ method: a.method, url: a.url, token: tok[a.attacker], body: a.body })))));
+    }
+    return out;
+  }
+  const show = (a: Attack, res: { status: number; body: any }) =>
+    `${a.attacker} ${a.method} ${a.url} ${a.body === undefined ? '' : JSON.stringify(a.body)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+  const misrouted = (attacks: Attack[]) => {
+    const match = routesMatching(routeTable(t.app));
+    return attacks.filter((a) => match(a.method, a.url).join() !== a.route).map((a) => `${a.method} ${a.url} ≠ ${a.route}`);
+  };
+
   it('knows what every id in every route names', () => {
-    const { unmapped } = sweptRoutes(routeTable(t.app));
-    // A new route whose path takes an id must say what that id names: add its path prefix to
-    // PARAM_KINDS (and the resource's owner query to OWNERS), or to NOT_TENANT_IDS with a reason.
-    expect(unmapped, 'routes with ids the sweep cannot map; add them to PARAM_KINDS or NOT_TENANT_IDS').toEqual([]);
+    // A new route that takes an id must say what the id names: its path prefix in PARAM_KINDS, its
+    // field in ID_FIELDS (and the resource's owner query in OWNERS), or a reason in NOT_TENANT_IDS
+    // or NOT_TENANT_FIELDS.
+    expect(unmappedRoutes(routeTable(t.app)), 'ids the sweep cannot map; see test/helpers/tenancy-sweep.ts').toEqual([]);
   });
 
   it('gives every tenant one of each resource it can have, so every kind is swept', async () => {
     const owned = await ownedResources();
-    const used = new Set(Object.values(PARAM_KINDS));
+    const used = new Set<ResourceKind>([...Object.values(PARAM_KINDS), ...Object.values(ID_FIELDS).map((f) => f.kind)]);
     const empty = [...used].filter((k) => !(owned.get(k) ?? []).some((x) => x.owner !== 'platform' || k === 'route' || k === 'connector'));
     expect(empty, 'resource kinds no tenant below the platform has').toEqual([]);
   });
 
-  it('answers no request with a foreign id with 2xx, and changes no row', async () => {
+  it('refuses every foreign id in a path, and changes no row', async () => {
     const owned = await ownedResources();
-    const { swept } = sweptRoutes(routeTable(t.app));
-    const attacks = ATTACKERS.flatMap((who) => swept.flatMap((r) => attacksOn(r, who, owned)));
-    const match = routesMatching(routeTable(t.app));
-    const misrouted = attacks.filter((a) => match(a.method, a.url).join() !== a.route).map((a) => `${a.method} ${a.url} ≠ ${a.route}`);
-    expect(misrouted, 'attack URLs that would reach another route').toEqual([]);
-    const before = await snapshot(t);
-    const leaks: string[] = [];
-    const reached = new Set<string>();
-    for (let i = 0; i < attacks.length; i += 24) {
-      await Promise.all(attacks.slice(i, i + 24).map(async (a) => {
-        const res = await t.api({ method: a.method, url: a.url, token: tok[a.attacker], body: a.body });
-        if (res.body?.error?.code !== 'VALIDATION_FAILED') reached.add(`${a.attacker} ${a.method} ${a.route}`);
-        if (!REFUSED.has(res.status)) leaks.push(`${a.attacker} ${a.method} ${a.url} ${a.body === undefined ? '' : JSON.stringify(a.body)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-      }));
-    }
-    const changed = changedTables(before, await snapshot(t));
+    const attacks = ATTACKERS.flatMap((who) => pathAttacks(routeTable(t.app), who, owned));
     expect(attacks.length).toBeGreaterThan(1000);
-    expect(leaks, 'requests with a foreign id that were not refused').toEqual([]);
+    expect(misrouted(attacks), 'attack URLs that would reach another route').toEqual([]);
+    const before = await snapshot(t);
+    const answers = await send(attacks);
+    const changed = changedTables(before, await snapshot(t));
+    expect(answers.flatMap((res, i) => (REFUSED.has(res.status) ? [] : [show(attacks[i], res)])), 'foreign ids that were not refused').toEqual([]);
     expect(changed, 'tables that changed while only foreign ids were sent').toEqual([]);
-    // A route whose every request failed validation never reached its scope check.
+    // A route whose every request failed validation for an attacker never reached its scope check.
+    const reached = new Set(attacks.filter((_, i) => !bySchema(answers[i].body)).map((a) => `${a.attacker} ${a.method} ${a.route}`));
     const unreached = [...new Set(attacks.map((a) => `${a.attacker} ${a.method} ${a.route}`))].filter((k) => !reached.has(k));
     expect(unreached, 'routes the sweep never got past validation').toEqual([]);
+  }, 300_000);
+
+  it('refuses every foreign id in a body, filters by none in a query string, and changes no row', async () => {
+    const owned = await ownedResources();
+    const key = (a: Attack, url: string) => `${a.attacker} ${a.method} ${url}`;
+    const attacks = ATTACKERS.flatMap((who) => fieldAttacks(routeTable(t.app), who, owned));
+    expect(attacks.length).toBeGreaterThan(100);
+    expect(misrouted(attacks), 'attack URLs that would reach another route').toEqual([]);
+    const controls = [...new Map(attacks.flatMap((a) => (a.query ? [[key(a, a.query.control), { ...a, url: a.query.control }] as const] : []))).values()];
+    const before = await snapshot(t);
+    const answers = await send(attacks);
+    const controlAnswers = new Map((await send(controls)).map((res, i) => [key(controls[i], controls[i].url), res]));
+    const changed = changedTables(before, await snapshot(t));
+    const problems = attacks.flatMap((a, i) => {
+      const res = answers[i];
+      if (!a.query) return REFUSED.has(res.status) && !bySchema(res.body) ? [] : [show(a, res)];
+      // a foreign id in a filter may narrow the caller's own list, never add to it
+      const control = controlAnswers.get(key(a, a.query.control))!;
+      const all = new Set((Array.isArray(control.body?.items) ? control.body.items : []).map((x: unknown) => JSON.stringify(x)));
+      const same = JSON.stringify(res.body) === JSON.stringify(control.body);
+      const extra = Array.isArray(res.body?.items) ? res.body.items.filter((x: unknown) => !all.has(JSON.stringify(x))) : same ? [] : [res.body];
+      return res.status === control.status && !extra.length ? [] : [`${show(a, res)} (unfiltered: ${control.status} ${JSON.stringify(control.body).slice(0, 200)})`];
+    });
+    expect(problems, 'foreign ids in bodies not refused (or refused only by the schema), or filters that added to the caller’s list').toEqual([]);
+    expect(changed, 'tables that changed while only foreign ids were sent').toEqual([]);
   }, 300_000);
 });
