@@ -1,21 +1,25 @@
 // Every route that takes an id, generated from the app's own route table, is tried by tenants of
-// the tree with ids that belong outside their subtree (another branch, and their own ancestors):
-// none may answer 2xx, and no row of the database may change.
+// the tree with ids that belong outside their subtree (another branch, and their own ancestors) in
+// its path, body and query string: none may answer 2xx with them, a filter may only narrow the
+// caller's own list, and no row of the database may change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/http/app.ts';
 import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
 import { fixtures, postForm } from '../helpers/multipart.ts';
 import {
-  ancestorsOf, changedTables, fieldAttacks, ID_FIELDS, OWNERS, PARAM_KINDS, PARENT, pathAttacks, routesMatching, snapshot, TENANTS, unmappedRoutes,
-  type Attack, type Owned, type ResourceKind, type Tenant,
+  ancestorsOf, changedTables, fieldAttacks, ID_FIELDS, OWNERS, PARAM_KINDS, PARENT, pathAttacks, routesMatching, snapshot,
+  TENANTS, unmappedRoutes, type Attack, type Owned, type ResourceKind, type Tenant,
 } from '../helpers/tenancy-sweep.ts';
 
-const KIND: Record<Tenant, 'agency' | 'user' | 'platform'> = { platform: 'platform', A: 'agency', A1: 'agency', u1: 'user', uA: 'user', B: 'agency', uB: 'user' };
+const KIND: Record<Tenant, 'agency' | 'user' | 'platform'> = {
+  platform: 'platform', A: 'agency', A1: 'agency', u1: 'user', uA: 'user', B: 'agency', uB: 'user',
+};
 const ATTACKERS: Tenant[] = ['u1', 'A1', 'uA', 'A', 'B', 'uB'];
 const REFUSED = new Set([400, 403, 404, 422]);
-/** Refused by the route's schema, before the handler could look any id up (a service's own checks name a bare field). */
+/** Refused by the route's schema, before the handler could look an id up (a service's own check names a bare field). */
 const bySchema = (body: any) =>
-  body?.error?.code === 'VALIDATION_FAILED' && (body.error.details?.fields ?? []).every((f: { path: string }) => /^(body|querystring|params|headers)\b/.test(f.path));
+  body?.error?.code === 'VALIDATION_FAILED' &&
+  (body.error.details?.fields ?? []).every((f: { path: string }) => /^(body|querystring|params|headers)\b/.test(f.path));
 
 describe('tenant isolation on every route that takes an id', () => {
   let t: TestChapar;
@@ -27,7 +31,10 @@ describe('tenant isolation on every route that takes an id', () => {
     if (r.status >= 300) throw new Error(`setup: ${what}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
-  const call = (who: Tenant, url: string, body?: unknown, method?: string) => must(t.api({ url, token: tok[who], body, method }), `${who} ${method ?? (body ? 'POST' : 'GET')} ${url}`);
+  const call = (who: Tenant, url: string, body?: unknown, method?: string) =>
+    must(t.api({ url, token: tok[who], body, method }), `${who} ${method ?? (body ? 'POST' : 'GET')} ${url}`);
+  const form = (who: Tenant, url: string, fields: Record<string, string>, file: { filename: string; data: Buffer; field?: string }) =>
+    must(postForm(t, { url, token: tok[who], fields, files: [file] }), `${who} POST ${url}`);
 
   beforeAll(async () => {
     // 10:00 in Tehran: inside advertising hours, so a big advertising send goes to moderation
@@ -38,10 +45,12 @@ describe('tenant isolation on every route that takes an id', () => {
     let n = 0;
     for (const who of TENANTS.slice(1)) {
       const parent = PARENT[who]!;
-      const child = await createChild(t, tok[parent], { username: `sweep-${who.toLowerCase()}`, kind: KIND[who] as 'agency' | 'user', mobile: `0912900${String(++n).padStart(4, '0')}` });
+      const mobile = `0912900${String(++n).padStart(4, '0')}`;
+      const child = await createChild(t, tok[parent], { username: `sweep-${who.toLowerCase()}`, kind: KIND[who] as 'agency' | 'user', mobile });
       tok[who] = child.token;
       acc[who] = child.id;
-      await call(parent, `/api/v1/accounts/${child.id}/credit`, { amount: parent === 'platform' ? '100000000' : KIND[who] === 'agency' ? '20000000' : '2000000', note: '' });
+      const amount = parent === 'platform' ? '100000000' : KIND[who] === 'agency' ? '20000000' : '2000000';
+      await call(parent, `/api/v1/accounts/${child.id}/credit`, { amount, note: '' });
     }
     await seed();
   }, 180_000);
@@ -52,7 +61,8 @@ describe('tenant isolation on every route that takes an id', () => {
     const gateway = {} as Record<Tenant, string>;
     const bank = {} as Record<Tenant, string>;
     for (const [i, who] of agencies.entries()) {
-      bank[who] = (await call(who, '/api/v1/billing/bank-accounts', { bankName: 'ملت', holderName: who, iban: 'IR062960000000100324200001' })).id;
+      const iban = 'IR062960000000100324200001';
+      bank[who] = (await call(who, '/api/v1/billing/bank-accounts', { bankName: 'ملت', holderName: who, iban })).id;
       gateway[who] = (await call(who, '/api/v1/billing/gateways', { kind: 'sandbox', name: `sandbox ${who}` })).id;
       await call(who, '/api/v1/billing/groups', { name: `group ${who}` });
       await call(who, '/api/v1/support/canned-replies', { title: `canned ${who}`, body: 'thanks' });
@@ -64,35 +74,45 @@ describe('tenant isolation on every route that takes an id', () => {
       // a dedicated line given down the path from the platform to its holder
       const line = await call('platform', '/api/v1/lines', { number: `30009${i}00`, lineType: '3000', canReceive: true });
       const path = [...ancestorsOf(who).reverse(), who];
-      for (let k = 1; k < path.length; k++) await call(path[k - 1], `/api/v1/lines/${line.id}/assignments`, { accountId: acc[path[k]] });
+      for (let k = 1; k < path.length; k++) {
+        await call(path[k - 1], `/api/v1/lines/${line.id}/assignments`, { accountId: acc[path[k]] });
+      }
       if (who !== 'platform') await call(who, `/api/v1/lines/${line.id}/forwarding`, { kind: 'sms', target: `0912800000${i}` });
       await call(who, '/api/v1/api-keys', { name: `key ${who}` });
       await call(who, '/api/v1/webhooks', { url: `https://hooks.sweep.test/${who}` });
       const group = await call(who, '/api/v1/phonebook/groups', { name: `group ${who}` });
       await call(who, `/api/v1/phonebook/groups/${group.id}/contacts`, { mobile: `0912700000${i}`, name: who });
       await call(who, '/api/v1/phonebook/fields', { key: `field${i}`, label: who, type: 'text' });
-      const upload = await must(postForm(t, { url: '/api/v1/phonebook/uploads', token: tok[who], fields: {}, files: [{ filename: 'c.csv', data: Buffer.from(`mobile\n0912600000${i}\n`), field: 'file' }] }), 'upload');
+      const csv = Buffer.from(`mobile\n0912600000${i}\n`);
+      const upload = await form(who, '/api/v1/phonebook/uploads', {}, { filename: 'c.csv', data: csv, field: 'file' });
       await call(who, `/api/v1/phonebook/uploads/${upload.uploadId}/import`, { groupId: group.id, mapping: { 0: 'mobile' } });
-      const pattern = await call(who, '/api/v1/patterns', { name: `otp ${who}`, body: 'کد شما: %code%', variables: [{ name: 'code', type: 'number', maxLength: 6 }] });
+      const variables = [{ name: 'code', type: 'number', maxLength: 6 }];
+      const pattern = await call(who, '/api/v1/patterns', { name: `otp ${who}`, body: 'کد شما: %code%', variables });
       await call('platform', `/api/v1/patterns/${pattern.id}/review`, { decision: 'approve' });
       await call(who, '/api/v1/compliance/blacklist', { numbers: [`0912500000${i}`] });
       await call(who, '/api/v1/messages', { to: [`0912400000${i}`], text: `hello from ${who}` });
       if (who === 'platform') continue;
       const parent = PARENT[who]!;
-      const ticket = await must(postForm(t, { url: '/api/v1/support/tickets', token: tok[who], fields: { subject: `help ${who}`, text: 'hi', priority: 'normal' }, files: [{ filename: 'shot.png', data: fixtures.png }] }), 'ticket');
+      const ticket = await form(who, '/api/v1/support/tickets', { subject: `help ${who}`, text: 'hi', priority: 'normal' }, { filename: 'shot.png', data: fixtures.png });
       await call(parent, `/api/v1/support/tickets/${ticket.id}/messages`, { text: 'on it' });
-      await must(postForm(t, { url: '/api/v1/kyc/documents', token: tok[who], fields: { kind: 'national_card' }, files: [{ filename: 'card.jpg', data: fixtures.jpeg, field: 'file' }] }), 'kyc document');
-      await call(who, '/api/v1/billing/deposits', { amount: '110000', paidOn: '2026-01-10', trackingNumber: `77${i}00`, bankAccountId: bank[parent], receipt: { data: fixtures.png.toString('base64') } });
+      await form(who, '/api/v1/kyc/documents', { kind: 'national_card' }, { filename: 'card.jpg', data: fixtures.jpeg, field: 'file' });
+      const receipt = { data: fixtures.png.toString('base64') };
+      await call(who, '/api/v1/billing/deposits', { amount: '110000', paidOn: '2026-01-10', trackingNumber: `77${i}00`, bankAccountId: bank[parent], receipt });
       await call(who, '/api/v1/billing/payments', { gatewayId: gateway[parent], amount: '50000' });
       if (KIND[who] === 'user') {
-        const application = await call(who, '/api/v1/agency-applications', { businessName: who, legalType: 'natural', nationalNumber: '0013542419', address: 'تهران', phone: '02100000000', email: `${who}@sweep.test`, plan: 'پیامک' });
-        await call(who, `/api/v1/agency-applications/${application.id}/documents`, { kind: 'national_card', filename: 'card.png', data: fixtures.png.toString('base64') });
+        const application = await call(who, '/api/v1/agency-applications', {
+          businessName: who, legalType: 'natural', nationalNumber: '0013542419', address: 'تهران', phone: '02100000000', email: `${who}@sweep.test`, plan: 'پیامک',
+        });
+        const doc = { kind: 'national_card', filename: 'card.png', data: fixtures.png.toString('base64') };
+        await call(who, `/api/v1/agency-applications/${application.id}/documents`, doc);
       }
     }
+    // an advertising send to more than two numbers waits for moderation: a moderation item per user
     await call('platform', '/api/v1/compliance/policy', { kycOwnMobileOnly: false, moderateWithoutKyc: false, moderationThreshold: 2 }, 'PUT');
     for (const who of ['u1', 'uA', 'uB'] as const) {
-      const held = await call(who, '/api/v1/messages', { to: ['09121000001', '09121000002', '09121000003'], text: 'تخفیف ویژه لغو۱۱', class: 'advertising' });
-      if (held.status !== 'held') throw new Error(`setup: ${who}'s advertising was not held for moderation: ${JSON.stringify(held)}`);
+      const to = ['09121000001', '09121000002', '09121000003'];
+      const held = await call(who, '/api/v1/messages', { to, text: 'تخفیف ویژه لغو۱۱', class: 'advertising' });
+      if (held.status !== 'held') throw new Error(`setup: ${who}'s advertising was not held: ${JSON.stringify(held)}`);
     }
   }
 
@@ -110,12 +130,14 @@ describe('tenant isolation on every route that takes an id', () => {
   async function send(attacks: Attack[]): Promise<{ status: number; body: any }[]> {
     const out: { status: number; body: any }[] = [];
     for (let i = 0; i < attacks.length; i += 24) {
-      out.push(...(await Promise.all(attacks.slice(i, i + 24).map((a) => t.api({ method: a.method, url: a.url, token: tok[a.attacker], body: a.body })))));
+      const batch = attacks.slice(i, i + 24).map((a) => t.api({ method: a.method, url: a.url, token: tok[a.attacker], body: a.body }));
+      out.push(...(await Promise.all(batch)));
     }
     return out;
   }
   const show = (a: Attack, res: { status: number; body: any }) =>
-    `${a.attacker} ${a.method} ${a.url} ${a.body === undefined ? '' : JSON.stringify(a.body)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+    `${a.attacker} ${a.method} ${a.url} ${a.body === undefined ? '' : JSON.stringify(a.body)} → ` +
+    `${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
   const misrouted = (attacks: Attack[]) => {
     const match = routesMatching(routeTable(t.app));
     return attacks.filter((a) => match(a.method, a.url).join() !== a.route).map((a) => `${a.method} ${a.url} ≠ ${a.route}`);
@@ -131,7 +153,8 @@ describe('tenant isolation on every route that takes an id', () => {
   it('gives every tenant one of each resource it can have, so every kind is swept', async () => {
     const owned = await ownedResources();
     const used = new Set<ResourceKind>([...Object.values(PARAM_KINDS), ...Object.values(ID_FIELDS).map((f) => f.kind)]);
-    const empty = [...used].filter((k) => !(owned.get(k) ?? []).some((x) => x.owner !== 'platform' || k === 'route' || k === 'connector'));
+    const platformOnly = new Set<ResourceKind>(['route', 'connector']);
+    const empty = [...used].filter((k) => !(owned.get(k) ?? []).some((x) => x.owner !== 'platform' || platformOnly.has(k)));
     expect(empty, 'resource kinds no tenant below the platform has').toEqual([]);
   });
 
@@ -143,11 +166,13 @@ describe('tenant isolation on every route that takes an id', () => {
     const before = await snapshot(t);
     const answers = await send(attacks);
     const changed = changedTables(before, await snapshot(t));
-    expect(answers.flatMap((res, i) => (REFUSED.has(res.status) ? [] : [show(attacks[i], res)])), 'foreign ids that were not refused').toEqual([]);
+    const leaks = answers.flatMap((res, i) => (REFUSED.has(res.status) ? [] : [show(attacks[i], res)]));
+    expect(leaks, 'foreign ids that were not refused').toEqual([]);
     expect(changed, 'tables that changed while only foreign ids were sent').toEqual([]);
     // A route whose every request failed validation for an attacker never reached its scope check.
-    const reached = new Set(attacks.filter((_, i) => !bySchema(answers[i].body)).map((a) => `${a.attacker} ${a.method} ${a.route}`));
-    const unreached = [...new Set(attacks.map((a) => `${a.attacker} ${a.method} ${a.route}`))].filter((k) => !reached.has(k));
+    const who = (a: Attack) => `${a.attacker} ${a.method} ${a.route}`;
+    const reached = new Set(attacks.filter((_, i) => !bySchema(answers[i].body)).map(who));
+    const unreached = [...new Set(attacks.map(who))].filter((k) => !reached.has(k));
     expect(unreached, 'routes the sweep never got past validation').toEqual([]);
   }, 300_000);
 
@@ -157,7 +182,9 @@ describe('tenant isolation on every route that takes an id', () => {
     const attacks = ATTACKERS.flatMap((who) => fieldAttacks(routeTable(t.app), who, owned));
     expect(attacks.length).toBeGreaterThan(100);
     expect(misrouted(attacks), 'attack URLs that would reach another route').toEqual([]);
-    const controls = [...new Map(attacks.flatMap((a) => (a.query ? [[key(a, a.query.control), { ...a, url: a.query.control }] as const] : []))).values()];
+    const controls = [
+      ...new Map(attacks.flatMap((a) => (a.query ? [[key(a, a.query.control), { ...a, url: a.query.control }] as const] : []))).values(),
+    ];
     const before = await snapshot(t);
     const answers = await send(attacks);
     const controlAnswers = new Map((await send(controls)).map((res, i) => [key(controls[i], controls[i].url), res]));
@@ -170,9 +197,10 @@ describe('tenant isolation on every route that takes an id', () => {
       const all = new Set((Array.isArray(control.body?.items) ? control.body.items : []).map((x: unknown) => JSON.stringify(x)));
       const same = JSON.stringify(res.body) === JSON.stringify(control.body);
       const extra = Array.isArray(res.body?.items) ? res.body.items.filter((x: unknown) => !all.has(JSON.stringify(x))) : same ? [] : [res.body];
-      return res.status === control.status && !extra.length ? [] : [`${show(a, res)} (unfiltered: ${control.status} ${JSON.stringify(control.body).slice(0, 200)})`];
+      if (res.status === control.status && !extra.length) return [];
+      return [`${show(a, res)} (unfiltered: ${control.status} ${JSON.stringify(control.body).slice(0, 200)})`];
     });
-    expect(problems, 'foreign ids in bodies not refused (or refused only by the schema), or filters that added to the caller’s list').toEqual([]);
+    expect(problems, 'foreign ids in bodies not refused (or only by the schema), or filters that added to the caller’s list').toEqual([]);
     expect(changed, 'tables that changed while only foreign ids were sent').toEqual([]);
   }, 300_000);
 });

@@ -8,7 +8,9 @@ import { samplesFor } from './zod-sample.ts';
 
 export const TENANTS = ['platform', 'A', 'A1', 'u1', 'uA', 'B', 'uB'] as const;
 export type Tenant = (typeof TENANTS)[number];
-export const PARENT: Record<Tenant, Tenant | null> = { platform: null, A: 'platform', A1: 'A', u1: 'A1', uA: 'A', B: 'platform', uB: 'B' };
+export const PARENT: Record<Tenant, Tenant | null> = {
+  platform: null, A: 'platform', A1: 'A', u1: 'A1', uA: 'A', B: 'platform', uB: 'B',
+};
 
 /**
  * Who owns each kind of resource: the deepest account that holds it. The owner and its ancestors
@@ -18,7 +20,8 @@ export const OWNERS = {
   account: 'SELECT id, id AS owner FROM accounts',
   apiKey: 'SELECT id, account_id AS owner FROM api_keys',
   application: 'SELECT id, applicant_id AS owner FROM agency_applications',
-  applicationDoc: 'SELECT d.id, a.applicant_id AS owner FROM agency_application_documents d JOIN agency_applications a ON a.id = d.application_id',
+  applicationDoc:
+    'SELECT d.id, a.applicant_id AS owner FROM agency_application_documents d JOIN agency_applications a ON a.id = d.application_id',
   priceGroup: 'SELECT id, owner_id AS owner FROM user_groups',
   gateway: 'SELECT id, owner_id AS owner FROM payment_gateways',
   payment: 'SELECT id, payer_id AS owner FROM payments',
@@ -114,7 +117,10 @@ export const NOT_TENANT_IDS: Record<string, string> = {
  */
 type IdField = { kind: ResourceKind; parentMay?: true; set?: (id: string) => Record<string, unknown> };
 const groupIds = { kind: 'phonebookGroup', set: (id: string) => ({ groupIds: [id] }) } as const;
-const uploadId = { kind: 'upload', set: (id: string) => ({ groupIds: undefined, file: { uploadId: id, mapping: { 0: 'mobile' } } }) } as const;
+const uploadId = {
+  kind: 'upload',
+  set: (id: string) => ({ groupIds: undefined, file: { uploadId: id, mapping: { 0: 'mobile' } } }),
+} as const;
 export const ID_FIELDS: Record<string, IdField> = {
   '/api/v1/accounts parentId': { kind: 'account' },
   '/api/v1/accounts groupId': { kind: 'priceGroup' },
@@ -174,14 +180,23 @@ const BASES: Record<string, (own: Own) => Record<string, unknown>> = {
   'POST /api/v1/campaigns': campaignBase,
   'POST /api/v1/campaigns/quote': campaignBase,
   'POST /api/v1/billing/payments': () => ({ amount: '50000' }),
-  'POST /api/v1/billing/preview': () => ({ lineType: '3000', class: 'service', counts: [{ operator: 'mci', alphabet: 'gsm7', parts: 1, count: 1 }] }),
-  'POST /api/v1/billing/deposits': () => ({ amount: '110000', paidOn: '2026-01-10', trackingNumber: '55500', receipt: { data: 'iVBORw0KGgo=' } }),
+  'POST /api/v1/billing/preview': () => ({
+    lineType: '3000', class: 'service', counts: [{ operator: 'mci', alphabet: 'gsm7', parts: 1, count: 1 }],
+  }),
+  'POST /api/v1/billing/deposits': () => ({
+    amount: '110000', paidOn: '2026-01-10', trackingNumber: '55500', receipt: { data: 'iVBORw0KGgo=' },
+  }),
 };
 
-export type Attack = { attacker: Tenant; method: string; url: string; route: string; body?: unknown; query?: { field: string; control: string } };
+export type Attack = {
+  attacker: Tenant; method: string; url: string; route: string; body?: unknown;
+  /** a query id: the field, and the same request without it */
+  query?: { field: string; control: string };
+};
 export type Owned = Map<ResourceKind, { id: string; owner: Tenant }[]>;
 
-export const paramsOf = (url: string) => [...url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], prefix: url.slice(0, m.index + m[0].length) }));
+export const paramsOf = (url: string) =>
+  [...url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], prefix: url.slice(0, m.index + m[0].length) }));
 
 export function ancestorsOf(t: Tenant): Tenant[] {
   const out: Tenant[] = [];
@@ -237,7 +252,8 @@ function bodiesFor(r: RouteEntry): unknown[] {
   return [{}, ...derived.filter((b) => JSON.stringify(b) !== '{}')];
 }
 
-const idsOf = (owned: Owned, kind: ResourceKind, owner: Tenant) => (owned.get(kind) ?? []).filter((x) => x.owner === owner).map((x) => x.id);
+const idsOf = (owned: Owned, kind: ResourceKind, owner: Tenant) =>
+  (owned.get(kind) ?? []).filter((x) => x.owner === owner).map((x) => x.id);
 
 function fillPath(r: RouteEntry, values: string[]): string {
   return paramsOf(r.url).reduce((url, p, i) => url.replace(`:${p.name}`, encodeURIComponent(values[i])), r.url);
@@ -273,17 +289,24 @@ export function fieldAttacks(routes: readonly RouteEntry[], attacker: Tenant, ow
     const fields = idFieldsOf(r).filter((f) => ID_FIELDS[`${r.url} ${f.field}`]);
     if (!fields.length) return [];
     const params = paramsOf(r.url).map((p) => PARAM_KINDS[p.prefix]);
-    const pathChoices = params.length ? [...idsOf(owned, params[0], attacker).slice(0, 1), ...(params[0] === 'account' ? children.map((c) => idsOf(owned, 'account', c)[0]) : [])] : [''];
+    const ownFirst = params.length ? idsOf(owned, params[0], attacker).slice(0, 1) : [''];
+    const pathChoices = params[0] === 'account' ? [...ownFirst, ...children.map((c) => idsOf(owned, 'account', c)[0])] : ownFirst;
     const rest = params.slice(1).map((k) => own(k));
     if (rest.some((v) => v === undefined)) return [];
-    const base = { ...((r.method === 'GET' || r.method === 'HEAD' ? {} : bodiesFor(r)[1]) as object), ...BASES[`${r.method} ${r.url}`]?.(own) };
+    const derived = r.method === 'GET' || r.method === 'HEAD' ? {} : (bodiesFor(r)[1] as object | undefined);
+    const base = { ...derived, ...BASES[`${r.method} ${r.url}`]?.(own) };
     return fields.flatMap(({ part, field }) => {
       const spec = ID_FIELDS[`${r.url} ${field}`];
-      const targets = (owned.get(spec.kind) ?? []).filter((x) => foreign(attacker, x.owner) && !(spec.parentMay && x.owner === PARENT[attacker]));
+      const usable = (owner: Tenant) => !foreign(attacker, owner) || (spec.parentMay && owner === PARENT[attacker]);
+      const targets = (owned.get(spec.kind) ?? []).filter((x) => !usable(x.owner));
       return pathChoices.flatMap((first) => targets.map(({ id }) => {
         const path = params.length ? fillPath(r, [first, ...(rest as string[])]) : r.url;
         if (part === 'querystring') {
-          return { attacker, method: r.method, url: `${path}?${new URLSearchParams({ [field]: id })}`, route: r.url, query: { field, control: path } };
+          // the largest page, so the unfiltered control holds every row the filtered answer may
+          const max = jsonOf(r.schema?.querystring)?.properties?.pageSize?.maximum;
+          const control = max ? `${path}?pageSize=${max}` : path;
+          const url = `${control}${max ? '&' : '?'}${new URLSearchParams({ [field]: id })}`;
+          return { attacker, method: r.method, url, route: r.url, query: { field, control } };
         }
         return { attacker, method: r.method, url: path, route: r.url, body: { ...base, ...(spec.set?.(id) ?? { [field]: id }) } };
       }));
@@ -294,7 +317,8 @@ export function fieldAttacks(routes: readonly RouteEntry[], attacker: Tenant, ow
 /** The routes a URL reaches: a foreign id routed elsewhere would be refused for the wrong reason. */
 export function routesMatching(routes: readonly RouteEntry[]): (method: string, url: string) => string[] {
   const escape = (x: string) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*');
-  const compiled = routes.map((r) => ({ ...r, re: new RegExp(`^${r.url.split(/(:[A-Za-z]+)/).map((x) => (x.startsWith(':') ? '[^/]+' : escape(x))).join('')}$`) }));
+  const patternOf = (url: string) => url.split(/(:[A-Za-z]+)/).map((x) => (x.startsWith(':') ? '[^/]+' : escape(x))).join('');
+  const compiled = routes.map((r) => ({ ...r, re: new RegExp(`^${patternOf(r.url)}$`) }));
   return (method, url) => compiled.filter((r) => r.method === method && r.re.test(url.split('?')[0])).map((r) => r.url);
 }
 

@@ -40,7 +40,8 @@ function sampleJson(s: Json | boolean | undefined, full: boolean, depth = 0): un
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const key of full ? Object.keys(s.properties ?? {}) : (s.required ?? [])) out[key] = sampleJson(s.properties?.[key], full, depth + 1);
+      const keys: string[] = full ? Object.keys(s.properties ?? {}) : (s.required ?? []);
+      for (const key of keys) out[key] = sampleJson(s.properties?.[key], full, depth + 1);
       return out;
     }
     case 'array':
