@@ -204,8 +204,18 @@ export function ancestorsOf(t: Tenant): Tenant[] {
   return out;
 }
 
-/** A resource owned by `owner` lies outside `attacker`'s subtree. */
-export const foreign = (attacker: Tenant, owner: Tenant) => owner !== attacker && !ancestorsOf(owner).includes(attacker);
+/**
+ * Kinds private to their owner: an agency manages its children through their accounts (wallet,
+ * lines, KYC, tickets, requests), never through these. A phonebook, for one, is its owner's only.
+ */
+export const OWNER_ONLY = new Set<ResourceKind>([
+  'apiKey', 'webhook', 'notification', 'phonebookGroup', 'phonebookField', 'contact', 'upload', 'import', 'blacklistNumber',
+  'cannedReply', 'bankAccount', 'gateway', 'package', 'domain', 'word',
+]);
+
+/** A resource of `kind` owned by `owner` is out of `attacker`'s reach: outside its subtree, or another's private one. */
+export const foreign = (attacker: Tenant, kind: ResourceKind, owner: Tenant) =>
+  owner !== attacker && (OWNER_ONLY.has(kind) || !ancestorsOf(owner).includes(attacker));
 
 const jsonOf = (schema: unknown): Record<string, any> | null => {
   if (!(schema instanceof z.ZodType)) return null;
@@ -259,14 +269,14 @@ function fillPath(r: RouteEntry, values: string[]): string {
   return paramsOf(r.url).reduce((url, p, i) => url.replace(`:${p.name}`, encodeURIComponent(values[i])), r.url);
 }
 
-/** Every path id in turn foreign, the others the attacker's own or the same owner's. */
+/** Every path id in turn out of reach, the others the attacker's own or the same owner's. */
 export function pathAttacks(routes: readonly RouteEntry[], attacker: Tenant, owned: Owned): Attack[] {
   return routes.filter((r) => paramsOf(r.url).length && swept(r)).flatMap((r) => {
     const params = paramsOf(r.url).map((p) => ({ ...p, kind: PARAM_KINDS[p.prefix] }));
     const urls = new Set<string>();
     params.forEach((target, i) => {
       for (const { id, owner } of owned.get(target.kind) ?? []) {
-        if (!foreign(attacker, owner)) continue;
+        if (!foreign(attacker, target.kind, owner)) continue;
         for (const other of [attacker, owner]) {
           const values = params.map((p, j) => (j === i ? id : idsOf(owned, p.kind, other)[0]));
           if (values.every((v) => v !== undefined)) urls.add(fillPath(r, values));
@@ -297,7 +307,7 @@ export function fieldAttacks(routes: readonly RouteEntry[], attacker: Tenant, ow
     const base = { ...derived, ...BASES[`${r.method} ${r.url}`]?.(own) };
     return fields.flatMap(({ part, field }) => {
       const spec = ID_FIELDS[`${r.url} ${field}`];
-      const usable = (owner: Tenant) => !foreign(attacker, owner) || (spec.parentMay && owner === PARENT[attacker]);
+      const usable = (owner: Tenant) => !foreign(attacker, spec.kind, owner) || (spec.parentMay && owner === PARENT[attacker]);
       const targets = (owned.get(spec.kind) ?? []).filter((x) => !usable(x.owner));
       return pathChoices.flatMap((first) => targets.map(({ id }) => {
         const path = params.length ? fillPath(r, [first, ...(rest as string[])]) : r.url;
