@@ -158,7 +158,7 @@ describe('tenant isolation on every route that takes an id', () => {
     expect(empty, 'resource kinds no tenant below the platform has').toEqual([]);
   });
 
-  it('refuses every foreign id in a path, and changes no row', async () => {
+  it('refuses every foreign id in a path like an unknown one, and changes no row', async () => {
     const owned = await ownedResources();
     const attacks = ATTACKERS.flatMap((who) => pathAttacks(routeTable(t.app), who, owned));
     expect(attacks.length).toBeGreaterThan(1000);
@@ -169,6 +169,16 @@ describe('tenant isolation on every route that takes an id', () => {
     const leaks = answers.flatMap((res, i) => (REFUSED.has(res.status) ? [] : [show(attacks[i], res)]));
     expect(leaks, 'foreign ids that were not refused').toEqual([]);
     expect(changed, 'tables that changed while only foreign ids were sent').toEqual([]);
+    // nor may the answer tell a foreign id from one that does not exist
+    const key = (a: Attack, url: string) => `${a.attacker} ${a.method} ${url} ${JSON.stringify(a.body)}`;
+    const controls = [...new Map(attacks.map((a) => [key(a, a.unknown!), { ...a, url: a.unknown! }])).values()];
+    const unknown = new Map((await send(controls)).map((res, i) => [key(controls[i], controls[i].url), res]));
+    const told = attacks.flatMap((a, i) => {
+      const u = unknown.get(key(a, a.unknown!))!;
+      const res = answers[i];
+      return res.status === u.status && res.body?.error?.code === u.body?.error?.code ? [] : [`${show(a, res)} (unknown id: ${u.status} ${u.body?.error?.code})`];
+    });
+    expect(told, 'foreign ids answered differently from unknown ones').toEqual([]);
     // A route whose every request failed validation for an attacker never reached its scope check.
     const who = (a: Attack) => `${a.attacker} ${a.method} ${a.route}`;
     const reached = new Set(attacks.filter((_, i) => !bySchema(answers[i].body)).map(who));

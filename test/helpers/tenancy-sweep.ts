@@ -192,6 +192,8 @@ export type Attack = {
   attacker: Tenant; method: string; url: string; route: string; body?: unknown;
   /** a query id: the field, and the same request without it */
   query?: { field: string; control: string };
+  /** a path id: the same request with an id nobody has */
+  unknown?: string;
 };
 export type Owned = Map<ResourceKind, { id: string; owner: Tenant }[]>;
 
@@ -269,21 +271,32 @@ function fillPath(r: RouteEntry, values: string[]): string {
   return paramsOf(r.url).reduce((url, p, i) => url.replace(`:${p.name}`, encodeURIComponent(values[i])), r.url);
 }
 
-/** Every path id in turn out of reach, the others the attacker's own or the same owner's. */
+/** An id of the same shape that nobody has: a foreign id must be answered exactly like it. */
+function unknownLike(id: string): string {
+  if (/^\d+$/.test(id)) return `${id}000000`;
+  if (/^\+\d+$/.test(id)) return `${id.slice(0, -1)}9`;
+  return `${id.slice(0, -1)}${id.endsWith('z') ? 'y' : 'z'}`;
+}
+
+/**
+ * Every path id in turn out of reach, the others the attacker's own or the same owner's; each with
+ * the same request naming an unknown id instead, which must be answered the same way.
+ */
 export function pathAttacks(routes: readonly RouteEntry[], attacker: Tenant, owned: Owned): Attack[] {
   return routes.filter((r) => paramsOf(r.url).length && swept(r)).flatMap((r) => {
     const params = paramsOf(r.url).map((p) => ({ ...p, kind: PARAM_KINDS[p.prefix] }));
-    const urls = new Set<string>();
+    const urls = new Map<string, string>();
     params.forEach((target, i) => {
       for (const { id, owner } of owned.get(target.kind) ?? []) {
         if (!foreign(attacker, target.kind, owner)) continue;
         for (const other of [attacker, owner]) {
           const values = params.map((p, j) => (j === i ? id : idsOf(owned, p.kind, other)[0]));
-          if (values.every((v) => v !== undefined)) urls.add(fillPath(r, values));
+          const url = fillPath(r, values);
+          if (values.every((v) => v !== undefined) && !urls.has(url)) urls.set(url, fillPath(r, values.with(i, unknownLike(id))));
         }
       }
     });
-    return [...urls].flatMap((url) => bodiesFor(r).map((body) => ({ attacker, method: r.method, url, route: r.url, body })));
+    return [...urls].flatMap(([url, unknown]) => bodiesFor(r).map((body) => ({ attacker, method: r.method, url, route: r.url, body, unknown })));
   });
 }
 
