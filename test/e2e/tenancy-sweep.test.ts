@@ -4,10 +4,11 @@
 // caller's own list, and no row of the database may change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/http/app.ts';
+import { smpp, type Pdu, type Session } from '../../src/upstreams/smpp/lib.ts';
 import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
 import { fixtures, postForm } from '../helpers/multipart.ts';
 import {
-  ancestorsOf, changedTables, fieldAttacks, ID_FIELDS, OWNERS, PARAM_KINDS, PARENT, pathAttacks, routesMatching, snapshot,
+  ancestorsOf, changedTables, fieldAttacks, foreign, ID_FIELDS, OWNERS, PARAM_KINDS, PARENT, pathAttacks, routesMatching, snapshot,
   TENANTS, unmappedRoutes, type Attack, type Owned, type ResourceKind, type Tenant,
 } from '../helpers/tenancy-sweep.ts';
 
@@ -38,7 +39,7 @@ describe('tenant isolation on every route that takes an id', () => {
 
   beforeAll(async () => {
     // 10:00 in Tehran: inside advertising hours, so a big advertising send goes to moderation
-    t = await testChapar({ clockStart: '2026-11-25T10:00:00+03:30' });
+    t = await testChapar({ clockStart: '2026-11-25T10:00:00+03:30', env: { CHAPAR_SMPP_PORT: '0', CHAPAR_SMPP_HOST: '127.0.0.1' } });
     tok.platform = await t.adminToken();
     acc.platform = (await call('platform', '/api/v1/me')).id;
     await call('platform', '/api/v1/compliance/policy', { kycOwnMobileOnly: false, moderateWithoutKyc: false }, 'PUT');
@@ -213,4 +214,39 @@ describe('tenant isolation on every route that takes an id', () => {
     expect(problems, 'foreign ids in bodies not refused (or only by the schema), or filters that added to the caller’s list').toEqual([]);
     expect(changed, 'tables that changed while only foreign ids were sent').toEqual([]);
   }, 300_000);
+
+  it('refuses every foreign sender line over a real SMPP socket, and changes no row', async () => {
+    const owned = await ownedResources();
+    const sessions: Session[] = [];
+    const bound: [Tenant, Session][] = [];
+    for (const who of ATTACKERS) {
+      const key = await t.api({ url: '/api/v1/smpp/password', token: tok[who], body: {} });
+      if (key.status !== 201) continue;
+      const session = smpp.connect({ host: '127.0.0.1', port: t.chapar.smpp!.port } as { host: string; port: number });
+      sessions.push(session);
+      session.on('error', () => undefined);
+      await new Promise<void>((resolve, reject) => session.once('connect', resolve).once('error', reject));
+      const call = (command: string, o: Record<string, unknown>) =>
+        new Promise<Pdu>((resolve) => (session as unknown as Record<string, (o: unknown, cb: (p: Pdu) => void) => void>)[command](o, resolve));
+      expect((await call('bind_transceiver', { system_id: `sweep-${who.toLowerCase()}`, password: key.body.password })).command_status).toBe(0);
+      bound.push([who, session]);
+    }
+    expect(bound.map(([who]) => who), 'users that bound over SMPP').toEqual(expect.arrayContaining(['u1', 'uA', 'uB']));
+    try {
+      const before = await snapshot(t);
+      const accepted: string[] = [];
+      for (const [who, session] of bound) {
+        for (const { id: number, owner } of owned.get('lineNumber') ?? []) {
+          if (!foreign(who, 'lineNumber', owner)) continue;
+          const pdu = await new Promise<Pdu>((resolve) => (session as unknown as { submit_sm(o: unknown, cb: (p: Pdu) => void): void }).submit_sm(
+            { source_addr: number, destination_addr: '09121110000', short_message: 'sweep' }, resolve));
+          if (pdu.command_status === 0) accepted.push(`${who} from ${owner}'s line ${number}`);
+        }
+      }
+      expect(accepted, 'submit_sm from a foreign line that was accepted').toEqual([]);
+      expect(changedTables(before, await snapshot(t)), 'tables that changed while only foreign lines were named').toEqual([]);
+    } finally {
+      await Promise.all(sessions.map((x) => new Promise<void>((resolve) => x.destroy(() => resolve()))));
+    }
+  }, 120_000);
 });
