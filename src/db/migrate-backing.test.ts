@@ -6,6 +6,18 @@ import { freshDb, type TestDb } from '../../test/helpers/db.ts';
 import { ledgerRepo } from '../modules/billing/repo.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 
+/** id, kind, parent, depth, balance, credit limit: accounts and wallets as the code before 0022 left them. */
+type Seeded = [string, string, string | null, number, bigint, bigint];
+
+async function seed(db: TestDb, accounts: Seeded[]) {
+  const path = new Map<string, string>();
+  for (const [id, kind, parent, depth, balance, limit] of accounts) {
+    path.set(id, `${parent ? path.get(parent) : '/'}${id}/`);
+    await db.query(`INSERT INTO accounts (id, kind, parent_id, path, depth, username, password_hash, mobile) VALUES ($1, $2, $3, $4, $5, $6, 'x', '+989120000000')`, [id, kind, parent, path.get(id), depth, id.replace('acc_', 'u')]);
+    await db.query('INSERT INTO wallets (id, account_id, kind, balance, credit_limit) VALUES ($1, $2, $3, $4, $5)', [`wal_${id}`, id, kind === 'platform' ? 'issuance' : 'account', balance.toString(), limit.toString()]);
+  }
+}
+
 describe('migration 0022 on limits granted before backing', () => {
   let db: TestDb;
   beforeAll(async () => {
@@ -16,8 +28,7 @@ describe('migration 0022 on limits granted before backing', () => {
   it('backs what each agency can afford, lowers what it cannot to the debt, reports the rest', async () => {
     const all = await loadMigrations();
     await migrate(db, all.filter((m) => m.version <= 21));
-    const accounts: [string, string, string | null, number, bigint, bigint][] = [
-      // id, kind, parent, depth, balance, credit limit
+    const accounts: Seeded[] = [
       ['acc_p', 'platform', null, 0, 0n, 0n],
       ['acc_rich', 'agency', 'acc_p', 1, 1000n, 0n],
       ['acc_r1', 'user', 'acc_rich', 2, -100n, 300n],
@@ -28,12 +39,7 @@ describe('migration 0022 on limits granted before backing', () => {
       ['acc_b1', 'user', 'acc_broke', 2, -40n, 40n],
       ['acc_direct', 'user', 'acc_p', 1, -70n, 500n],
     ];
-    const path = new Map<string, string>();
-    for (const [id, kind, parent, depth, balance, limit] of accounts) {
-      path.set(id, `${parent ? path.get(parent) : '/'}${id}/`);
-      await db.query(`INSERT INTO accounts (id, kind, parent_id, path, depth, username, password_hash, mobile) VALUES ($1, $2, $3, $4, $5, $6, 'x', '+989120000000')`, [id, kind, parent, path.get(id), depth, id.replace('acc_', 'u')]);
-      await db.query('INSERT INTO wallets (id, account_id, kind, balance, credit_limit) VALUES ($1, $2, $3, $4, $5)', [`wal_${id}`, id, kind === 'platform' ? 'issuance' : 'account', balance.toString(), limit.toString()]);
-    }
+    await seed(db, accounts);
     await migrate(db, all);
     const { rows } = await db.query<{ account_id: string; balance: bigint; backing: bigint; credit_limit: bigint }>('SELECT account_id, balance, backing, credit_limit FROM wallets ORDER BY account_id');
     const by = new Map(rows.map((r) => [r.account_id, r]));
@@ -69,18 +75,13 @@ describe('migration 0022 on a chain of agencies that grant credit', () => {
     const all = await loadMigrations();
     await migrate(db, all.filter((m) => m.version <= 21));
     // ids sort the sub-agency after its parent and before it too: depth decides
-    const accounts: [string, string, string | null, number, bigint, bigint][] = [
+    const accounts: Seeded[] = [
       ['acc_p', 'platform', null, 0, 0n, 0n],
       ['acc_z', 'agency', 'acc_p', 1, 0n, 0n],
       ['acc_a', 'agency', 'acc_z', 2, 0n, 1000n],
       ['acc_u', 'user', 'acc_a', 3, 0n, 500n],
     ];
-    const path = new Map<string, string>();
-    for (const [id, kind, parent, depth, balance, limit] of accounts) {
-      path.set(id, `${parent ? path.get(parent) : '/'}${id}/`);
-      await db.query(`INSERT INTO accounts (id, kind, parent_id, path, depth, username, password_hash, mobile) VALUES ($1, $2, $3, $4, $5, $6, 'x', '+989120000000')`, [id, kind, parent, path.get(id), depth, id.replace('acc_', 'u')]);
-      await db.query('INSERT INTO wallets (id, account_id, kind, balance, credit_limit) VALUES ($1, $2, $3, $4, $5)', [`wal_${id}`, id, kind === 'platform' ? 'issuance' : 'account', balance.toString(), limit.toString()]);
-    }
+    await seed(db, accounts);
     await migrate(db, all);
     const { rows } = await db.query<{ account_id: string; balance: bigint; backing: bigint; credit_limit: bigint }>('SELECT account_id, balance, backing, credit_limit FROM wallets ORDER BY account_id');
     expect(rows.map((r) => [r.account_id, r.balance, r.backing, r.credit_limit])).toEqual([

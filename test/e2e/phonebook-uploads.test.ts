@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/jobs/purge-expired.ts';
 import { createChild, openSender, testChapar, type TestChapar } from '../helpers/app.ts';
 import { postForm } from '../helpers/multipart.ts';
+import { counting } from '../helpers/turns.ts';
 import { sheetXml, xlsxWithSheet, zip } from '../helpers/xlsx.ts';
 
 let t: TestChapar;
@@ -112,17 +113,7 @@ describe('CSV and upload size', () => {
   });
 
   it('lets the event loop turn between slices while it reads past 180,000 blank lines', async () => {
-    const up = upload('blank.csv', Buffer.from(`${'\n'.repeat(180_000)}mobile,name\n${mobile(6)},n\n`));
-    let turns = 0;
-    let probing = true;
-    const probe = () => {
-      if (!probing) return;
-      turns++;
-      setImmediate(probe);
-    };
-    setImmediate(probe);
-    const res = await up;
-    probing = false;
+    const { value: res, turns } = await counting(() => upload('blank.csv', Buffer.from(`${'\n'.repeat(180_000)}mobile,name\n${mobile(6)},n\n`)));
     expect(res.status).toBe(201);
     expect(res.body.rows).toEqual([['mobile', 'name'], [mobile(6), 'n']]);
     // a slice is at most 20,000 rows or cells: 180,000 rows give other requests 9 turns
@@ -157,17 +148,7 @@ describe('JSON bodies', () => {
   it('lets the event loop turn while the recipients of a big send are parsed', async () => {
     const sender = await openSender(t, 'bulk', '100000000000');
     const to = Array.from({ length: 200_000 }, (_, i) => `0935${String(1_000_000 + i)}`);
-    const sent = t.api({ url: '/api/v1/messages', token: sender.token, body: { to, text: 'hello', class: 'service' } });
-    let turns = 0;
-    let probing = true;
-    const probe = () => {
-      if (!probing) return;
-      turns++;
-      setImmediate(probe);
-    };
-    setImmediate(probe);
-    const res = await sent;
-    probing = false;
+    const { value: res, turns } = await counting(() => t.api({ url: '/api/v1/messages', token: sender.token, body: { to, text: 'hello', class: 'service' } }));
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(200_000);
     // numbers are parsed 20,000 between two turns: 200,000 give other requests 9 turns

@@ -8,28 +8,12 @@ import { readFile } from '../../src/db/files.ts';
 import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
 import { freshDb } from '../helpers/db.ts';
 import { postForm } from '../helpers/multipart.ts';
+import { counting } from '../helpers/turns.ts';
 
 type Child = Awaited<ReturnType<typeof createChild>>;
 const MB5 = 5 * 1024 * 1024;
 // 256 KiB pieces: a 5 MB file is 20 of them, so at least 19 turns between them
 const PIECE_TURNS = 19;
-
-/** Runs `work` while counting the turns the event loop takes meanwhile. */
-async function counting<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let probing = true;
-  const probe = () => {
-    if (!probing) return;
-    turns++;
-    setImmediate(probe);
-  };
-  setImmediate(probe);
-  try {
-    return { value: await work(), turns };
-  } finally {
-    probing = false;
-  }
-}
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(size - 9)]);

@@ -4,26 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNKS_PER_STATEMENT } from '../../src/modules/messages/repo.ts';
 import { openSender, testChapar, type TestChapar } from '../helpers/app.ts';
+import { counting } from '../helpers/turns.ts';
 
 const N = 200_000;
 const numbers = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${String(1_000_000 + i)}`);
-
-/** Runs `work` while counting the turns the event loop takes meanwhile. */
-async function counting<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let probing = true;
-  const probe = () => {
-    if (!probing) return;
-    turns++;
-    setImmediate(probe);
-  };
-  setImmediate(probe);
-  try {
-    return { value: await work(), turns };
-  } finally {
-    probing = false;
-  }
-}
 
 let t: TestChapar;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
-// How your children pay you: gateways and bank accounts; the platform also sets the VAT rate.
-import { useEffect, useState } from 'react';
+// How your children pay you: gateways and bank accounts; the platform also sets the VAT rate and the agencies’ price ceiling.
+import { useEffect, useState, type ReactNode } from 'react';
 import { Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { api } from '../../api/client.ts';
 import { ErrorAlert, notifySuccess, useAction } from '../../components/errors.tsx';
@@ -10,6 +10,32 @@ import { clientError, put } from '../wallet/http.ts';
 import { parseAmount } from '../wallet/money.tsx';
 import { BankAccountsCard } from './BankAccountsCard.tsx';
 import { GatewaysCard } from './GatewaysCard.tsx';
+
+/** A platform setting's card: title, hint, the fields, one save button. */
+function SettingCard({ title, hint, error, busy, onSave, children }: { title: string; hint: string; error: unknown; busy: boolean; onSave(): void; children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <form onSubmit={(e) => (e.preventDefault(), onSave())}>
+        <Stack gap="sm">
+          <Title order={3} size="h4">
+            {title}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {hint}
+          </Text>
+          <ErrorAlert error={error} />
+          <Group align="flex-end">
+            {children}
+            <Button type="submit" loading={busy}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
 
 function VatCard() {
   const { t, num } = useI18n();
@@ -26,25 +52,9 @@ function VatCard() {
     notifySuccess(t('common.saved'));
   });
   return (
-    <Card withBorder radius="md" padding="lg">
-      <form onSubmit={(e) => (e.preventDefault(), void save.run())}>
-        <Stack gap="sm">
-          <Title order={3} size="h4">
-            {t('billing.vat.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('billing.vat.hint')}
-          </Text>
-          <ErrorAlert error={error ?? save.error} />
-          <Group align="flex-end">
-            <TextInput label={t('billing.vat.rate')} inputMode="decimal" w={160} value={percent} onChange={(e) => setPercent(e.currentTarget.value)} rightSection={<Text size="sm">٪</Text>} />
-            <Button type="submit" loading={save.busy}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <SettingCard title={t('billing.vat.title')} hint={t('billing.vat.hint')} error={error ?? save.error} busy={save.busy} onSave={() => void save.run()}>
+      <TextInput label={t('billing.vat.rate')} inputMode="decimal" w={160} value={percent} onChange={(e) => setPercent(e.currentTarget.value)} rightSection={<Text size="sm">٪</Text>} />
+    </SettingCard>
   );
 }
 
@@ -66,26 +76,10 @@ function PriceCeilingCard() {
     notifySuccess(t('common.saved'));
   });
   return (
-    <Card withBorder radius="md" padding="lg">
-      <form onSubmit={(e) => (e.preventDefault(), void save.run())}>
-        <Stack gap="sm">
-          <Title order={3} size="h4">
-            {t('billing.ceiling.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('billing.ceiling.hint')}
-          </Text>
-          <ErrorAlert error={error ?? save.error} />
-          <Group align="flex-end">
-            <TextInput label={t('billing.ceiling.multiple')} inputMode="numeric" w={200} value={multiple} onChange={(e) => setMultiple(e.currentTarget.value)} rightSection={<Text size="sm">×</Text>} />
-            <TextInput label={t('billing.ceiling.reference')} inputMode="numeric" w={220} value={reference} onChange={(e) => setReference(e.currentTarget.value)} rightSection={<Text size="xs">{t('wallet.money.rialUnit')}</Text>} rightSectionWidth={48} />
-            <Button type="submit" loading={save.busy}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <SettingCard title={t('billing.ceiling.title')} hint={t('billing.ceiling.hint')} error={error ?? save.error} busy={save.busy} onSave={() => void save.run()}>
+      <TextInput label={t('billing.ceiling.multiple')} inputMode="numeric" w={200} value={multiple} onChange={(e) => setMultiple(e.currentTarget.value)} rightSection={<Text size="sm">×</Text>} />
+      <TextInput label={t('billing.ceiling.reference')} inputMode="numeric" w={220} value={reference} onChange={(e) => setReference(e.currentTarget.value)} rightSection={<Text size="xs">{t('wallet.money.rialUnit')}</Text>} rightSectionWidth={48} />
+    </SettingCard>
   );
 }
 
