@@ -44,11 +44,14 @@ export function createProgressStreams(deps: { batches: Pick<BatchService, 'getBa
   }
 
   /**
-   * Takes one of the account's stream slots (TOO_MANY_STREAMS when none is left) and reads the
-   * batch in the caller's scope (NOT_FOUND outside it). `listen` joins the batch's shared poll;
-   * `close` gives the slot back and leaves the poll, once, whenever the stream ends.
+   * Reads the batch in the caller's scope (NOT_FOUND outside it, before anything else, so a
+   * foreign id is answered as an unknown one) and then takes one of the account's stream slots
+   * (TOO_MANY_STREAMS when none is left; counted and taken with no await between). `listen` joins
+   * the batch's shared poll; `close` gives the slot back and leaves the poll, once.
    */
   async function open(caller: { accountId: string; scope: Scope }, batchId: string) {
+    const b = await deps.batches.getBatch(caller.scope, batchId);
+    const initial: Progress = { status: b.status, counts: b.counts, total: b.total };
     const n = openByAccount.get(caller.accountId) ?? 0;
     if (n >= deps.perAccount) throw new AppError('TOO_MANY_STREAMS', { limit: deps.perAccount });
     openByAccount.set(caller.accountId, n + 1);
@@ -68,14 +71,6 @@ export function createProgressStreams(deps: { batches: Pick<BatchService, 'getBa
         watches.delete(batchId);
       }
     };
-    let initial: Progress;
-    try {
-      const b = await deps.batches.getBatch(caller.scope, batchId);
-      initial = { status: b.status, counts: b.counts, total: b.total };
-    } catch (err) {
-      close();
-      throw err;
-    }
     return {
       initial,
       final: isFinal(initial.status),
