@@ -4,18 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSender, PLATFORM_HOST, testChapar, type TestChapar } from '../helpers/app.ts';
+import { until } from '../helpers/until.ts';
 
 type Stream = { status: number; events: string[]; body: string; ended: Promise<void>; close(): void };
-
-async function until<T>(what: string, get: () => Promise<T> | T, done: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('live progress streams', () => {
   let t: TestChapar;

@@ -1,5 +1,5 @@
 /** Polls until `done` holds; bounded, so a broken engine fails the test instead of hanging it. */
-export async function until<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
+export async function until<T>(what: string, get: () => Promise<T> | T, done: (v: T) => boolean, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await get();
