@@ -159,6 +159,7 @@ export const en: Catalog = {
   'create.done': 'Account “{username}” created.',
 
   'profile.title': 'Profile',
+  'profile.credentialsNotHere': 'You are signed in as this user; only the user can change its password and two-factor sign-in.',
   'details.title': 'Your details',
   'details.displayName': 'Display name',
   'details.email': 'E-mail',

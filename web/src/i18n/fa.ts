@@ -158,6 +158,7 @@ export const fa = {
   'create.done': 'حساب «{username}» ساخته شد.',
 
   'profile.title': 'نمایه',
+  'profile.credentialsNotHere': 'شما به جای این کاربر وارد شده‌اید؛ رمز عبور و ورود دومرحله‌ای را فقط خود کاربر تغییر می‌دهد.',
   'details.title': 'مشخصات شما',
   'details.displayName': 'نام نمایشی',
   'details.email': 'ایمیل',
