@@ -40,7 +40,7 @@ import { packageRoutes } from '../modules/packages/routes.ts';
 import { adminStateNotice } from '../modules/agencies/notice.ts';
 import { registerContext } from './context.ts';
 import { registerErrorHandler } from './errors-handler.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerMetrics } from './metrics.ts';
 import { requestForLog } from './redact.ts';

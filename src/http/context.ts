@@ -6,7 +6,7 @@ import type { AuthService, Principal } from '../modules/auth/service.ts';
 import { scopeOf, type Scope } from '../modules/accounts/scope.ts';
 import { markImpersonation, runActing } from '../modules/audit/acting.ts';
 import type { Account } from '../modules/accounts/repo.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

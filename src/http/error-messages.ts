@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorDetails } from './errors.ts';
+import type { ErrorCode, ErrorDetails } from '../lib/app-error.ts';
 import { toPersianDigits } from '../lib/i18n.ts';
 import { groupDigits } from '../lib/money.ts';
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, errorBody } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
+import { errorBody, errorStatus } from './errors.ts';
 import { MAX_RECIPIENTS_PER_REQUEST } from '../modules/messages/schema.ts';
 import { unknownHostPage } from './pages.ts';
 import { describeIssue } from './validation-messages.ts';
@@ -39,7 +40,7 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (appError.code === 'UNKNOWN_HOST' && wantsHtml(request)) {
       return reply.code(404).type('text/html; charset=utf-8').send(unknownHostPage());
     }
-    if (appError.status === 429 && appError.details?.retryAfterSeconds) reply.header('retry-after', String(appError.details.retryAfterSeconds));
-    return reply.code(appError.status).send(errorBody(appError, request.lang));
+    if (errorStatus[appError.code] === 429 && appError.details?.retryAfterSeconds) reply.header('retry-after', String(appError.details.retryAfterSeconds));
+    return reply.code(errorStatus[appError.code]).send(errorBody(appError, request.lang));
   });
 }

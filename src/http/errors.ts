@@ -1,4 +1,5 @@
-// One error type with a closed set of codes, one code → status map, messages in fa and en.
+// Each error code's HTTP status, and its message in the caller's language (fa, en).
+import type { AppError, ErrorCode, ErrorDetails } from '../lib/app-error.ts';
 import type { Lang } from '../lib/i18n.ts';
 import { errorMessages } from './error-messages.ts';
 
@@ -95,24 +96,7 @@ export const errorStatus = {
   PATTERN_PARAM_INVALID: 400,
   NOT_READY: 503,
   INTERNAL: 500,
-} as const;
-
-export type ErrorCode = keyof typeof errorStatus;
-export type ErrorDetails = Record<string, unknown>;
-
-export class AppError extends Error {
-  override name = 'AppError';
-  readonly code: ErrorCode;
-  readonly details: ErrorDetails | undefined;
-  constructor(code: ErrorCode, details?: ErrorDetails, options?: { cause?: unknown }) {
-    super(code, options);
-    this.code = code;
-    this.details = details;
-  }
-  get status(): number {
-    return errorStatus[this.code];
-  }
-}
+} as const satisfies Record<ErrorCode, number>;
 
 export function errorMessage(code: ErrorCode, lang: Lang, details?: ErrorDetails): string {
   const entry = errorMessages[code];

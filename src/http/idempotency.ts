@@ -13,7 +13,7 @@ import { createHash, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Db } from '../db/driver.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

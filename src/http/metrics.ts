@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/app-error.ts';
 
 /**
  * Metrics name routes, volumes and the process's memory: worth something to someone mapping the

@@ -3,7 +3,7 @@ import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile } from '../../lib/phone.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { assertStrongPassword, hashPassword } from '../auth/passwords.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { BrandService } from '../brands/service.ts';

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import type { AccountService } from '../accounts/service.ts';

@@ -4,7 +4,7 @@
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { toPersianDigits } from '../../lib/i18n.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { defaultContractTemplate, jalaliDate, renderContract, rialsFa, unknownContractVariables } from '../../contracts/contract.ts';
 import type { Account } from '../accounts/repo.ts';
 import type { AccountService } from '../accounts/service.ts';

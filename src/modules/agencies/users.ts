@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { toPersianDigits } from '../../lib/i18n.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AccountService, NewChild } from '../accounts/service.ts';

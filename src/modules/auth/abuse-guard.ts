@@ -4,7 +4,7 @@
 // processes each keeps its own, so the brand and global figures are per process.
 import { isIP } from 'node:net';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { CaptchaService } from './captcha.ts';
 
 const HOUR_MS = 3_600_000;

@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. Strong, and cheap enough for 2 cores.
 const options = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

@@ -8,7 +8,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { batchLoader } from '../../lib/batch-load.ts';
 import { newId, newSecret } from '../../lib/ids.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { Account } from '../accounts/repo.ts';
 import { accountRepo } from '../accounts/repo.ts';

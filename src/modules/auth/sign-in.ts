@@ -6,7 +6,7 @@
 import * as OTPAuth from 'otpauth';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { accountRepo, type Account } from '../accounts/repo.ts';
 import type { AuditService } from '../audit/service.ts';

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, errorMessage } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
+import { errorMessage } from '../../http/errors.ts';
 import type { Account } from '../accounts/repo.ts';
 import { ledgerProblems, moneyWorld } from './testing.ts';
 

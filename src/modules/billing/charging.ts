@@ -5,7 +5,7 @@
 // level, so the engine settles or refunds any number of recipient messages by counts.
 import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { groupRepo } from './groups-repo.ts';
 import { post, postMany, type Leg, type PostInput, type Posted } from './ledger.ts';
 import { cellKey, priceCeiling, priceRecipientMessage, type PriceCell } from './pricing.ts';

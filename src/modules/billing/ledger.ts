@@ -3,7 +3,7 @@
 // same transaction, and is idempotent by key (same key → the same transaction, nothing posted twice).
 import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { LedgerParams } from './descriptions.ts';
 import { ledgerRepo, type Bucket, type EntryRow, type LedgerTransaction, type TransactionType, type Wallet } from './repo.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { parseRials } from '../../lib/money.ts';
 import { describeTransaction, typeLabel } from './descriptions.ts';
 import type { UserGroup } from './groups-repo.ts';

@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { toPersianDigits } from '../../lib/i18n.ts';
 import { groupDigits } from '../../lib/money.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import type { AuditAction, AuditService } from '../audit/service.ts';

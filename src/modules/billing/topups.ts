@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { baseUrlAllowed, gatewayFor, type GatewayContext, type GatewayKind, type GatewaySettings } from '../../payments/gateway.ts';
 import type { Outbound } from '../../lib/outbound.ts';
 import type { Account } from '../accounts/repo.ts';

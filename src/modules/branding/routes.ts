@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireBrand, requireCaller } from '../../http/context.ts';
 import { brandView } from '../../http/views.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { brandView as brandSchema } from '../auth/schema.ts';
 import type { BrandingService } from './service.ts';
 

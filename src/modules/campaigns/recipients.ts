@@ -14,7 +14,7 @@
 //
 // Recipient = { e164: '+989121234567', fields: { name, mobile: '0912…', ...custom fields } }.
 import type { Db } from '../../db/driver.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { parseMapping, walkRows, type Mapping, type RowError } from '../phonebook/mapping.ts';
 import type { PhonebookService, Recipient, RecipientQuery } from '../phonebook/service.ts';
 import { detectFormat, readTable } from '../phonebook/table.ts';

@@ -3,7 +3,7 @@
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normaliseIranMobile } from '../../lib/phone.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';

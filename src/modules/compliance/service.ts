@@ -22,7 +22,7 @@
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normaliseIranMobile, type Operator } from '../../lib/phone.ts';
-import { AppError, type ErrorCode } from '../../http/errors.ts';
+import { AppError, type ErrorCode } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AccountService } from '../accounts/service.ts';

@@ -3,7 +3,7 @@
 import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { lineRepo } from '../lines/repo.ts';
 import type { WebhookService } from '../webhooks/service.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { KycDocumentMeta, KycProfile } from './repo.ts';
 import { gregorianToJalali, formatYmd } from '../../lib/jalali.ts';
 import { documentKinds, MAX_DOCUMENT_BYTES, type KycService } from './service.ts';

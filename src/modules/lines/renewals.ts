@@ -12,7 +12,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { toPersianDigits } from '../../lib/i18n.ts';
 import { newId } from '../../lib/ids.ts';
 import { groupDigits } from '../../lib/money.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { jalaliDate } from '../../contracts/contract.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';

@@ -5,7 +5,7 @@ import type { Db } from '../../db/driver.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { toLatinDigits } from '../../lib/i18n.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { scopeOf } from '../accounts/scope.ts';

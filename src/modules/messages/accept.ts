@@ -8,7 +8,7 @@ import { createGroupCommit } from '../../lib/group-commit.ts';
 import { newId } from '../../lib/ids.ts';
 import { createSlicer } from '../../lib/turns.ts';
 import { analyseText, MAX_PARTS } from '../../lib/sms-parts.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { LineService } from '../lines/service.ts';

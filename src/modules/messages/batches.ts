@@ -1,7 +1,7 @@
 // Reading and cancelling sends, scoped to the caller's subtree (owner or ancestors).
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import { messageRepo, type Batch } from './repo.ts';

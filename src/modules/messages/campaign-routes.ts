@@ -8,7 +8,7 @@ import { requireCaller } from '../../http/context.ts';
 import type { CampaignRecipients } from '../campaigns/recipients.ts';
 import type { AcceptService } from './accept.ts';
 import type { Account } from '../accounts/repo.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { messageClass, sendResponse } from './schema.ts';
 
 type Uploads = { uploadSource(caller: Account, uploadId: string): Promise<{ filename: string; bytes: AsyncIterable<Uint8Array> }> };

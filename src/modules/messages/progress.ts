@@ -3,7 +3,7 @@
 // of streams, so a script opening streams cannot turn this process into a database load generator.
 // Polling (not an in-process event) keeps it correct with any number of dispatcher processes.
 import type { Logger } from 'pino';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { BatchService } from './batches.ts';
 

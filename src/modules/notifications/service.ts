@@ -11,7 +11,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { Lang } from '../../lib/i18n.ts';
 import type { MailAttachment } from '../../mail/mailer.ts';
 import { newId } from '../../lib/ids.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { BrandService } from '../brands/service.ts';
 import { defaultQuietRule, smsAllowed, type Priority, type QuietRule } from './quiet.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { checkPattern, renderPattern, type PatternVariable } from './template.ts';
 
 const vars: PatternVariable[] = [

@@ -2,7 +2,7 @@
 // once; each send only fills the variables, so every value is checked against its declared type
 // and length (an unchecked text variable would let a sender smuggle any content past approval).
 import { toLatinDigits } from '../../lib/i18n.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { parseDate } from '../phonebook/values.ts';
 
 export type VariableType = 'number' | 'text' | 'date';

@@ -1,7 +1,7 @@
 // A streaming RFC 4180 reader and a writer. Files come from Excel and Persian tools in every
 // dialect: UTF-8 with or without BOM, comma or semicolon (Excel with a European locale) or tab,
 // CRLF or LF or lone CR, quoted cells with embedded newlines and doubled quotes.
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 
 export type CsvRecord = string[];
 

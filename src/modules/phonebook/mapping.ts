@@ -2,7 +2,7 @@
 // shared by phonebook imports and campaign file sends: rows in, validated contacts and per-row
 // errors out, in batches.
 import { normaliseIranMobile } from '../../lib/phone.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { ContactWrite } from './repo.ts';
 import type { TableRow } from './table.ts';
 import { MAX_NAME, parseFieldValue, parseTags, type FieldDef, type FieldValue, type RowErrorCode } from './values.ts';

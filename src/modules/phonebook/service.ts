@@ -13,7 +13,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { toLatinDigits, type Lang } from '../../lib/i18n.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import { csvLine } from './csv.ts';

@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { readCsv } from './csv.ts';
 
 export type TableFormat = 'csv' | 'xlsx';

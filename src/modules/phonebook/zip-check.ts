@@ -8,7 +8,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 
 /** Random access to the stored file: `length` bytes from `offset` (fewer at its end). */
 export type ByteRange = (offset: number, length: number) => AsyncIterable<Uint8Array>;

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { HttpUpstream } from '../../upstreams/http/client.ts';
 import type { SimulatorUpstream } from '../../upstreams/simulator/adapter.ts';
 import { SECRET_MASK, SECRET_SETTING, type RoutingService } from './service.ts';

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import type { DeliveryReceipt, InboundPart, Upstream, UpstreamStats } from '../../upstreams/upstream.ts';
 import type { ConnectorRouter, RoutedConnector } from '../messages/dispatcher.ts';

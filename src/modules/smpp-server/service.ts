@@ -6,7 +6,7 @@ import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile } from '../../lib/phone.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { status } from '../../upstreams/smpp/lib.ts';
 import type { Pdu } from '../../upstreams/smpp/lib.ts';
 import type { Account } from '../accounts/repo.ts';

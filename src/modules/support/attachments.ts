@@ -1,7 +1,7 @@
 // Ticket attachments: the type is decided by the bytes (magic numbers), never by the name or the
 // declared content type, so an .exe renamed .png is refused. Served back only as a download.
 import { createHash } from 'node:crypto';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 export const MAX_ATTACHMENTS = 5;

@@ -2,7 +2,7 @@
 // read here with the attachment limits, so a too-big file is refused while it streams in.
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, safeFilename, type Upload } from './attachments.ts';
 
 export async function readForm(req: FastifyRequest): Promise<{ fields: Record<string, unknown>; files: Upload[] }> {

@@ -8,7 +8,7 @@ import { toDate } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Outbound, OutboundFailure } from '../../lib/outbound.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import type { JobDefinition, JobQueue } from '../../jobs/queue.ts';
 
