@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Db } from '../db/driver.ts';
 import { AppError } from '../lib/app-error.ts';
+import { idempotencyRepo } from './idempotency-repo.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -54,6 +55,7 @@ function withoutSecrets(body: unknown, fields: readonly string[]): unknown {
 }
 
 export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
+  const repo = idempotencyRepo(deps.db);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!methods.includes('POST')) return;
@@ -68,22 +70,16 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
     if (key.length > 200) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'Idempotency-Key' }] });
     const accountId = request.principal.account.id;
     const hash = await requestHash(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`, request.body, `${accountId}\u0000${key}`);
-    const inserted = await deps.db.query(
-      `INSERT INTO idempotency_keys (account_id, key, method, path, request_hash) VALUES ($1,$2,$3,$4,$5)
-       ON CONFLICT (account_id, key) DO NOTHING`,
-      [accountId, key, request.method, request.url, hash],
-    );
-    if (inserted.rowCount === 1) {
+    if (await repo.claim({ accountId, key, method: request.method, path: request.url, hash })) {
       (request as { idempotency?: Pending }).idempotency = { accountId, key, secretFields: request.routeOptions.config?.secretFields ?? [] };
       return;
     }
-    const { rows } = await deps.db.query('SELECT request_hash, status_code, response, redacted FROM idempotency_keys WHERE account_id = $1 AND key = $2', [accountId, key]);
-    const prior = rows[0];
-    if (!prior || prior.request_hash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT');
-    if (prior.status_code === null) throw new AppError('CONFLICT', { reason: 'in_progress' });
+    const prior = await repo.find(accountId, key);
+    if (!prior || prior.requestHash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT');
+    if (prior.statusCode === null) throw new AppError('CONFLICT', { reason: 'in_progress' });
     reply.header('idempotent-replayed', 'true');
     if (prior.redacted) throw new AppError('ALREADY_CREATED', { answer: prior.response });
-    return reply.code(Number(prior.status_code)).send(prior.response);
+    return reply.code(prior.statusCode).send(prior.response);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -91,7 +87,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
     if (!idem) return payload;
     if (reply.statusCode >= 500) {
       // A server failure is not an answer: let the client retry with the same key.
-      await deps.db.query('DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2', [idem.accountId, idem.key]);
+      await repo.release(idem.accountId, idem.key);
       return payload;
     }
     let body: unknown = null;
@@ -102,13 +98,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
     }
     // Only a success carries the secret; an error is replayed as it was.
     const redacted = idem.secretFields.length > 0 && reply.statusCode < 300;
-    await deps.db.query('UPDATE idempotency_keys SET status_code = $3, response = $4, redacted = $5 WHERE account_id = $1 AND key = $2', [
-      idem.accountId,
-      idem.key,
-      reply.statusCode,
-      JSON.stringify(redacted ? withoutSecrets(body, idem.secretFields) : body),
-      redacted,
-    ]);
+    await repo.answer(idem.accountId, idem.key, { statusCode: reply.statusCode, response: redacted ? withoutSecrets(body, idem.secretFields) : body, redacted });
     return payload;
   });
 }

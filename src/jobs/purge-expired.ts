@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import type { Db } from '../db/driver.ts';
 import type { Clock } from '../lib/clock.ts';
+import { idempotencyRepo } from '../http/idempotency-repo.ts';
+import { messageRepo } from '../modules/messages/repo.ts';
+import { notificationRepo } from '../modules/notifications/repo.ts';
+import { importsRepo } from '../modules/phonebook/imports-repo.ts';
 import type { JobDefinition } from './queue.ts';
 
 export async function purgeExpired(db: Db, clock: Clock): Promise<{ sessions: number; codes: number; idempotency: number; secrets: number; uploads: number }> {
@@ -12,17 +16,11 @@ export async function purgeExpired(db: Db, clock: Clock): Promise<{ sessions: nu
   const day = new Date(now.getTime() - 24 * 3_600_000);
   const sessions = await db.query('DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $2', [now, day]);
   const codes = await db.query('DELETE FROM verification_codes WHERE expires_at < $1', [day]);
-  const idempotency = await db.query('DELETE FROM idempotency_keys WHERE created_at < $1', [day]);
-  const secrets = await db.query(
-    "UPDATE notifications SET body = '', subject = NULL, redacted_at = now() WHERE secret AND redacted_at IS NULL AND status <> 'pending' AND created_at < $1",
-    [day],
-  );
-  const batches = await db.query("UPDATE batches SET body = '' WHERE secret AND body <> '' AND status IN ('done', 'cancelled') AND created_at < $1", [day]);
-  const uploads = await db.query(
-    'DELETE FROM phonebook_uploads u WHERE u.created_at < $1 AND NOT EXISTS (SELECT 1 FROM phonebook_imports i WHERE i.upload_id = u.id)',
-    [day],
-  );
-  return { sessions: sessions.rowCount, codes: codes.rowCount, idempotency: idempotency.rowCount, secrets: secrets.rowCount + batches.rowCount, uploads: uploads.rowCount };
+  const idempotency = await idempotencyRepo(db).deleteBefore(day);
+  const secrets = await notificationRepo(db).redactSecretsBefore(day);
+  const batches = await messageRepo(db).redactSecretBatchesBefore(day);
+  const uploads = await importsRepo(db).deleteUnusedUploadsBefore(day);
+  return { sessions: sessions.rowCount, codes: codes.rowCount, idempotency, secrets: secrets + batches, uploads };
 }
 
 export function purgeExpiredJob(deps: { db: Db; clock: Clock }): JobDefinition<z.ZodObject<{}>> {

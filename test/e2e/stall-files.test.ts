@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../src/db/migrate.ts';
-import { readFile } from '../../src/db/files.ts';
+import { readFile } from '../../src/db/files-repo.ts';
 import { createChild, testChapar, type TestChapar } from '../helpers/app.ts';
 import { freshDb } from '../helpers/db.ts';
 import { postForm } from '../helpers/multipart.ts';

@@ -1,4 +1,4 @@
--- Files as pieces of 256 KiB (db/files.ts): on the embedded database one statement over a 5 MB
+-- Files as pieces of 256 KiB (db/files-repo.ts): on the embedded database one statement over a 5 MB
 -- value held the event loop for up to 0.7 s. The key is derived from the owner's row
 -- ('ticket_attachments/att_…', 'brand_assets/brd_…/logo', …). The owners' old columns stay,
 -- emptied and nullable, so nothing stored before is lost: it is moved here first.

@@ -2,7 +2,7 @@
 // renewal reminders and the parents' agency settings.
 import type { Db } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
-import { readFile, writeFile } from '../../db/files.ts';
+import { readFile, writeFile } from '../../db/files-repo.ts';
 import type { Scope } from '../accounts/scope.ts';
 
 export const applicationStatuses = ['draft', 'submitted', 'quoted', 'payment_declared', 'activated', 'contract_sent', 'contract_received', 'countersigned', 'rejected', 'cancelled'] as const;

@@ -1,7 +1,7 @@
 // SQL for top-ups: gateways, payments, bank accounts, deposit declarations, the VAT setting.
 import type { Db, Row } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
-import { readFile, writeFile } from '../../db/files.ts';
+import { readFile, writeFile } from '../../db/files-repo.ts';
 import type { GatewayKind, GatewaySettings } from '../../payments/gateway.ts';
 import type { Scope } from '../accounts/scope.ts';
 

@@ -1,6 +1,6 @@
 // The only SQL of branding: a brand's logo and favicon.
 import type { Db } from '../../db/driver.ts';
-import { deleteFile, readFile, writeFile } from '../../db/files.ts';
+import { deleteFile, readFile, writeFile } from '../../db/files-repo.ts';
 
 export type AssetKind = 'logo' | 'favicon';
 export type Asset = { contentType: string; sha256: string; data: Buffer };

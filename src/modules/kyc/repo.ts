@@ -1,7 +1,7 @@
-// The only SQL of the KYC module: one profile per account, its documents (their bytes in db/files.ts).
+// The only SQL of the KYC module: one profile per account, its documents (their bytes in db/files-repo.ts).
 import type { Db } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
-import { deleteFile, readFile, writeFile } from '../../db/files.ts';
+import { deleteFile, readFile, writeFile } from '../../db/files-repo.ts';
 import type { Scope } from '../accounts/scope.ts';
 
 export type KycStatus = 'draft' | 'submitted' | 'approved' | 'rejected';

@@ -86,6 +86,11 @@ const nulls = (n: number) => new Array<null>(n).fill(null);
 export function messageRepo(db: Db) {
   return {
     ...outboxRepo(db),
+    /** Empties the text of finished secret sends (system SMS with a code) made before `before`. */
+    async redactSecretBatchesBefore(before: Date): Promise<number> {
+      const r = await db.query("UPDATE batches SET body = '' WHERE secret AND body <> '' AND status IN ('done', 'cancelled') AND created_at < $1", [before]);
+      return r.rowCount;
+    },
     async insertBatch(b: Omit<Batch, 'createdAt'>): Promise<void> {
       await this.insertBatches([b]);
     },

@@ -87,6 +87,15 @@ export type AttemptOutcome =
 
 export function notificationRepo(db: Db) {
   return {
+    /** Empties the text of final notifications that carried a code or a password, sent before `before`. */
+    async redactSecretsBefore(before: Date): Promise<number> {
+      const r = await db.query(
+        "UPDATE notifications SET body = '', subject = NULL, redacted_at = now() WHERE secret AND redacted_at IS NULL AND status <> 'pending' AND created_at < $1",
+        [before],
+      );
+      return r.rowCount;
+    },
+
     async insert(n: NewNotification): Promise<void> {
       const write = async (q: Db) => {
         await q.query(

@@ -1,7 +1,7 @@
 // SQL for uploads (files kept as 256 KiB chunks), imports and their per-row error report.
 import type { Db, Row } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
-import { readPiece, writePiece } from '../../db/files.ts';
+import { readPiece, writePiece } from '../../db/files-repo.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { TableFormat } from './table.ts';
 
@@ -38,6 +38,12 @@ function toImport(r: Row): ImportJob {
 
 export function importsRepo(db: Db) {
   return {
+    /** Uploads made before `before` that no import used (their chunks go with them). */
+    async deleteUnusedUploadsBefore(before: Date): Promise<number> {
+      const r = await db.query('DELETE FROM phonebook_uploads u WHERE u.created_at < $1 AND NOT EXISTS (SELECT 1 FROM phonebook_imports i WHERE i.upload_id = u.id)', [before]);
+      return r.rowCount;
+    },
+
     async insertUpload(scope: Scope, u: { id: string; filename: string; format: TableFormat }): Promise<void> {
       await db.query('INSERT INTO phonebook_uploads (id, account_id, filename, format) VALUES ($1,$2,$3,$4)', [u.id, scope.accountId, u.filename, u.format]);
     },

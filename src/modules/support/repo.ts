@@ -2,7 +2,7 @@
 // its path (path_ids); every read below repeats that test, with the caller's scope.
 import type { Db } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
-import { readFile, writeFile } from '../../db/files.ts';
+import { readFile, writeFile } from '../../db/files-repo.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { Priority } from '../notifications/quiet.ts';
 import type { AttachmentType, CheckedAttachment } from './attachments.ts';
