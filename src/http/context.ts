@@ -5,6 +5,7 @@ import type { ResolvedBrand, BrandService } from '../modules/brands/service.ts';
 import type { AuthService, Principal } from '../modules/auth/service.ts';
 import { scopeOf, type Scope } from '../modules/accounts/scope.ts';
 import { markImpersonation, runActing } from '../modules/audit/acting.ts';
+import { classifyAddress } from '../lib/ip-ranges.ts';
 import type { Account } from '../modules/accounts/repo.ts';
 import { AppError } from '../lib/app-error.ts';
 
@@ -22,7 +23,6 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** Routes that answer on any host: probes and the TLS `ask` endpoint are not brand pages. */
 const hostFree = ['/healthz', '/readyz', '/internal/tls/'];
 
-const loopback = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /**
  * A request made on this machine straight to our port: the socket's peer is loopback and no proxy
@@ -33,7 +33,8 @@ const loopback = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 export function isDirectLocal(request: FastifyRequest): boolean {
   const h = request.headers;
   if (h['x-forwarded-for'] !== undefined || h.forwarded !== undefined || h['x-real-ip'] !== undefined) return false;
-  return loopback.test(request.raw.socket.remoteAddress ?? '');
+  const peer = request.raw.socket.remoteAddress;
+  return peer !== undefined && classifyAddress(peer) === 'loopback';
 }
 
 export function registerContext(app: FastifyInstance, deps: { brands: BrandService; auth: AuthService }) {

@@ -13,8 +13,9 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+-- Only rows marked for it: the dispatcher and settlement update batches all the time.
 CREATE TRIGGER batches_redact_done BEFORE UPDATE ON batches
-  FOR EACH ROW EXECUTE FUNCTION batches_redact_done();
+  FOR EACH ROW WHEN (NEW.redact_when_done) EXECUTE FUNCTION batches_redact_done();
 
 -- Sends made before this migration from secret notifications (the system SMS worker keys them
 -- by the notification's id).
