@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { AppError } from '../lib/app-error.ts';
+import { sameSecret } from '../lib/same-secret.ts';
 
 /**
  * Metrics name routes, volumes and the process's memory: worth something to someone mapping the
@@ -37,7 +37,5 @@ export function registerMetrics(app: FastifyInstance, opts: { token: string | un
 function bearerMatches(req: FastifyRequest, token: string | undefined): boolean {
   const auth = req.headers.authorization;
   if (!token || !auth?.toLowerCase().startsWith('bearer ')) return false;
-  const given = Buffer.from(auth.slice(7).trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(token, auth.slice(7).trim());
 }

@@ -3,6 +3,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { toLatinDigits } from '../../lib/i18n.ts';
 import { newId } from '../../lib/ids.ts';
 import { drawCaptcha } from './captcha-image.ts';
 import { authRepo } from './repo.ts';
@@ -29,7 +30,7 @@ export function createCaptchaService(deps: { db: Db; clock: Clock }) {
   /** Uses the challenge up whatever the answer; true only for the right answer in time. */
   async function check(c: { id: string; answer: string }): Promise<boolean> {
     const hash = await repo.useCaptcha(c.id, deps.clock.now());
-    const given = c.answer.trim().replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
+    const given = toLatinDigits(c.answer.trim());
     return hash !== null && hash === hashAnswer(c.id, given);
   }
 
