@@ -3,6 +3,7 @@
 // hashing or sending. Kept in memory: the check itself must cost nothing. With several API
 // processes each keeps its own, so the brand and global figures are per process.
 import { isIP } from 'node:net';
+import { slidingWindow, type SlidingWindow } from './ip-limiter.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { CaptchaService } from './captcha.ts';
@@ -11,7 +12,6 @@ const HOUR_MS = 3_600_000;
 const LOGIN_WINDOW_MS = 5 * 60_000;
 /** Sign-in attempts per 5 minutes: per address, per brand, overall (argon2 runs ~20 a second on 2 cores). */
 export const LOGIN_LIMITS = { perIp: 30, perBrand: 1_200, global: 6_000 };
-const MAX_KEYS = 100_000;
 
 export type CodeLimits = { codesPerIp: number; codesPerBrand: number; codesGlobal: number; captchaAfter: number };
 
@@ -30,33 +30,7 @@ export function clientKey(ip: string | null): string {
   return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
 }
 
-function slidingWindow(clock: Clock, windowMs: number) {
-  const hits = new Map<string, number[]>();
-  const recent = (key: string) => {
-    const cutoff = clock.now().getTime() - windowMs;
-    const list = (hits.get(key) ?? []).filter((t) => t > cutoff);
-    if (list.length) hits.set(key, list);
-    else hits.delete(key);
-    return list;
-  };
-  return {
-    count: (key: string) => recent(key).length,
-    add(key: string) {
-      // A spray of addresses must not grow memory without end; dropping the oldest keys only
-      // forgets the addresses that went quiet longest.
-      if (hits.size >= MAX_KEYS) for (const k of [...hits.keys()].slice(0, MAX_KEYS / 10)) hits.delete(k);
-      hits.set(key, [...recent(key), clock.now().getTime()]);
-    },
-    /** Seconds until fewer than `max` hits remain in the window. */
-    retryAfterSeconds(key: string, max: number) {
-      const list = recent(key);
-      const oldest = list[Math.max(0, list.length - max)];
-      return oldest === undefined ? 1 : Math.max(1, Math.ceil((oldest + windowMs - clock.now().getTime()) / 1000));
-    },
-  };
-}
-
-type Window = ReturnType<typeof slidingWindow>;
+type Window = SlidingWindow;
 
 /** Refuses when the window already holds `max` hits for the key (`over`: more than `max`). */
 function refuseIfFull(w: Window, key: string, max: number, over = false): void {

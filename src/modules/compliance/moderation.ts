@@ -9,7 +9,7 @@ import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';
-import { contentFromReasons, mergeContent, scanContent, type ContentMatches } from './content.ts';
+import { contentFromReasons, contentReasons, mergeContent, scanContent, type ContentMatches } from './content.ts';
 import { emptyRow, mergePolicies, type EffectivePolicy } from './policy.ts';
 import { complianceRepo, idsOfPath, type ModerationItem, type ModerationStatus } from './repo.ts';
 
@@ -31,9 +31,9 @@ export function requireModeration(ctx: ModerationContext): string[] {
   const reasons: string[] = [];
   if (ctx.messageClass === 'advertising' && ctx.recipientCount > ctx.policy.moderationThreshold) reasons.push('advertising_over_threshold');
   if (ctx.policy.moderateWithoutKyc && !ctx.kycApproved) reasons.push('kyc_not_approved');
-  if (ctx.policy.wordAction === 'moderate') for (const w of ctx.content.words) reasons.push(`content_word:${w}`);
-  if (ctx.policy.linkAction === 'moderate') for (const l of ctx.content.links) reasons.push(`content_link:${l}`);
-  if (ctx.policy.cardAction === 'moderate') for (const c of ctx.content.cards) reasons.push(`content_card:${c}`);
+  const c = ctx.content;
+  const moderated = (action: string, found: string[]) => (action === 'moderate' ? found : []);
+  reasons.push(...contentReasons({ words: moderated(ctx.policy.wordAction, c.words), links: moderated(ctx.policy.linkAction, c.links), cards: moderated(ctx.policy.cardAction, c.cards) }));
   return reasons;
 }
 
@@ -50,11 +50,7 @@ export async function platformContentHits(tx: Db, item: Pick<ModerationItem, 'ac
   // The body is the template; what the recipients' own texts matched was kept with the item.
   const own = contentFromReasons(item.matched);
   const found = mergeContent(scanContent(item.body, words), { ...own, words: own.words.filter((w) => words.includes(w)) });
-  return [
-    ...found.words.map((w) => `content_word:${w}`),
-    ...(policy.linkAction === 'allow' ? [] : found.links.map((l) => `content_link:${l}`)),
-    ...(policy.cardAction === 'allow' ? [] : found.cards.map((c) => `content_card:${c}`)),
-  ];
+  return contentReasons({ words: found.words, links: policy.linkAction === 'allow' ? [] : found.links, cards: policy.cardAction === 'allow' ? [] : found.cards });
 }
 
 export type DecisionListener = (tx: Db, item: ModerationItem) => Promise<void>;
