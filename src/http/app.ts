@@ -10,10 +10,11 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '../services.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import { checkBigBodyRoute, registerJsonParser } from './big-json/parser.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
 import { billingRoutes } from '../modules/billing/routes.ts';
 import { topupRoutes } from '../modules/billing/topup-routes.ts';
@@ -66,17 +67,19 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
     // A hop count as Fastify itself reads one: the nearest n addresses are proxies.
     trustProxy: typeof services.config.trustProxy === 'number' ? ((hops: number) => (_addr: string, i: number) => i < hops)(services.config.trustProxy) : services.config.trustProxy,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
-    // Fastify parses a JSON body in one synchronous call (~150 ms for 20 MB): routes that need
-    // more than the default say so (sends, files as base64, bulk lists).
+    // Routes that need more than the default say so (sends, files as base64, bulk lists), and their
+    // big bodies are parsed on a worker thread (big-json/).
     bodyLimit: services.config.bodyLimits.default,
     childLoggerFactory: (logger, bindings, childOpts) => logger.child(bindings, { ...childOpts, serializers: { ...childOpts.serializers, req: requestForLog as never } }),
   }) as unknown as FastifyInstance;
   const routes: RouteEntry[] = [];
   routeTables.set(app, routes);
   app.addHook('onRoute', (r) => {
+    checkBigBodyRoute(r, services.config.bodyLimits.default);
     for (const method of [r.method].flat()) routes.push({ method, url: r.url, schema: r.schema });
   });
-  app.setValidatorCompiler(validatorCompiler);
+  // Big bodies (a million-recipient send) are parsed and validated off the event loop.
+  registerJsonParser(app);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
