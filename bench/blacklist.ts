@@ -37,7 +37,7 @@ const lists = { operatorList: true, blacklistOwners: ['acc_x'], optOuts: { accou
 const check = createRecipientCheck();
 const run = async (label: string, keys: string[]) => {
   t = performance.now();
-  const hits = await db.transaction((tx) => check.blockedRecipients(tx, keys, lists));
+  const hits = await db.transaction((tx) => check.blockedRecipients(tx, keys.map((e164) => ({ e164 })), lists));
   const blocked = hits.filter((h) => h.kind === 'blacklisted').length;
   console.log(`${label}: check ${keys.length.toLocaleString('en')} recipients → ${blocked.toLocaleString('en')} blacklisted: ${ms(t)}`);
   return blocked;

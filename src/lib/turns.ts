@@ -14,7 +14,7 @@ export type Slicer = {
 
 export function createSlicer(opts: { items?: number; ms?: number } = {}): Slicer {
   const items = opts.items ?? 20_000;
-  const ms = opts.ms ?? 20;
+  const ms = opts.ms ?? 10;
   let count = 0;
   let since = performance.now();
   return {

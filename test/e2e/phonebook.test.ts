@@ -178,12 +178,12 @@ describe('contacts', () => {
     const g = await group(owner.token, 'flags');
     const c = await t.api({ url: `/api/v1/phonebook/groups/${g}/contacts`, token: owner.token, body: { mobile: '09123000001', name: '=cmd', blockSend: true } });
     await t.api({ url: `/api/v1/phonebook/groups/${g}/contacts`, token: owner.token, body: { mobile: '09123000002', blockReceive: true } });
-    const blocked = await t.db.transaction((tx) => t.services.phonebook.blockedNumbers(tx, owner.id, ['+989123000001', '+989123000002', '+989129999999']));
+    const blocked = await t.db.transaction((tx) => t.services.phonebook.blockedNumbers(tx, owner.id, ['+989123000001', '+989123000002', '+989129999999'].map((e164) => ({ e164 }))));
     expect([...blocked]).toEqual(['+989123000001']);
     expect(await t.db.transaction((tx) => t.services.phonebook.isReceiveBlocked(tx, owner.id, '+989123000002'))).toBe(true);
-    expect((await t.db.transaction((tx) => t.services.phonebook.blockedNumbers(tx, other.id, ['+989123000001']))).size).toBe(0);
+    expect((await t.db.transaction((tx) => t.services.phonebook.blockedNumbers(tx, other.id, [{ e164: '+989123000001' }]))).size).toBe(0);
     await t.api({ method: 'PATCH', url: `/api/v1/phonebook/contacts/${c.body.id}`, token: owner.token, body: { blockSend: false } });
-    expect((await t.db.transaction((tx) => t.services.phonebook.blockedNumbers(tx, owner.id, ['+989123000001']))).size).toBe(0);
+    expect((await t.db.transaction((tx) => t.services.phonebook.blockedNumbers(tx, owner.id, [{ e164: '+989123000001' }]))).size).toBe(0);
     const csv = await t.api({ url: `/api/v1/phonebook/groups/${g}/export.csv`, token: owner.token });
     expect(String(csv.body).replace(/^\ufeff/, '').split('\r\n').slice(0, 3)).toEqual(['mobile,name,city,birthday,points,tags,block_send,block_receive', "09123000001,'=cmd,,,,,0,0", '09123000002,,,,,,0,1']);
   });

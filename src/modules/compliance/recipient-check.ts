@@ -131,23 +131,23 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     if (!copy || Number(loaded.version) > Number(copy.version)) copy = loaded;
   }
 
-  /** The blocked recipients of `e164s` (+98… or its digits, aligned with the send's recipients). */
-  async function blockedRecipients(tx: Db, e164s: readonly string[], lists: CheckLists): Promise<RecipientHit[]> {
+  /** The blocked recipients of a send (e164: +98… or its digits). */
+  async function blockedRecipients(tx: Db, recipients: readonly { e164: string }[], lists: CheckLists): Promise<RecipientHit[]> {
     const repo = complianceRepo(tx);
     const state = await repo.listState({ blacklistOwners: lists.blacklistOwners, optOutAccount: lists.optOuts?.account ?? null, lineId: lists.optOuts?.lineId ?? null });
-    const big = e164s.length >= memoryFrom;
+    const big = recipients.length >= memoryFrom;
     // Reloading costs about a tenth of probing per number: worth it when the send is at least a
     // tenth of the list's last known size.
-    const reload = big && e164s.length * PROBE_COST >= (copy?.numbers.length ?? 0);
+    const reload = big && recipients.length * PROBE_COST >= (copy?.numbers.length ?? 0);
     const inMemory = lists.operatorList && (copy?.version === state.operatorVersion || reload);
     const hits: RecipientHit[] = [];
     // '+989121234567' reads as the number 989121234567: no string per recipient
     // A million recipients: the loops below give other requests a turn between slices.
     const slicer = createSlicer();
-    const numbers = new Float64Array(e164s.length);
-    for (let i = 0; i < e164s.length; i++) {
+    const numbers = new Float64Array(recipients.length);
+    for (let i = 0; i < recipients.length; i++) {
       if (slicer.due()) await slicer.pause();
-      numbers[i] = Number(e164s[i]) || 0;
+      numbers[i] = Number(recipients[i].e164) || 0;
     }
 
     const mark = async (has: (n: number) => boolean, kind: RecipientHit['kind']) => {
@@ -169,7 +169,7 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     // (and for small sends) the table is probed once per recipient, in one query.
     let blacklistOwners: readonly string[] | null = state.blacklist ? lists.blacklistOwners : null;
     if (blacklistOwners && big) {
-      const listed = await repo.blacklistNumbers(blacklistOwners, e164s.length);
+      const listed = await repo.blacklistNumbers(blacklistOwners, recipients.length);
       if (listed) {
         await markSet(listed, 'blacklisted');
         blacklistOwners = null;
@@ -177,7 +177,7 @@ export function createRecipientCheck(opts: { memoryFrom?: number } = {}) {
     }
     let optOuts = state.optOuts ? lists.optOuts : null;
     if (optOuts && big) {
-      const listed = await repo.optOutNumbers(optOuts.account, optOuts.lineId, e164s.length);
+      const listed = await repo.optOutNumbers(optOuts.account, optOuts.lineId, recipients.length);
       if (listed) {
         await markSet(listed, 'opted_out');
         optOuts = null;

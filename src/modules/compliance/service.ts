@@ -23,6 +23,7 @@ import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normaliseIranMobile, type Operator } from '../../lib/phone.ts';
 import { AppError, type ErrorCode } from '../../lib/app-error.ts';
+import { createSlicer } from '../../lib/turns.ts';
 import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AccountService } from '../accounts/service.ts';
@@ -102,6 +103,8 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
     const advertising = s.messageClass === 'advertising';
     const none = (): RecipientBlock[] => new Array<RecipientBlock>(s.recipients.length).fill(null);
     const out = (reject: SendEvaluation['reject'], text = s.text): SendEvaluation => ({ text, perRecipient: none(), hold: null, reject, moderation: [], matched: [] });
+    // A million recipients: each pass over them gives other requests a turn between slices.
+    const slicer = createSlicer();
 
     let text = s.text;
     if (advertising && !hasOptOutFooter(text)) {
@@ -112,7 +115,11 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
     const kycApproved = s.account.kind === 'platform' || (await deps.kyc.isKycApproved(tx, s.account.id));
     if (!kycApproved && policy.kycOwnMobileOnly) {
       const mobile = await repo.accountMobile(s.account.id);
-      const others = s.recipients.filter((r) => r.e164 !== mobile).length;
+      let others = 0;
+      for (let i = 0; i < s.recipients.length; i++) {
+        if (slicer.due()) await slicer.pause();
+        if (s.recipients[i].e164 !== mobile) others++;
+      }
       if (others) return out({ code: 'KYC_REQUIRED', details: { others } }, text);
     }
 
@@ -124,7 +131,12 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
 
     let hold: SendEvaluation['hold'] = null;
     if (advertising && s.recipients.length) {
-      const window = windowForSend(policy, new Set(s.recipients.map((r) => r.operator)), s.line.lineType);
+      const reached = new Set<Operator>();
+      for (let i = 0; i < s.recipients.length; i++) {
+        if (slicer.due()) await slicer.pause();
+        reached.add(s.recipients[i].operator);
+      }
+      const window = windowForSend(policy, reached, s.line.lineType);
       if (!window) return out({ code: 'OUTSIDE_SENDING_HOURS', details: { reason: 'no_common_window' } }, text);
       if (!isInsideWindow(window, s.now)) {
         const until = nextOpening(window, s.now);
@@ -137,7 +149,7 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
     const perRecipient = none();
     let blocked = 0;
     if (s.recipients.length) {
-      const hits = await recipientCheck.blockedRecipients(tx, s.recipients.map((r) => r.e164), {
+      const hits = await recipientCheck.blockedRecipients(tx, s.recipients, {
         operatorList: advertising,
         // the sender's own list and the lists of the agencies above it
         blacklistOwners: ids,

@@ -74,7 +74,7 @@ type Priced = {
 };
 
 /** Numbers the sender's own contacts say not to send to (phonebook flags), looked up in tx. */
-export type BlockedNumbers = (tx: Db, accountId: string, e164s: readonly string[]) => Promise<Set<string>>;
+export type BlockedNumbers = (tx: Db, accountId: string, recipients: readonly { e164: string }[]) => Promise<Set<string>>;
 
 /** Package permissions (a package may withhold advertising, or reading what its lines receive). */
 export type PermissionCheck = (db: Db, accountId: string, permission: 'send_advertising' | 'receive') => Promise<void>;
@@ -99,7 +99,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       texts: input.texts && p.recipients.valid.map((r) => input.texts![r.index]),
       recipients: p.recipients.valid,
       now: at,
-      extraBlocked: deps.blocked ? [...(await deps.blocked(db, caller.id, p.recipients.valid.map((r) => r.e164)))] : [],
+      extraBlocked: deps.blocked ? [...(await deps.blocked(db, caller.id, p.recipients.valid))] : [],
     });
     if (evaluation.reject) throw new AppError(evaluation.reject.code, evaluation.reject.details);
     const text = analyseText(evaluation.text, { ref16: p.line.ref16 });

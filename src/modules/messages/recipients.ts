@@ -1,7 +1,7 @@
 // Recipients as people paste them: any Iranian form, Persian digits, duplicates, garbage.
-import { setImmediate } from 'node:timers/promises';
 import { NumberSet } from '../../lib/number-set.ts';
 import { normaliseIranMobile, operatorOf, type Operator } from '../../lib/phone.ts';
+import { createSlicer } from '../../lib/turns.ts';
 
 export type RejectedRecipient = { to: string; code: 'INVALID_NUMBER' | 'OPERATOR_NOT_SUPPORTED' };
 
@@ -12,9 +12,6 @@ export type ParsedRecipients = {
   duplicates: number;
 };
 
-// Numbers parsed between two turns of the event loop: a million recipients take over a second of
-// normalising, and other requests are answered meanwhile.
-const SLICE = 20_000;
 
 export async function parseRecipients(input: readonly string[], reachable?: readonly string[]): Promise<ParsedRecipients> {
   // '+989121234567' as the number 989121234567: a million recipients deduplicated in 16 MB
@@ -23,8 +20,10 @@ export async function parseRecipients(input: readonly string[], reachable?: read
   const rejected: RejectedRecipient[] = [];
   let duplicates = 0;
   const reach = reachable ? new Set(reachable) : null;
+  // A million recipients take over a second of normalising: other requests are answered between slices.
+  const slicer = createSlicer();
   for (let index = 0; index < input.length; index++) {
-    if (index > 0 && index % SLICE === 0) await setImmediate();
+    if (slicer.due()) await slicer.pause();
     const raw = input[index];
     const e164 = normaliseIranMobile(raw);
     if (!e164) {

@@ -3,7 +3,7 @@
 // phonebooks.
 //
 // What the message engine calls, inside its own transaction:
-//   blockedNumbers(tx, accountId, e164s) → Set<e164> of those flagged "do not send": pass them
+//   blockedNumbers(tx, accountId, recipients) → Set<e164> of the recipients flagged "do not send": pass them
 //     to compliance.evaluateSend as `extraBlocked` (they become 'blacklisted', not charged).
 //   isReceiveBlocked(tx, accountId, e164) → boolean: drop an inbound message from this number.
 //   recipientBatches(tx, accountId, { groupIds, tags, filters }) → AsyncIterable of recipient
@@ -12,6 +12,7 @@ import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { toLatinDigits, type Lang } from '../../lib/i18n.ts';
+import { createSlicer } from '../../lib/turns.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
@@ -163,11 +164,15 @@ export function createPhonebookService(deps: { db: Db; clock: Clock; uploadLimit
   }
 
   /** Engine: numbers among `e164s` that this account flagged "do not send". */
-  async function blockedNumbers(tx: Db, accountId: string, e164s: readonly string[]): Promise<Set<string>> {
+  async function blockedNumbers(tx: Db, accountId: string, recipients: readonly { e164: string }[]): Promise<Set<string>> {
     const flagged = await phonebookRepo(tx).flaggedMobiles(accountId, 'send');
     const out = new Set<string>();
     if (!flagged.size) return out;
-    for (const n of e164s) if (flagged.has(n)) out.add(n);
+    const slicer = createSlicer();
+    for (const r of recipients) {
+      if (slicer.due()) await slicer.pause();
+      if (flagged.has(r.e164)) out.add(r.e164);
+    }
     return out;
   }
 
