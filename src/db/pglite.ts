@@ -10,11 +10,13 @@ const rowCount = (r: { affectedRows?: number; rows: unknown[] }) => Math.max(r.a
 
 // int8 as bigint: money never passes through a float. Given once to PGlite.create: passed with
 // each query, PGlite copies its whole parser table per query (~0.1 ms each).
-// bytea in and out as hex through Buffer: PGlite's own coding walks the bytes in JavaScript, and
-// a 5 MB attachment held the event loop for seconds.
-const hex = (v: unknown) => (v instanceof Uint8Array ? `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}` : String(v));
+// bytea out as hex through Buffer, and in as the bytes themselves (a binary parameter, copied
+// once): PGlite's own coding walks the bytes in JavaScript, and a 5 MB attachment held the event
+// loop for seconds; a text parameter of any kind is walked character by character to be bound.
+const bytes = (v: unknown) => (v instanceof Uint8Array ? v : String(v));
 const parsers = { [types.INT8]: (v: string) => BigInt(v), [types.BYTEA]: (v: string) => Buffer.from(v.slice(2), 'hex') };
-const serializers = { [types.BYTEA]: hex };
+// PGlite's types say a serializer returns a string; its binder takes bytes as a binary parameter.
+const serializers = { [types.BYTEA]: bytes as (v: unknown) => string };
 
 function wrapTx(tx: Transaction): Db {
   const db: Db = {

@@ -1,7 +1,7 @@
 // SQL for uploads (files kept as 256 KiB chunks), imports and their per-row error report.
 import type { Db, Row } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
-import { readPiece, writePiece } from '../../db/files-repo.ts';
+import { deletePieces, readPiece, writePiece } from '../../db/files-repo.ts';
 import type { Scope } from '../accounts/scope.ts';
 import type { TableFormat } from './table.ts';
 
@@ -40,8 +40,9 @@ export function importsRepo(db: Db) {
   return {
     /** Uploads made before `before` that no import used (their chunks go with them). */
     async deleteUnusedUploadsBefore(before: Date): Promise<number> {
-      const r = await db.query('DELETE FROM phonebook_uploads u WHERE u.created_at < $1 AND NOT EXISTS (SELECT 1 FROM phonebook_imports i WHERE i.upload_id = u.id)', [before]);
-      return r.rowCount;
+      const { rows } = await db.query<{ id: string }>('SELECT id FROM phonebook_uploads u WHERE u.created_at < $1 AND NOT EXISTS (SELECT 1 FROM phonebook_imports i WHERE i.upload_id = u.id)', [before]);
+      for (const r of rows) await this.deleteUpload(r.id);
+      return rows.length;
     },
 
     async insertUpload(scope: Scope, u: { id: string; filename: string; format: TableFormat }): Promise<void> {
@@ -67,8 +68,12 @@ export function importsRepo(db: Db) {
     async chunk(uploadId: string, seq: number): Promise<Uint8Array | null> {
       return readPiece(db, 'phonebook_upload_chunks', uploadId, seq);
     },
+    /** The upload and its chunks, a few chunks per statement (files-repo.ts deletePieces). */
     async deleteUpload(id: string): Promise<void> {
-      await db.query('DELETE FROM phonebook_uploads WHERE id = $1', [id]);
+      await db.transaction(async (tx) => {
+        await deletePieces(tx, 'phonebook_upload_chunks', id);
+        await tx.query('DELETE FROM phonebook_uploads WHERE id = $1', [id]);
+      });
     },
 
     async insertImport(scope: Scope, i: { id: string; groupId: string; uploadId: string | null; filename: string; mapping: Record<string, string> }): Promise<ImportJob> {

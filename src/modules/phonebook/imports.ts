@@ -3,6 +3,7 @@
 // rows, saving progress after each batch, and keeps a per-row error report.
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { nextTurn } from '../../lib/turns.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Lang } from '../../lib/i18n.ts';
 import { AppError } from '../../lib/app-error.ts';
@@ -133,6 +134,9 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; limits?: Up
         }
         size += chunk.length;
         if (size > limits.maxBytes) throw new AppError('IMPORT_FILE_TOO_LARGE', { limit: 'bytes', max: limits.maxBytes });
+        // A fast client's next chunks are already read: without a turn here, the statements of
+        // several chunks would run back to back on the event loop.
+        if (seq > 0) await nextTurn();
         await repo.insertChunk(id, seq++, chunk);
       }
       if (!format) throw new AppError('IMPORT_FILE_INVALID', { reason: 'empty' });
