@@ -7,7 +7,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { applyInHalves } from '../../lib/halves.ts';
 import { buildOutboundParts, type SubmitFailure, type Upstream } from '../../upstreams/upstream.ts';
 import { messageRepo, type ClaimedMessage } from './repo.ts';
-import type { Settlement, FinalUpdate } from './settlement.ts';
+import type { Settlement, FinalUpdate, Finalised } from './settlement.ts';
+import { noMessageMetrics, type CountedMessage, type MessageMetrics } from './metrics.ts';
 
 export type RoutedConnector = { id: string; upstream: Upstream };
 export type ConnectorRouter = { candidates(m: { operator: string; lineType: string; messageClass: string }): RoutedConnector[] };
@@ -46,8 +47,9 @@ export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math
 /** An expired message that could not be made final is tried again after this long. */
 const STUCK_RETRY_MS = 10 * 60_000;
 
-export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions>; onSentRecorded?: () => void }) {
+export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions>; onSentRecorded?: () => void; metrics?: MessageMetrics }) {
   const opts = { ...defaults, ...deps.options };
+  const metrics = deps.metrics ?? noMessageMetrics;
   const repo = messageRepo(deps.db);
   let running = false;
   let loop: Promise<void> | null = null;
@@ -70,7 +72,10 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         ? [buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod }, { ref: 0, ref16: m.ref16, maxParts: 1000 })[0]]
         : buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod }, { ref: (ref = (ref + 1) & 0xffff), ref16: m.ref16 });
       if (up.splitsLongText) parts[0] = { ...parts[0], text: m.body, concat: undefined };
+      const started = performance.now();
       const results = await Promise.all(parts.map((p) => up.submit(p)));
+      const answered = performance.now();
+      metrics.submitted(route.id, (answered - started) / 1000, results.flatMap((r) => (r.ok ? [r.upstreamId] : [])), Date.now());
       const failure = results.find((r): r is SubmitFailure => !r.ok);
       if (!failure) return { kind: 'sent', connectorId: route.id, parts: results.map((r, i) => ({ upstreamId: (r as { upstreamId: string }).upstreamId, seq: i + 1 })) };
       last = failure;
@@ -118,7 +123,10 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         if (o.kind === 'sent') sent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
         else if (o.kind === 'retry' && retryAt) retry.push({ id: m.id, at: retryAt, errorCode: o.code });
       }
+      const submitted: CountedMessage[] = [];
+      let finalised: Finalised[] = [];
       await deps.db.transaction(async (tx) => {
+        submitted.length = 0;
         const r = messageRepo(tx);
         // a chunk recipient whose row exists already went back to the outbox after the lease:
         // that row is no longer this round's to change
@@ -128,8 +136,11 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         await r.markSent(sent, after);
         await r.requeue(retry, after);
         const finals = lost.size ? final.filter((f) => !lost.has(f.id)) : final;
-        if (finals.length) await deps.settlement.finalise(tx, finals, after);
+        finalised = finals.length ? await deps.settlement.finalise(tx, finals, after) : [];
+        for (const { m, o } of slice) if (o.kind === 'sent' && !lost.has(m.id)) submitted.push({ accountId: m.accountId, connectorId: o.connectorId, operator: m.operator });
       });
+      metrics.count('submitted', submitted);
+      deps.settlement.counted(finalised);
       if (sent.length || made.some((m) => m.status === 'sent')) deps.onSentRecorded?.();
     }
 
@@ -192,7 +203,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     const expired = await repo.findExpired(now, 5000, [...stuckExpired.keys()]);
     // in halves when they cannot all be made final together: one that cannot must not keep the
     // others' money reserved; it is left alone for a while instead of being tried every second
-    const r = await applyInHalves(expired, (part) => deps.db.transaction((tx) => deps.settlement.finalise(tx, part.map((e) => ({ id: e.id, status: 'expired' as const, errorCode: e.sent ? 'no_receipt' : 'validity_passed', neverSent: !e.sent })), now)).then(() => undefined), unreachable);
+    const r = await applyInHalves(expired, (part) => deps.db.transaction((tx) => deps.settlement.finalise(tx, part.map((e) => ({ id: e.id, status: 'expired' as const, errorCode: e.sent ? 'no_receipt' : 'validity_passed', neverSent: !e.sent })), now)).then((f) => deps.settlement.counted(f)), unreachable);
     if (r.failed.length) {
       deps.log.error({ err: r.err, messages: r.failed.length, of: expired.length }, 'expired messages could not be made final; tried again in 10 minutes');
       if (!unreachable(r.err)) for (const e of r.failed) stuckExpired.set(e.id, now.getTime() + STUCK_RETRY_MS);

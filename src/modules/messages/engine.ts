@@ -22,6 +22,8 @@ import { createReceiptProcessor } from './receipts.ts';
 import { createSettlement } from './settlement.ts';
 import { createSystemSms } from './system-sms.ts';
 import { messageRepo } from './repo.ts';
+import { createMessageMetrics, noMessageMetrics } from './metrics.ts';
+import type { Metrics } from '../../lib/metrics.ts';
 
 export type EngineOptions = {
   dispatcher?: Partial<DispatcherOptions>;
@@ -29,6 +31,8 @@ export type EngineOptions = {
   simulator?: Record<string, unknown>;
   /** how often a batch's live progress is read (default 1 s) */
   progressPollMs?: number;
+  /** how long a receipt that matches no message is kept and tried again (default 60 s) */
+  keepUnmatchedReceiptsMs?: number;
 };
 
 export function createMessageEngine(deps: {
@@ -52,16 +56,19 @@ export function createMessageEngine(deps: {
   outbound: Outbound;
   /** live progress streams one account may hold open */
   streamsPerAccount?: number;
+  /** /metrics instruments: messages, submit and receipt times, webhooks */
+  metrics?: Metrics;
 }) {
   const { db, clock, log } = deps;
+  const metrics = deps.metrics ? createMessageMetrics({ metrics: deps.metrics, kinds: deps.accounts.findKinds, log }) : noMessageMetrics;
   const lines = createLineService({ db, accounts: deps.accounts, clock });
-  const settlement = createSettlement({ charging: deps.charging });
-  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions, log });
+  const settlement = createSettlement({ charging: deps.charging, metrics });
+  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions, log, metrics });
   const batches = createBatchService({ db, clock, settlement });
   const progress = createProgressStreams({ batches, log, perAccount: deps.streamsPerAccount ?? 5, pollMs: deps.options?.progressPollMs ?? 1000 });
   const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
-  const webhooks = createWebhookService({ db, clock, outbound: deps.outbound });
-  const receipts = createReceiptProcessor({ db, clock, log, settlement });
+  const webhooks = createWebhookService({ db, clock, outbound: deps.outbound, metrics: deps.metrics });
+  const receipts = createReceiptProcessor({ db, clock, log, settlement, metrics, keepUnmatchedMs: deps.options?.keepUnmatchedReceiptsMs });
   const routing = createRoutingService({
     db,
     log,
@@ -76,7 +83,7 @@ export function createMessageEngine(deps: {
       }
     },
   });
-  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded() });
+  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded(), metrics });
   const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept, production: deps.production });
 
   settlement.onFinal(async (tx, finals) => {
@@ -180,6 +187,8 @@ export function createMessageEngine(deps: {
 
   return {
     lines, accept, batches, progress, inbox, forwarding, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
+    /** Messages waiting and the oldest due one (/metrics). */
+    outboxFigures: (now: Date) => messageRepo(db).outboxFigures(now),
     async start() {
       await routing.reload();
       receipts.start();

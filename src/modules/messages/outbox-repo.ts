@@ -53,10 +53,11 @@ const toClaimed = (r: Record<string, unknown>): ClaimedMessage => ({
   chunkId: r.chunk_id === undefined || r.chunk_id === null ? null : toBigInt(r.chunk_id),
 });
 
-const finalisedColumns = 'm.id, m.batch_id, m.operator, m.parts, m.status, m.error_code';
+const finalisedColumns = 'm.id, m.batch_id, m.operator, m.parts, m.status, m.error_code, m.connector_id';
 
 const toFinalised = (r: Record<string, unknown>) => ({
   id: toBigInt(r.id), batchId: r.batch_id as string, operator: r.operator as string, parts: Number(r.parts), status: r.status as FinalStatus, errorCode: (r.error_code as string) ?? null,
+  connectorId: (r.connector_id as string | null) ?? null,
 });
 
 /**
@@ -67,6 +68,20 @@ export type FinalisedRow = ReturnType<typeof toFinalised>;
 
 export function outboxRepo(db: Db) {
   return {
+    /**
+     * The outbox for /metrics: messages waiting (queued rows, recipients not yet claimed from
+     * chunks) and when the oldest one that is due became due. Partial indexes answer both.
+     */
+    async outboxFigures(now: Date): Promise<{ depth: number; oldestDue: Date | null }> {
+      const { rows } = await db.query(
+        `SELECT (SELECT count(*) FROM messages WHERE status = 'queued') + (SELECT coalesce(sum(size - taken), 0) FROM message_chunks) AS depth,
+           LEAST((SELECT min(next_attempt_at) FROM messages WHERE status = 'queued' AND next_attempt_at <= $1),
+                 (SELECT min(ready_at) FROM message_chunks WHERE taken < size AND ready_at <= $1)) AS oldest`,
+        [now],
+      );
+      return { depth: Number(rows[0].depth), oldestDue: toDate(rows[0].oldest) };
+    },
+
     /**
      * Claims up to n messages that are due, in priority order (OTP, service, advertising) across
      * rows and recipients still in chunks: each round takes the rows as urgent as the most urgent
