@@ -126,7 +126,6 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
       const submitted: CountedMessage[] = [];
       let finalised: Finalised[] = [];
       await deps.db.transaction(async (tx) => {
-        submitted.length = 0;
         const r = messageRepo(tx);
         // a chunk recipient whose row exists already went back to the outbox after the lease:
         // that row is no longer this round's to change
