@@ -111,6 +111,22 @@ describe('Prometheus metrics of the message engine', () => {
     expect(m.delta(before, 'chapar_messages_total', { event: 'expired', tier: 'user', connector: 'none', operator: 'mci' })).toBe(1);
   });
 
+  it('counts the messages of a send cancelled by moderation once the decision commits', async () => {
+    await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: true } });
+    try {
+      const before = await scrape();
+      const res = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09121235555', '09351235555'], text: 'held for review', class: 'service' } });
+      expect(res.body.status).toBe('held');
+      const queue = await t.api({ url: '/api/v1/compliance/moderation?status=pending', token: admin });
+      const item = queue.body.items.find((i: { batchId: string }) => i.batchId === res.body.batchId);
+      expect((await t.api({ url: `/api/v1/compliance/moderation/${item.id}/reject`, token: admin, body: { comment: 'no' } })).status).toBe(200);
+      const m = await scrape();
+      expect(m.delta(before, 'chapar_messages_total', { event: 'cancelled', tier: 'user', connector: 'none' })).toBe(2);
+    } finally {
+      await t.api({ method: 'PUT', url: '/api/v1/compliance/policy', token: admin, body: { kycOwnMobileOnly: false, moderateWithoutKyc: false } });
+    }
+  });
+
   it('shows each connector bound, its binds, losses, throttles and generic_nacks', async () => {
     const m = await scrape();
     expect(m.value('chapar_connector_up', { connector })).toBe(1);

@@ -150,7 +150,7 @@ export function createMessageEngine(deps: {
 
   // Moderation: an approved batch is released by the dispatcher's next round (its held messages
   // are due); a rejected one is cancelled and every level refunded, in the decision's transaction.
-  deps.compliance.onDecision(async (tx, item) => {
+  deps.compliance.onDecision(async (tx, item, afterCommit) => {
     if (deps.notifications) {
       const notifications = deps.notifications;
       const sender = await tx.query<{ mobile: string; locale: string }>('SELECT mobile, locale FROM accounts WHERE id = $1', [item.accountId]);
@@ -169,7 +169,8 @@ export function createMessageEngine(deps: {
     const now = clock.now();
     await tx.query("UPDATE batches SET status = 'cancelled', finished_at = $2 WHERE id = $1", [item.batchId, now]);
     const { rows } = await tx.query("SELECT id FROM messages WHERE batch_id = $1 AND status = 'held' AND NOT settled", [item.batchId]);
-    await settlement.finalise(tx, rows.map((r) => ({ id: BigInt(r.id as string | bigint), status: 'cancelled' as const, errorCode: 'moderation_rejected', neverSent: true })), now);
+    const finals = await settlement.finalise(tx, rows.map((r) => ({ id: BigInt(r.id as string | bigint), status: 'cancelled' as const, errorCode: 'moderation_rejected', neverSent: true })), now);
+    afterCommit(() => settlement.counted(finals));
   });
 
   let fragmentTimer: NodeJS.Timeout | null = null;
