@@ -35,21 +35,13 @@ export function createUpstream<K extends UpstreamKind>(kind: K, config: Upstream
 }
 
 function withCanonicalIds(u: Upstream): Upstream {
+  // The connector's own fields stay (the simulator's `smsc`); only what carries ids is wrapped.
   return {
-    get kind() {
-      return u.kind;
-    },
-    get splitsLongText() {
-      return u.splitsLongText;
-    },
-    start: () => u.start(),
-    stop: () => u.stop(),
+    ...u,
     async submit(part) {
       const r = await u.submit(part);
       return r.ok ? { ...r, upstreamId: canonicalUpstreamId(r.upstreamId) } : r;
     },
     onReceipt: (cb) => u.onReceipt((r) => cb({ ...r, upstreamId: canonicalUpstreamId(r.upstreamId) })),
-    onInbound: (cb) => u.onInbound(cb),
-    stats: () => u.stats(),
   };
 }
