@@ -41,6 +41,10 @@ export type SendInput = {
   texts?: readonly string[];
   /** Gradual sending: at most this many messages a minute. */
   perMinute?: number;
+  /** A send whose every recipient is blacklisted or opted out is still accepted — uncharged, each
+   * recipient final as `blacklisted` — instead of refused with RECIPIENTS_BLACKLISTED: over SMPP a
+   * recipient-level refusal is the REJECTD receipt clients expect from an SMSC. */
+  acceptBlocked?: boolean;
 };
 /** A thrown value as an Error, so a caller's promise is never resolved with it by mistake. */
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
@@ -103,7 +107,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       now: at,
       extraBlocked: deps.blocked ? [...(await deps.blocked(db, caller.id, p.recipients.valid))] : [],
     });
-    if (evaluation.reject) throw new AppError(evaluation.reject.code, evaluation.reject.details);
+    if (evaluation.reject && !(input.acceptBlocked && evaluation.reject.code === 'RECIPIENTS_BLACKLISTED')) throw new AppError(evaluation.reject.code, evaluation.reject.details);
     const text = analyseText(evaluation.text, { ref16: p.line.ref16 });
     // Peer-to-peer: compliance judged the template and every text; a footer it appended goes on every text.
     const footer = evaluation.text.startsWith(input.text) ? evaluation.text.slice(input.text.length) : '';
@@ -241,6 +245,9 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     };
   }
 
+  /** Every recipient final at accept (blacklisted: acceptBlocked): the batch is done as it is stored. */
+  const nothingToSend = (c: Composed) => c.batch.total === c.e.blocked;
+
   async function moderate(tx: Db, j: Job, c: Composed) {
     if (!c.moderated) return;
     await deps.compliance.enqueue(tx, { batchId: j.batchId, account: { id: j.caller.id, path: j.caller.path }, reasons: c.e.evaluation.moderation, matched: c.e.evaluation.matched, messageClass: j.input.class, body: c.e.text, recipients: c.batch.total - c.e.blocked });
@@ -275,6 +282,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       await r.insertMessages(c.messages.batch, c.messages.rows);
       await r.insertChunks(c.messages.batch, c.chunks);
       await moderate(tx, j, c);
+      if (nothingToSend(c)) await r.markBatchesDone([c.batch.id], j.now);
       counts = c.perOperator;
       return answer(j, p, c);
     });
@@ -340,6 +348,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
         await repo.insertBatches(composed.map(({ c }) => c.batch));
         await repo.insertMessagesOfBatches(composed.map(({ c }) => c.messages));
         for (const { i, c } of composed) await moderate(tx, jobs[i], c);
+        await repo.markBatchesDone(composed.filter(({ c }) => nothingToSend(c)).map(({ c }) => c.batch.id), jobs[0].now);
       }
       for (const { i, p, c } of composed) results[i] = answer(jobs[i], p, c);
       committed = composed.map(({ i, c }) => ({ caller: jobs[i].caller, perOperator: c.perOperator }));
