@@ -71,6 +71,9 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     const byConnector = new Map<string, number>();
     for (const p of givenUp) byConnector.set(p.connectorId, (byConnector.get(p.connectorId) ?? 0) + 1);
     for (const [connectorId, n] of byConnector) metrics.unmatchedReceipts(connectorId, n);
+    // A receipt for no message we know: an id in a form we do not read, or a message of another system.
+    for (const p of givenUp.slice(0, 20)) deps.log.warn({ connector: p.connectorId, upstreamId: p.upstreamId, status: p.status }, 'receipt matched no message and was given up');
+    if (givenUp.length > 20) deps.log.warn({ more: givenUp.length - 20 }, 'more receipts matched no message');
   }
 
   async function flushOnce() {
