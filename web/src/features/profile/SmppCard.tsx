@@ -1,7 +1,7 @@
 // How to bind over SMPP: host, port, system_id (your username) and your SMPP password — generated
 // here (shown once), replaced, or removed to turn SMPP off.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Accordion, Alert, Button, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../../api/client.ts';
 import { Ltr } from '../../components/Bidi.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
@@ -11,6 +11,26 @@ import { GenerateSmppPasswordModal, ShowSmppPasswordModal, type NewSmppPassword 
 
 type SmppCredential = { id: string; allowedIps: string[]; createdAt: string; lastUsedAt: string | null };
 type SmppEndpoint = { enabled: boolean; host: string; port: number | null; systemId: string; credential: SmppCredential | null; permitted: boolean };
+
+/** A Kannel `group = smsc` for this account (docs/smpp-server.md: connecting Kannel). */
+function kannelConfig(info: SmppEndpoint): string {
+  return [
+    'group = smsc',
+    'smsc = smpp',
+    'smsc-id = chapar',
+    `host = ${info.host}`,
+    `port = ${info.port ?? 2775}`,
+    'transceiver-mode = true',
+    `smsc-username = ${info.systemId}`,
+    'smsc-password = <SMPP password>',
+    'source-addr-ton = 0',
+    'source-addr-npi = 1',
+    'dest-addr-ton = 1',
+    'dest-addr-npi = 1',
+    'max-pending-submits = 10',
+    '# msg-id-type: leave unset',
+  ].join('\n');
+}
 
 export function SmppCard() {
   const { t, dateTime } = useI18n();
@@ -108,6 +128,24 @@ export function SmppCard() {
           <Text size="sm" c="dimmed">
             {t('smpp.notes')}
           </Text>
+        ) : null}
+        {info?.enabled && info.permitted ? (
+          <Accordion variant="contained">
+            <Accordion.Item value="kannel">
+              <Accordion.Control>{t('smpp.kannelTitle')}</Accordion.Control>
+              <Accordion.Panel>
+                <Stack gap="xs">
+                  <Text size="sm">{t('smpp.kannelIntro')}</Text>
+                  <Ltr>
+                    <Code block>{kannelConfig(info)}</Code>
+                  </Ltr>
+                  <Text size="sm">{t('smpp.kannelIds')}</Text>
+                  <Text size="sm">{t('smpp.kannelRecode')}</Text>
+                  <Text size="sm">{t('smpp.kannelThroughput')}</Text>
+                </Stack>
+              </Accordion.Panel>
+            </Accordion.Item>
+          </Accordion>
         ) : null}
       </Stack>
       <GenerateSmppPasswordModal

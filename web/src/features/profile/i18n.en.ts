@@ -28,4 +28,9 @@ export const profileEn: { readonly [K in keyof typeof profileFa]: string } = {
   'smpp.notes': 'Bind as transceiver, transmitter or receiver; service_type ADV sends advertising, OTP one-time codes, anything else service messages.',
   'smpp.disabled': 'This installation does not run an SMPP server.',
   'smpp.notPermitted': 'Your access package does not allow SMPP binds.',
+  'smpp.kannelTitle': 'Connecting Kannel',
+  'smpp.kannelIntro': 'A group = smsc for Kannel’s bearerbox with your host, port and username; put your SMPP password in place of the placeholder.',
+  'smpp.kannelIds': 'Leave msg-id-type unset: our message ids are letters and digits, not numbers, and a numeric msg-id-type loses every delivery report.',
+  'smpp.kannelRecode': 'In group = smsbox set mo-recode = true, or Persian (UCS-2) messages you receive arrive as raw bytes.',
+  'smpp.kannelThroughput': 'Your rate is shared by all your binds; a second group = smsc with the same username is a second bind (at most two).',
 } as const;
