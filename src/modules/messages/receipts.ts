@@ -9,6 +9,8 @@ import { applyInHalves } from '../../lib/halves.ts';
 import type { DeliveryReceipt } from '../../upstreams/upstream.ts';
 import { messageRepo } from './repo.ts';
 import { statusFromParts, type Settlement } from './settlement.ts';
+import type { EnabledConnectors } from './dispatcher.ts';
+import { AppError } from '../../lib/app-error.ts';
 
 type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
 
@@ -17,7 +19,7 @@ const KEEP_UNMATCHED_MS = 60_000;
 /** Unmatched receipts are tried again at least this often (by the engine's clock) even when no sending was recorded here. */
 const LATE_RETRY_MS = 250;
 
-export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number }) {
+export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number; enabledConnectors?: EnabledConnectors }) {
   let buffer: Pending[] = [];
   let late: Pending[] = [];
   let lateTriedAt = 0;
@@ -38,11 +40,22 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
 
   const key = (connectorId: string, upstreamId: string) => `${connectorId}\u0000${upstreamId}`;
 
-  /** Applies the receipts in one transaction; answers those that found no message yet. */
-  async function apply(batch: readonly Pending[], now: Date): Promise<Pending[]> {
+  /**
+   * Applies the receipts in one transaction; answers those that found no message yet, and those
+   * of connectors not enabled now (refused: their SMSC sends them again later).
+   */
+  async function apply(all: readonly Pending[], now: Date): Promise<{ unmatched: Pending[]; refused: Pending[] }> {
     let unmatched: Pending[] = [];
+    let refused: Pending[] = [];
     await deps.db.transaction(async (tx) => {
       const repo = messageRepo(tx);
+      // Delivered only through a connector enabled at this moment (see the dispatcher's recorder).
+      let batch = all;
+      if (deps.enabledConnectors) {
+        const enabled = await deps.enabledConnectors(tx, [...new Set(all.map((p) => p.connectorId))]);
+        refused = all.filter((p) => !enabled.has(p.connectorId));
+        if (refused.length) batch = all.filter((p) => enabled.has(p.connectorId));
+      }
       // single-part messages are answered by their one receipt in one statement; the rest are parts
       const singles = await repo.finaliseByReceipt(batch.map((p) => ({ ...p, final: statusFromParts([p.status]) })), now);
       // by key, not position: two copies of one receipt (a resend) are both answered
@@ -53,7 +66,7 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
       const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
       await deps.settlement.finalise(tx, updates, now, singles);
     });
-    return unmatched;
+    return { unmatched, refused };
   }
 
   async function flushOnce() {
@@ -72,10 +85,14 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     // SMSC with a temporary error and it is sent again.
     let unmatched: Pending[] = [];
     const answered = new Set<string>();
+    const refusedAll: Pending[] = [];
     const { failed, err } = await applyInHalves(batch, async (part) => {
-      const waiting = new Set(await apply(part, now));
+      const { unmatched: left, refused } = await apply(part, now);
+      const waiting = new Set(left);
+      const notHere = new Set(refused);
+      refusedAll.push(...refused);
       for (const p of part) {
-        if (waiting.has(p)) continue;
+        if (waiting.has(p) || notHere.has(p)) continue;
         p.done();
         answered.add(key(p.connectorId, p.upstreamId));
       }
@@ -84,6 +101,11 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     if (failed.length) {
       deps.log.error({ err, receipts: failed.length, of: batch.length }, 'applying receipts failed');
       for (const p of failed) p.fail(err);
+    }
+    if (refusedAll.length) {
+      deps.log.warn({ receipts: refusedAll.length, connectors: [...new Set(refusedAll.map((p) => p.connectorId))] }, 'receipts of a disabled connector refused');
+      const refusal = new AppError('CONNECTOR_DISABLED');
+      for (const p of refusedAll) p.fail(refusal);
     }
     // a copy of a receipt that another part of this flush applied (the SMSC sent it twice) is answered too
     if (answered.size && unmatched.length) {
