@@ -61,7 +61,14 @@ export function createRoutingService(deps: {
     const upstream = deps.factory(c);
     upstream.onReceipt((r) => deps.onReceipt(c.id, r));
     upstream.onInbound((m) => deps.onInbound(c.id, m));
-    await upstream.start().catch((err: unknown) => deps.log.warn({ err, connector: c.name, slot }, 'connector did not start; it keeps retrying'));
+    // Waits for the first attempt to bind, for a while only: a sync (and the lease renewals it
+    // carries) must not stall behind an SMSC that does not answer; the session keeps trying.
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([
+      upstream.start().catch((err: unknown) => deps.log.warn({ err, connector: c.name, slot }, 'connector did not start; it keeps retrying')),
+      new Promise((resolve) => (wait = setTimeout(resolve, START_WAIT_MS))),
+    ]);
+    clearTimeout(wait);
     return { slot, upstream };
   }
 
@@ -96,17 +103,20 @@ export function createRoutingService(deps: {
       await stopSessions(id, (s) => Boolean(same && want.get(id)?.has(s.slot)));
       if (c && live.has(id)) live.get(id)!.connector = c;
     }
+    const starting: Promise<void>[] = [];
     for (const [id, slots] of want) {
       const c = byId.get(id)!;
       for (const slot of slots) {
         if (live.get(id)?.sessions.some((s) => s.slot === slot)) continue;
-        const session = await startSession(c, slot);
-        const l = live.get(id) ?? { connector: c, sessions: [] };
-        l.sessions.push(session);
-        l.sessions.sort((x, y) => x.slot - y.slot);
-        live.set(id, l);
+        starting.push(startSession(c, slot).then((session) => {
+          const l = live.get(id) ?? { connector: c, sessions: [] };
+          l.sessions.push(session);
+          l.sessions.sort((x, y) => x.slot - y.slot);
+          live.set(id, l);
+        }));
       }
     }
+    await Promise.all(starting);
     enabled = byId;
     routes = table;
     version = v;
@@ -274,6 +284,9 @@ export function createRoutingService(deps: {
 export type RoutingService = ReturnType<typeof createRoutingService>;
 
 const ROUTING_CHANNEL = 'chapar_routing';
+
+/** How long a sync waits for a new session's first bind attempt. */
+const START_WAIT_MS = 2000;
 
 const STATE_ORDER: UpstreamStats['state'][] = ['bound', 'connecting', 'backoff', 'idle', 'stopped'];
 
