@@ -103,6 +103,10 @@ export function createRoutingService(deps: {
       await stopSessions(id, (s) => Boolean(same && want.get(id)?.has(s.slot)));
       if (c && live.has(id)) live.get(id)!.connector = c;
     }
+    // the new table at once; sessions that start join it as they come up
+    enabled = byId;
+    routes = table;
+    version = v;
     const starting: Promise<void>[] = [];
     for (const [id, slots] of want) {
       const c = byId.get(id)!;
@@ -117,9 +121,6 @@ export function createRoutingService(deps: {
       }
     }
     await Promise.all(starting);
-    enabled = byId;
-    routes = table;
-    version = v;
   }
 
   // One sync at a time; calls that arrive meanwhile share the next one, which reads afresh.
