@@ -27,12 +27,14 @@ import { createUserManagement } from './modules/agencies/users.ts';
 import { createBrandingService } from './modules/branding/service.ts';
 import { createDomainService } from './modules/domains/service.ts';
 import { createPackageService } from './modules/packages/service.ts';
-import { createMessageEngine, type EngineOptions } from './modules/messages/engine.ts';
+import { createMessageEngine, type EngineOptions, type MessageEngine } from './modules/messages/engine.ts';
 import { createUpstream } from './upstreams/registry.ts';
 import { createThreadedUpstream } from './upstreams/thread/upstream.ts';
 import { createLineRenewalService } from './modules/lines/renewals.ts';
 import { createSmppServerService } from './modules/smpp-server/service.ts';
 import { createOutbound } from './lib/outbound.ts';
+import { cachedFor, createMetrics, type Metrics } from './lib/metrics.ts';
+import { databaseBytes } from './db/size.ts';
 
 export type ServiceOptions = {
   db: Db;
@@ -75,8 +77,9 @@ export function createServices(o: ServiceOptions) {
   const phonebook = createPhonebookService({ db: o.db, clock: o.clock, uploadLimits: o.config.uploads, onImportError: (err, importId) => o.log.error({ err, importId }, 'phonebook import failed') });
   const patterns = createPatternService({ db: o.db, clock: o.clock, audit });
   const campaignRecipients = createCampaignRecipients({ phonebook });
+  const metrics = createMetrics();
   const engine = createMessageEngine({
-    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: { ...o.engine, routing: { ...o.config.routing, ...o.engine?.routing } }, outbound, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
+    db: o.db, clock: o.clock, log: o.log, accounts, metrics, charging: billing, compliance, options: { ...o.engine, routing: { ...o.config.routing, ...o.engine?.routing } }, outbound, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
     streamsPerAccount: o.config.streamsPerAccount, production: o.config.production,
     upstreamFactory: (c) => (c.kind === 'smpp' && o.config.connectorThreads ? createThreadedUpstream('smpp', c.settings, { splitsLongText: false }) : createUpstream(c.kind, c.settings as never)),
   });
@@ -84,8 +87,25 @@ export function createServices(o: ServiceOptions) {
   const lineRenewals = createLineRenewalService({ db: o.db, clock: o.clock, log: o.log, lines: engine.lines, accounts, billing, audit, notifications, brands });
   // Customers' SMPP: its receipt and inbound hooks are on even in processes without the listener.
   const smpp = createSmppServerService({ db: o.db, clock: o.clock, log: o.log, accounts, packages, audit, engine });
+  setProbes(metrics, o, { billing, engine });
   return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, billing, topups, engine, auth, support, cannedReplies, kyc, compliance, phonebook, patterns, campaignRecipients, mailer,
-    packages, terms, agencies, agencySettings, branding, domains, users, smpp, lineRenewals };
+    packages, terms, agencies, agencySettings, branding, domains, users, smpp, lineRenewals, metrics };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** What /metrics reads when scraped: one query each, the outbox's shared by its two gauges. */
+function setProbes(metrics: Metrics, o: ServiceOptions, s: { billing: { countOpenReservations(): Promise<number> }; engine: MessageEngine }) {
+  metrics.setProbes({
+    outbox: cachedFor(1000, async () => {
+      const now = o.clock.now();
+      const f = await s.engine.outboxFigures(now);
+      return { depth: f.depth, oldestDueSeconds: f.oldestDue ? Math.max(0, (now.getTime() - f.oldestDue.getTime()) / 1000) : 0 };
+    }),
+    openReservations: () => s.billing.countOpenReservations(),
+    dataBytes: cachedFor(60_000, () => databaseBytes(o.db)),
+    connectors: () => Object.fromEntries(Object.entries(s.engine.routing.stats()).map(([id, st]) => [id, {
+      up: st.state === 'bound', binds: st.binds ?? 0, bindLosses: st.reconnects, throttles: st.throttled, genericNacks: st.genericNacks ?? 0,
+    }])),
+  });
+}

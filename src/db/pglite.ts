@@ -34,7 +34,8 @@ function wrapTx(tx: Transaction): Db {
   return db;
 }
 
-export type PgliteDb = Db & { readonly raw: PGlite };
+/** `dataDir`: the folder it runs from (undefined: in memory). */
+export type PgliteDb = Db & { readonly raw: PGlite; readonly dataDir: string | undefined };
 
 /**
  * A new data folder is initialised (initdb) in a worker thread that then exits: initdb's own
@@ -68,6 +69,7 @@ export async function openPglite(dataDir: string | undefined, opts: { sharedBuff
   const pg = await PGlite.create(dataDir ? { dataDir, postgresqlconf, parsers, serializers } : { postgresqlconf, parsers, serializers });
   return {
     raw: pg,
+    dataDir,
     kind: 'pglite',
     async query<T extends Row>(sql: string, params?: readonly unknown[]) {
       const r = await pg.query<T>(sql, params as unknown[] | undefined);

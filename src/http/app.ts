@@ -119,7 +119,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   registerErrorHandler(app);
-  registerMetrics(app, { token: services.config.metricsToken });
+  registerMetrics(app, { token: services.config.metricsToken, registry: services.metrics.registry });
   registerContext(app, { brands: services.brands, auth: services.auth });
   registerIdempotency(app, { db: services.db });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 import { AppError } from '../lib/app-error.ts';
 import { sameSecret } from '../lib/same-secret.ts';
 
@@ -7,11 +7,11 @@ import { sameSecret } from '../lib/same-secret.ts';
  * Metrics name routes, volumes and the process's memory: worth something to someone mapping the
  * installation. They answer only on a platform host, and only to the scraper's bearer token
  * (CHAPAR_METRICS_TOKEN) or a platform admin's session; never from a loopback address alone,
- * since a reverse proxy on the same machine makes every visitor look like loopback.
+ * since a reverse proxy on the same machine makes every visitor look like loopback. The registry
+ * is the services' (lib/metrics.ts: messages, connectors, outbox…); HTTP latency is added here.
  */
-export function registerMetrics(app: FastifyInstance, opts: { token: string | undefined }): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'chapar_' });
+export function registerMetrics(app: FastifyInstance, opts: { token: string | undefined; registry: Registry }): Registry {
+  const { registry } = opts;
   const duration = new Histogram({
     name: 'chapar_http_request_duration_seconds',
     help: 'HTTP request duration by route and status',

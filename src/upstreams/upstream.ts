@@ -79,6 +79,10 @@ export type UpstreamStats = {
   receipts: number;
   inbound: number;
   reconnects: number;
+  /** Binds (or connections) established; absent where the adapter has none to count. */
+  binds?: number;
+  /** generic_nack PDUs the SMSC sent (SMPP only). */
+  genericNacks?: number;
   lastError?: string;
 };
 

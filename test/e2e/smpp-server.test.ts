@@ -269,6 +269,26 @@ describe('the SMPP server for customers', () => {
     await c.close();
   });
 
+  it('accepts a blacklisted recipient uncharged and answers with a REJECTD receipt, as an SMSC refuses one recipient', async () => {
+    expect((await t.api({ url: '/api/v1/compliance/blacklist', token: esme.token, body: { numbers: ['09121239999'] } })).status).toBe(200);
+    const before = await balance(esme.token);
+    const c = await bound('esme', key);
+    const resp = await c.call('submit_sm', { source_addr: '3000888', destination_addr: '09121239999', registered_delivery: 1, short_message: 'hello' });
+    expect(resp.command_status).toBe(0);
+    const [r] = await until('the REJECTD receipt', () => receiptsFor(c, resp.message_id!), (l) => l.length === 1);
+    expect(textOf(r)).toMatch(new RegExp(`^id:${resp.message_id} sub:001 dlvrd:000 .* stat:REJECTD `));
+    expect(r.message_state).toBe(8);
+    expect(await balance(esme.token)).toEqual(before);
+    const { rows } = await t.db.query("SELECT b.status, m.status AS message FROM batches b JOIN messages m ON m.batch_id = b.id WHERE b.account_id = $1 AND m.recipient = '+989121239999'", [esme.id]);
+    expect(rows).toEqual([{ status: 'done', message: 'blacklisted' }]);
+    const open = await t.db.query("SELECT count(*)::int AS n FROM reservation_lines l JOIN batches b ON b.reservation_id = l.reservation_id WHERE b.account_id = $1 AND l.count > l.settled + l.released", [esme.id]);
+    expect(open.rows[0]).toEqual({ n: 0 });
+    const ledger = await t.services.billing.reconcile();
+    expect([...ledger.wallets, ...ledger.unbalancedTransactions]).toEqual([]);
+    await c.call('unbind');
+    await c.close();
+  });
+
   it('answers insufficient credit with an error status and charges nothing', async () => {
     const { child: poor, key: poorKey } = await setup('poor', null);
     const c = await bound('poor', poorKey);

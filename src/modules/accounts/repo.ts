@@ -108,6 +108,13 @@ export function accountRepo(db: Db) {
       return rows[0] ? toAccount(rows[0]) : null;
     },
 
+    /** Unscoped: each account's kind (its tier in /metrics), without the rest of the row. */
+    async kindsOf(ids: readonly string[]): Promise<Map<string, AccountKind>> {
+      if (!ids.length) return new Map();
+      const { rows } = await db.query('SELECT id, kind FROM accounts WHERE id = ANY($1::text[])', [ids]);
+      return new Map(rows.map((r) => [r.id as string, r.kind as AccountKind]));
+    },
+
     /** Unscoped: only for sign-in and uniqueness checks. */
     async findByUsernameForAuth(username: string): Promise<Account | null> {
       const { rows } = await db.query(`SELECT ${columns} FROM accounts WHERE username = $1`, [username.toLowerCase()]);

@@ -138,6 +138,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditS
     findAccountForAuth: repo.findByIdForAuth,
     findAccountsForAuth: repo.findByIdsForAuth,
     findPlatform: repo.findPlatform,
+    findKinds: repo.kindsOf,
     findByUsernameForAuth: repo.findByUsernameForAuth,
     ancestors: repo.ancestors,
     countChildren: repo.countChildren,

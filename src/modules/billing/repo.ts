@@ -267,6 +267,12 @@ export function ledgerRepo(db: Db) {
       );
     },
 
+    /** Reservations with messages not yet settled or released (a gauge for /metrics). */
+    async countOpenReservations(): Promise<number> {
+      const { rows } = await db.query('SELECT count(DISTINCT reservation_id)::int8 AS n FROM reservation_lines WHERE settled + released < count');
+      return Number(rows[0].n);
+    },
+
     async findReservationByKey(key: string): Promise<{ id: string; total: bigint } | null> {
       const { rows } = await db.query('SELECT id, total FROM reservations WHERE idempotency_key = $1', [key]);
       return rows[0] ? { id: rows[0].id as string, total: toBigInt(rows[0].total) } : null;

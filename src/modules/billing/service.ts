@@ -334,6 +334,7 @@ export function createBillingService(deps: BillingDeps) {
     postAdjustment,
     deliverLowCreditAlerts,
     reconcile: () => ledger.reconcile(),
+    countOpenReservations: () => ledger.countOpenReservations(),
   };
 }
 

@@ -53,7 +53,8 @@ export async function platformContentHits(tx: Db, item: Pick<ModerationItem, 'ac
   return contentReasons({ words: found.words, links: policy.linkAction === 'allow' ? [] : found.links, cards: policy.cardAction === 'allow' ? [] : found.cards });
 }
 
-export type DecisionListener = (tx: Db, item: ModerationItem) => Promise<void>;
+/** Runs inside the decision's transaction; what it hands to `afterCommit` runs once that has committed. */
+export type DecisionListener = (tx: Db, item: ModerationItem, afterCommit: (fn: () => void) => void) => Promise<void>;
 
 export function createModerationQueue(deps: { db: Db; clock: Clock; audit: AuditService }) {
   const listeners: DecisionListener[] = [];
@@ -71,7 +72,8 @@ export function createModerationQueue(deps: { db: Db; clock: Clock; audit: Audit
     if (caller.kind === 'user') throw new AppError('FORBIDDEN');
     const comment = d.comment?.trim() || null;
     if (d.decision === 'reject' && !comment) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'comment', message: 'required when rejecting' }] });
-    return deps.db.transaction(async (tx) => {
+    const committed: (() => void)[] = [];
+    const result = await deps.db.transaction(async (tx) => {
       const r = complianceRepo(tx);
       const item = await r.findModerationForUpdate(scopeOf(caller), id);
       if (!item) throw new AppError('NOT_FOUND');
@@ -86,9 +88,11 @@ export function createModerationQueue(deps: { db: Db; clock: Clock; audit: Audit
         details: { batchId: item.batchId, reasons: item.reasons, ...(comment ? { comment } : {}) },
       }, tx);
       // The engine releases or cancels the batch in the same transaction as the decision.
-      for (const l of listeners) await l(tx, decided);
+      for (const l of listeners) await l(tx, decided, (fn) => committed.push(fn));
       return decided;
     });
+    for (const fn of committed) fn();
+    return result;
   }
 
   return {

@@ -162,7 +162,8 @@ export function createComplianceService(deps: { db: Db; clock: Clock; audit: Aud
       }
       if (blocked === s.recipients.length) {
         const optedOut = perRecipient.filter((p) => p === 'opted_out').length;
-        return out({ code: 'RECIPIENTS_BLACKLISTED', details: { count: blocked, blacklisted: blocked - optedOut, optedOut } }, text);
+        // with each recipient's block: a caller may accept such a send (SMPP: REJECTD receipts)
+        return { ...out({ code: 'RECIPIENTS_BLACKLISTED', details: { count: blocked, blacklisted: blocked - optedOut, optedOut } }, text), perRecipient };
       }
     }
 

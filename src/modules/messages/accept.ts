@@ -17,6 +17,7 @@ import { cellKey, type ChargingPort, type CountedCell, type Reserved } from './c
 import { parseRecipients, type RejectedRecipient } from './recipients.ts';
 import type { ComplianceService, SendEvaluation } from '../compliance/service.ts';
 import { messageRepo, type Batch, type MessageClass, type NewMessage, type RecipientGroup } from './repo.ts';
+import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
 
 export const DEFAULT_VALIDITY_MS = 24 * 3_600_000;
 export const MAX_RECIPIENTS = 2_000_000;
@@ -40,6 +41,10 @@ export type SendInput = {
   texts?: readonly string[];
   /** Gradual sending: at most this many messages a minute. */
   perMinute?: number;
+  /** A send whose every recipient is blacklisted or opted out is still accepted — uncharged, each
+   * recipient final as `blacklisted` — instead of refused with RECIPIENTS_BLACKLISTED: over SMPP a
+   * recipient-level refusal is the REJECTD receipt clients expect from an SMSC. */
+  acceptBlocked?: boolean;
 };
 /** A thrown value as an Error, so a caller's promise is never resolved with it by mistake. */
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
@@ -79,7 +84,8 @@ export type BlockedNumbers = (tx: Db, accountId: string, recipients: readonly { 
 /** Package permissions (a package may withhold advertising, or reading what its lines receive). */
 export type PermissionCheck = (db: Db, accountId: string, permission: 'send_advertising' | 'receive') => Promise<void>;
 
-export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers; permissions?: PermissionCheck; log?: Logger }) {
+export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineService; charging: ChargingPort; compliance: CompliancePort; blocked?: BlockedNumbers; permissions?: PermissionCheck; log?: Logger; metrics?: MessageMetrics }) {
+  const metrics = deps.metrics ?? noMessageMetrics;
   async function prepare(caller: Account, input: SendInput, db: Db = deps.db): Promise<Prepared> {
     if (!input.text.trim()) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'text' }] });
     if (input.to.length > MAX_RECIPIENTS) throw new AppError('TOO_MANY_RECIPIENTS', { max: MAX_RECIPIENTS });
@@ -101,7 +107,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       now: at,
       extraBlocked: deps.blocked ? [...(await deps.blocked(db, caller.id, p.recipients.valid))] : [],
     });
-    if (evaluation.reject) throw new AppError(evaluation.reject.code, evaluation.reject.details);
+    if (evaluation.reject && !(input.acceptBlocked && evaluation.reject.code === 'RECIPIENTS_BLACKLISTED')) throw new AppError(evaluation.reject.code, evaluation.reject.details);
     const text = analyseText(evaluation.text, { ref16: p.line.ref16 });
     // Peer-to-peer: compliance judged the template and every text; a footer it appended goes on every text.
     const footer = evaluation.text.startsWith(input.text) ? evaluation.text.slice(input.text.length) : '';
@@ -179,7 +185,8 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
   }
 
   type Job = { caller: Account; input: SendInput; meta: SendMeta; batchId: string; now: Date; sendAt: Date | null };
-  type Composed = { batch: Omit<Batch, 'createdAt'>; messages: Parameters<ReturnType<typeof messageRepo>['insertMessagesOfBatches']>[0][number]; chunks: RecipientGroup[]; e: Priced; moderated: boolean };
+  type PerOperator = Record<string, { accepted: number; blacklisted: number }>;
+  type Composed = { batch: Omit<Batch, 'createdAt'>; messages: Parameters<ReturnType<typeof messageRepo>['insertMessagesOfBatches']>[0][number]; chunks: RecipientGroup[]; e: Priced; moderated: boolean; perOperator: PerOperator };
 
   /**
    * The batch row and its message rows of an evaluated, reserved send. With `chunked`, a big send
@@ -197,11 +204,16 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     const groups = new Map<string, RecipientGroup>();
     const rows: NewMessage[] = [];
     let sendable = 0;
+    // for /metrics, once committed
+    const perOperator: PerOperator = {};
     const slicer = createSlicer();
     for (let i = 0; i < total; i++) {
       if (slicer.due()) await slicer.pause();
       const r = p.recipients.valid[i];
       const c = e.cellIndex[i];
+      const tally = (perOperator[r.operator] ??= { accepted: 0, blacklisted: 0 });
+      if (c >= 0) tally.accepted++;
+      else tally.blacklisted++;
       if (asChunks && c >= 0) {
         const key = `${c}\u0000${r.operator}`;
         let g = groups.get(key);
@@ -229,8 +241,12 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       },
       messages: { batch: { id: j.batchId, accountId: caller.id, priority, expiresAt: input.validUntil ?? new Date(readyAt.getTime() + DEFAULT_VALIDITY_MS), readyAt }, rows },
       chunks: [...groups.values()],
+      perOperator,
     };
   }
+
+  /** Every recipient final at accept (blacklisted: acceptBlocked): the batch is done as it is stored. */
+  const nothingToSend = (c: Composed) => c.batch.total === c.e.blocked;
 
   async function moderate(tx: Db, j: Job, c: Composed) {
     if (!c.moderated) return;
@@ -255,6 +271,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
   async function commitAlone(j: Job): Promise<SendResult> {
     const p = await prepareSendable(j.caller, j.input);
     let alerts = false;
+    let counts: PerOperator = {};
     const result = await deps.db.transaction(async (tx) => {
       const e = await evaluate(tx, j.caller, j.input, p, j.sendAt ?? j.now);
       const reservation = await deps.charging.reserve(tx, { accountId: j.caller.id, idempotencyKey: `send:${j.batchId}`, cells: e.cells });
@@ -265,8 +282,11 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       await r.insertMessages(c.messages.batch, c.messages.rows);
       await r.insertChunks(c.messages.batch, c.chunks);
       await moderate(tx, j, c);
+      if (nothingToSend(c)) await r.markBatchesDone([c.batch.id], j.now);
+      counts = c.perOperator;
       return answer(j, p, c);
     });
+    metrics.accepted(j.caller, counts);
     if (alerts) deliverAlerts();
     return result;
   }
@@ -285,6 +305,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
     // the holder's batch): in the group its duplicate key would undo everyone's transaction.
     const later = new Set<number>();
     let alerts = false;
+    let committed: { caller: Account; perOperator: PerOperator }[] = [];
     const out = await deps.db.transaction(async (tx) => {
       const results: Array<SendResult | Error | null> = jobs.map(() => null);
       const keyed = jobs.map((j, i) => ({ i, key: j.meta.idempotencyKey ? `${j.caller.id}\u0000${j.meta.idempotencyKey}` : null })).filter((k) => k.key);
@@ -327,17 +348,22 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
         await repo.insertBatches(composed.map(({ c }) => c.batch));
         await repo.insertMessagesOfBatches(composed.map(({ c }) => c.messages));
         for (const { i, c } of composed) await moderate(tx, jobs[i], c);
+        await repo.markBatchesDone(composed.filter(({ c }) => nothingToSend(c)).map(({ c }) => c.batch.id), jobs[0].now);
       }
       for (const { i, p, c } of composed) results[i] = answer(jobs[i], p, c);
+      committed = composed.map(({ i, c }) => ({ caller: jobs[i].caller, perOperator: c.perOperator }));
       return results;
     }).catch((err: unknown) => {
       // Each send is then committed alone: a failure that is one send's is answered to that
       // send only, one that is everyone's (the database is down) to everyone.
       fallbacks++;
+      metrics.groupFellBack();
       deps.log?.warn({ err, sends: jobs.length }, 'a group of sends could not commit together; committing them one by one');
       return null;
     });
     if (!out) return Promise.all(jobs.map((j) => commitAlone(j).catch((err: unknown) => asError(err))));
+    metrics.groupCommitted(jobs.length);
+    for (const s of committed) metrics.accepted(s.caller, s.perOperator);
     if (alerts) deliverAlerts();
     return Promise.all(out.map((r, i) => (r === null ? commitAlone(jobs[i]).catch((err: unknown) => asError(err)) : r)));
   }

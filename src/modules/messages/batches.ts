@@ -26,15 +26,16 @@ export function createBatchService(deps: { db: Db; clock: Clock; settlement: Set
   /** A scheduled send can be cancelled until it starts; its whole reservation goes back. */
   async function cancelBatch(caller: Account, id: string): Promise<Batch> {
     const now = deps.clock.now();
-    await deps.db.transaction(async (tx) => {
+    const finals = await deps.db.transaction(async (tx) => {
       const r = messageRepo(tx);
       const batch = await r.findBatchForUpdate(id);
       if (!batch || !batch.accountPath.startsWith(caller.path)) throw new AppError('NOT_FOUND');
       if (batch.status !== 'scheduled' && batch.status !== 'held') throw new AppError('BATCH_NOT_CANCELLABLE');
       await r.setBatchStatus(id, 'cancelled', now);
       const { rows } = await tx.query("SELECT id FROM messages WHERE batch_id = $1 AND status IN ('scheduled', 'held') AND NOT settled", [id]);
-      await deps.settlement.finalise(tx, rows.map((m) => ({ id: BigInt(m.id as string | bigint), status: 'cancelled' as const, errorCode: null, neverSent: true })), now);
+      return deps.settlement.finalise(tx, rows.map((m) => ({ id: BigInt(m.id as string | bigint), status: 'cancelled' as const, errorCode: null, neverSent: true })), now);
     });
+    deps.settlement.counted(finals);
     return (await repo.findBatch(scopeOf(caller), id))!;
   }
 

@@ -7,7 +7,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { applyInHalves } from '../../lib/halves.ts';
 import { buildOutboundParts, type SubmitFailure, type Upstream } from '../../upstreams/upstream.ts';
 import { messageRepo, type ClaimedMessage } from './repo.ts';
-import type { Settlement, FinalUpdate } from './settlement.ts';
+import type { Settlement, FinalUpdate, Finalised } from './settlement.ts';
+import { noMessageMetrics, type CountedMessage, type MessageMetrics } from './metrics.ts';
 
 export type RoutedConnector = { id: string; upstream: Upstream };
 type RouteKey = { operator: string; lineType: string; messageClass: string };
@@ -89,8 +90,9 @@ function disabledBack(enabled: Set<string>, sent: SentRow[], made: MadeRow[], ma
   for (let i = madeSent.length - 1; i >= 0; i--) if (!enabled.has(madeSent[i].connectorId)) madeSent.splice(i, 1);
 }
 
-export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions>; onSentRecorded?: () => void; enabledConnectors?: EnabledConnectors }) {
+export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions>; onSentRecorded?: () => void; metrics?: MessageMetrics; enabledConnectors?: EnabledConnectors }) {
   const opts = { ...defaults, ...deps.options };
+  const metrics = deps.metrics ?? noMessageMetrics;
   const repo = messageRepo(deps.db);
   let running = false;
   let loop: Promise<void> | null = null;
@@ -113,7 +115,10 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         ? [buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod }, { ref: 0, ref16: m.ref16, maxParts: 1000 })[0]]
         : buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod }, { ref: (ref = (ref + 1) & 0xffff), ref16: m.ref16 });
       if (up.splitsLongText) parts[0] = { ...parts[0], text: m.body, concat: undefined };
+      const started = performance.now();
       const results = await Promise.all(parts.map((p) => up.submit(p)));
+      const answered = performance.now();
+      metrics.submitted(route.id, (answered - started) / 1000, results.flatMap((r) => (r.ok ? [r.upstreamId] : [])), Date.now());
       const failure = results.find((r): r is SubmitFailure => !r.ok);
       if (!failure) return { kind: 'sent', connectorId: route.id, parts: results.map((r, i) => ({ upstreamId: (r as { upstreamId: string }).upstreamId, seq: i + 1 })) };
       last = failure;
@@ -163,6 +168,8 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         else if (o.kind === 'retry' && retryAt) retry.push({ id: m.id, at: retryAt, errorCode: o.code });
         else if (o.kind === 'elsewhere' && retryAt) retry.push({ id: m.id, at: retryAt, errorCode: 'held_elsewhere', attemptBack: true });
       }
+      const submitted: CountedMessage[] = [];
+      let finalised: Finalised[] = [];
       await deps.db.transaction(async (tx) => {
         const r = messageRepo(tx);
         // Sent only through a connector enabled at this moment (the first statement, so a change
@@ -177,8 +184,11 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         await r.markSent(sent, after);
         await r.requeue(retry, after);
         const finals = lost.size ? final.filter((f) => !lost.has(f.id)) : final;
-        if (finals.length) await deps.settlement.finalise(tx, finals, after);
+        finalised = finals.length ? await deps.settlement.finalise(tx, finals, after) : [];
+        for (const { m, o } of slice) if (o.kind === 'sent' && !lost.has(m.id)) submitted.push({ accountId: m.accountId, connectorId: o.connectorId, operator: m.operator });
       });
+      metrics.count('submitted', submitted);
+      deps.settlement.counted(finalised);
       if (sent.length || made.some((m) => m.status === 'sent')) deps.onSentRecorded?.();
     }
 
@@ -243,7 +253,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     const expired = await repo.findExpired(now, 5000, [...stuckExpired.keys()]);
     // in halves when they cannot all be made final together: one that cannot must not keep the
     // others' money reserved; it is left alone for a while instead of being tried every second
-    const r = await applyInHalves(expired, (part) => deps.db.transaction((tx) => deps.settlement.finalise(tx, part.map((e) => ({ id: e.id, status: 'expired' as const, errorCode: e.sent ? 'no_receipt' : 'validity_passed', neverSent: !e.sent })), now)).then(() => undefined), unreachable);
+    const r = await applyInHalves(expired, (part) => deps.db.transaction((tx) => deps.settlement.finalise(tx, part.map((e) => ({ id: e.id, status: 'expired' as const, errorCode: e.sent ? 'no_receipt' : 'validity_passed', neverSent: !e.sent })), now)).then((f) => deps.settlement.counted(f)), unreachable);
     if (r.failed.length) {
       deps.log.error({ err: r.err, messages: r.failed.length, of: expired.length }, 'expired messages could not be made final; tried again in 10 minutes');
       if (!unreachable(r.err)) for (const e of r.failed) stuckExpired.set(e.id, now.getTime() + STUCK_RETRY_MS);

@@ -22,6 +22,8 @@ import { createReceiptProcessor } from './receipts.ts';
 import { createSettlement } from './settlement.ts';
 import { createSystemSms } from './system-sms.ts';
 import { messageRepo } from './repo.ts';
+import { createMessageMetrics, noMessageMetrics } from './metrics.ts';
+import type { Metrics } from '../../lib/metrics.ts';
 
 export type EngineOptions = {
   dispatcher?: Partial<DispatcherOptions>;
@@ -29,6 +31,8 @@ export type EngineOptions = {
   simulator?: Record<string, unknown>;
   /** how often a batch's live progress is read (default 1 s) */
   progressPollMs?: number;
+  /** how long a receipt that matches no message is kept and tried again (default 60 s) */
+  keepUnmatchedReceiptsMs?: number;
   /** following connector and route changes, and binds' leases (routing/service.ts) */
   routing?: Partial<RoutingOptions>;
 };
@@ -54,18 +58,21 @@ export function createMessageEngine(deps: {
   outbound: Outbound;
   /** live progress streams one account may hold open */
   streamsPerAccount?: number;
+  /** /metrics instruments: messages, submit and receipt times, webhooks */
+  metrics?: Metrics;
 }) {
   const { db, clock, log } = deps;
+  const metrics = deps.metrics ? createMessageMetrics({ metrics: deps.metrics, kinds: deps.accounts.findKinds, log }) : noMessageMetrics;
   const lines = createLineService({ db, accounts: deps.accounts, clock });
-  const settlement = createSettlement({ charging: deps.charging });
-  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions, log });
+  const settlement = createSettlement({ charging: deps.charging, metrics });
+  const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions, log, metrics });
   const batches = createBatchService({ db, clock, settlement });
   const progress = createProgressStreams({ batches, log, perAccount: deps.streamsPerAccount ?? 5, pollMs: deps.options?.progressPollMs ?? 1000 });
   const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
-  const webhooks = createWebhookService({ db, clock, outbound: deps.outbound });
+  const webhooks = createWebhookService({ db, clock, outbound: deps.outbound, metrics: deps.metrics });
   // a message is recorded as sent or delivered only through a connector enabled at that moment
   const enabledConnectors: EnabledConnectors = (tx, ids) => routing.lockEnabled(tx, ids);
-  const receipts = createReceiptProcessor({ db, clock, log, settlement, enabledConnectors });
+  const receipts = createReceiptProcessor({ db, clock, log, settlement, metrics, keepUnmatchedMs: deps.options?.keepUnmatchedReceiptsMs, enabledConnectors });
   const routing = createRoutingService({
     db,
     log,
@@ -81,7 +88,7 @@ export function createMessageEngine(deps: {
       }
     },
   });
-  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded(), enabledConnectors });
+  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded(), metrics, enabledConnectors });
   const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept, production: deps.production });
 
   settlement.onFinal(async (tx, finals) => {
@@ -148,7 +155,7 @@ export function createMessageEngine(deps: {
 
   // Moderation: an approved batch is released by the dispatcher's next round (its held messages
   // are due); a rejected one is cancelled and every level refunded, in the decision's transaction.
-  deps.compliance.onDecision(async (tx, item) => {
+  deps.compliance.onDecision(async (tx, item, afterCommit) => {
     if (deps.notifications) {
       const notifications = deps.notifications;
       const sender = await tx.query<{ mobile: string; locale: string }>('SELECT mobile, locale FROM accounts WHERE id = $1', [item.accountId]);
@@ -167,7 +174,8 @@ export function createMessageEngine(deps: {
     const now = clock.now();
     await tx.query("UPDATE batches SET status = 'cancelled', finished_at = $2 WHERE id = $1", [item.batchId, now]);
     const { rows } = await tx.query("SELECT id FROM messages WHERE batch_id = $1 AND status = 'held' AND NOT settled", [item.batchId]);
-    await settlement.finalise(tx, rows.map((r) => ({ id: BigInt(r.id as string | bigint), status: 'cancelled' as const, errorCode: 'moderation_rejected', neverSent: true })), now);
+    const finals = await settlement.finalise(tx, rows.map((r) => ({ id: BigInt(r.id as string | bigint), status: 'cancelled' as const, errorCode: 'moderation_rejected', neverSent: true })), now);
+    afterCommit(() => settlement.counted(finals));
   });
 
   let fragmentTimer: NodeJS.Timeout | null = null;
@@ -185,6 +193,8 @@ export function createMessageEngine(deps: {
 
   return {
     lines, accept, batches, progress, inbox, forwarding, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
+    /** Messages waiting and the oldest due one (/metrics). */
+    outboxFigures: (now: Date) => messageRepo(db).outboxFigures(now),
     async start() {
       await routing.start();
       receipts.start();

@@ -53,10 +53,11 @@ const toClaimed = (r: Record<string, unknown>): ClaimedMessage => ({
   chunkId: r.chunk_id === undefined || r.chunk_id === null ? null : toBigInt(r.chunk_id),
 });
 
-const finalisedColumns = 'm.id, m.batch_id, m.operator, m.parts, m.status, m.error_code';
+const finalisedColumns = 'm.id, m.batch_id, m.operator, m.parts, m.status, m.error_code, m.connector_id';
 
 const toFinalised = (r: Record<string, unknown>) => ({
   id: toBigInt(r.id), batchId: r.batch_id as string, operator: r.operator as string, parts: Number(r.parts), status: r.status as FinalStatus, errorCode: (r.error_code as string) ?? null,
+  connectorId: (r.connector_id as string | null) ?? null,
 });
 
 /**
@@ -67,6 +68,20 @@ export type FinalisedRow = ReturnType<typeof toFinalised>;
 
 export function outboxRepo(db: Db) {
   return {
+    /**
+     * The outbox for /metrics: messages waiting (queued rows, recipients not yet claimed from
+     * chunks) and when the oldest one that is due became due. Partial indexes answer both.
+     */
+    async outboxFigures(now: Date): Promise<{ depth: number; oldestDue: Date | null }> {
+      const { rows } = await db.query(
+        `SELECT (SELECT count(*) FROM messages WHERE status = 'queued') + (SELECT coalesce(sum(size - taken), 0) FROM message_chunks) AS depth,
+           LEAST((SELECT min(next_attempt_at) FROM messages WHERE status = 'queued' AND next_attempt_at <= $1),
+                 (SELECT min(ready_at) FROM message_chunks WHERE taken < size AND ready_at <= $1)) AS oldest`,
+        [now],
+      );
+      return { depth: Number(rows[0].depth), oldestDue: toDate(rows[0].oldest) };
+    },
+
     /**
      * Claims up to n messages that are due, in priority order (OTP, service, advertising) across
      * rows and recipients still in chunks: each round takes the rows as urgent as the most urgent
@@ -220,14 +235,18 @@ export function outboxRepo(db: Db) {
       await this.insertParts(rows, now);
     },
 
-    /** The upstream id of each part of the messages sent in more than one part (a row per part). */
+    /**
+     * The upstream id of each part of the messages sent in more than one part (a row per part).
+     * Keyed by the part: an id the SMSC gave before (it restarted, its counter wrapped) is stored
+     * again for the new part; a part sent again takes the id of its latest submission.
+     */
     async insertParts(rows: { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] }[], now: Date): Promise<void> {
       const parts = rows.filter((r) => r.parts.length > 1).flatMap((r) => r.parts.map((p) => ({ id: r.id, c: r.connectorId, u: p.upstreamId, s: p.seq })));
       if (!parts.length) return;
       await db.query(
         `INSERT INTO message_parts (connector_id, upstream_id, message_id, seq, updated_at)
          SELECT c, u, id, s, $5 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[]) AS t(c, u, id, s)
-         ON CONFLICT (connector_id, upstream_id) DO NOTHING`,
+         ON CONFLICT (message_id, seq) DO UPDATE SET connector_id = excluded.connector_id, upstream_id = excluded.upstream_id, updated_at = excluded.updated_at`,
         [parts.map((p) => p.c), parts.map((p) => p.u), parts.map((p) => p.id.toString()), parts.map((p) => p.s), now],
       );
     },
@@ -262,14 +281,24 @@ export function outboxRepo(db: Db) {
      * Single-part messages answered by their one receipt, found by their upstream id and made
      * final in the same statement (settlement then settles their money, their row is not
      * written again). Returns them with the index of the receipt each answered.
+     *
+     * A receipt settles exactly one message: the most recent submission with its id on its
+     * connector. SMSCs reuse ids, so older open messages with the id stay open until their own
+     * receipt or expiry; and when a multi-part message's part took the id later, the receipt is
+     * that part's (applyPartReceipts).
      */
     async finaliseByReceipt(receipts: { connectorId: string; upstreamId: string; final: FinalStatus; errorCode: string | null }[], now: Date) {
       if (!receipts.length) return [];
       const { rows } = await db.query(
-        `UPDATE messages m SET status = t.s, error_code = COALESCE(t.e, m.error_code), settled = true, updated_at = $5
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[]) WITH ORDINALITY AS t(c, u, s, e, was, k)
-         WHERE m.connector_id = t.c AND m.upstream_id = t.u AND m.upstream_id IS NOT NULL AND m.status = t.was AND NOT m.settled
-         RETURNING ${finalisedColumns}, t.k`,
+        `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[]) WITH ORDINALITY AS t(c, u, s, e, was, k)),
+         pick AS (
+           SELECT DISTINCT ON (t.c, t.u) m.id, t.s, t.e, t.k FROM t
+             JOIN messages m ON m.connector_id = t.c AND m.upstream_id = t.u AND m.upstream_id IS NOT NULL AND m.status = t.was AND NOT m.settled
+            WHERE NOT EXISTS (SELECT 1 FROM message_parts p WHERE p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent' AND p.updated_at > m.updated_at)
+            ORDER BY t.c, t.u, m.updated_at DESC, m.id DESC)
+         UPDATE messages m SET status = pick.s, error_code = COALESCE(pick.e, m.error_code), settled = true, updated_at = $5
+           FROM pick WHERE m.id = pick.id
+         RETURNING ${finalisedColumns}, pick.k`,
         // t.was: see markSent; here each row is found through its upstream id
         [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.final), receipts.map((r) => r.errorCode), now, receipts.map(() => 'sent')],
       );
@@ -284,9 +313,14 @@ export function outboxRepo(db: Db) {
     async applyPartReceipts(receipts: { connectorId: string; upstreamId: string; status: string; errorCode: string | null }[], now: Date) {
       if (!receipts.length) return { matched: new Set<string>(), complete: [] };
       const { rows } = await db.query(
-        `WITH upd AS (
-           UPDATE message_parts p SET status = t.s, error_code = t.e, updated_at = $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
-           WHERE p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent'
+        // one part per receipt: the most recent submission with the id (see finaliseByReceipt)
+        `WITH pick AS (
+           SELECT DISTINCT ON (t.c, t.u) p.message_id, p.seq, t.s, t.e FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
+             JOIN message_parts p ON p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent'
+            ORDER BY t.c, t.u, p.updated_at DESC, p.message_id DESC),
+         upd AS (
+           UPDATE message_parts p SET status = pick.s, error_code = pick.e, updated_at = $5 FROM pick
+           WHERE p.message_id = pick.message_id AND p.seq = pick.seq
            RETURNING p.message_id, p.connector_id, p.upstream_id),
          agg AS (
            UPDATE messages m SET parts_done = m.parts_done + x.n, updated_at = $5

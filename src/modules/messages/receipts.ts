@@ -8,7 +8,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { applyInHalves } from '../../lib/halves.ts';
 import type { DeliveryReceipt } from '../../upstreams/upstream.ts';
 import { messageRepo } from './repo.ts';
-import { statusFromParts, type Settlement } from './settlement.ts';
+import { statusFromParts, type Finalised, type Settlement } from './settlement.ts';
+import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
 import type { EnabledConnectors } from './dispatcher.ts';
 import { AppError } from '../../lib/app-error.ts';
 
@@ -19,7 +20,9 @@ const KEEP_UNMATCHED_MS = 60_000;
 /** Unmatched receipts are tried again at least this often (by the engine's clock) even when no sending was recorded here. */
 const LATE_RETRY_MS = 250;
 
-export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number; enabledConnectors?: EnabledConnectors }) {
+export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number; metrics?: MessageMetrics; keepUnmatchedMs?: number; enabledConnectors?: EnabledConnectors }) {
+  const keepUnmatchedMs = deps.keepUnmatchedMs ?? KEEP_UNMATCHED_MS;
+  const metrics = deps.metrics ?? noMessageMetrics;
   let buffer: Pending[] = [];
   let late: Pending[] = [];
   let lateTriedAt = 0;
@@ -41,11 +44,14 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
   const key = (connectorId: string, upstreamId: string) => `${connectorId}\u0000${upstreamId}`;
 
   /**
-   * Applies the receipts in one transaction; answers those that found no message yet, and those
-   * of connectors not enabled now (refused: their SMSC sends them again later).
+   * Applies the receipts in one transaction; answers those that found no message yet, those that
+   * found none for too long (given up: answered, and counted once committed), what became final,
+   * and those of connectors not enabled now (refused: their SMSC sends them again later).
    */
-  async function apply(all: readonly Pending[], now: Date): Promise<{ unmatched: Pending[]; refused: Pending[] }> {
+  async function apply(all: readonly Pending[], now: Date): Promise<{ unmatched: Pending[]; givenUp: Pending[]; finals: Finalised[]; refused: Pending[] }> {
     let unmatched: Pending[] = [];
+    let givenUp: Pending[] = [];
+    let finals: Finalised[] = [];
     let refused: Pending[] = [];
     await deps.db.transaction(async (tx) => {
       const repo = messageRepo(tx);
@@ -62,11 +68,23 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
       const answered = new Set(singles.map((m) => key(batch[m.receipt].connectorId, batch[m.receipt].upstreamId)));
       const rest = batch.filter((p) => !answered.has(key(p.connectorId, p.upstreamId)));
       const { matched, complete } = await repo.applyPartReceipts(rest, now);
-      unmatched = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)) && Date.now() - p.firstSeen < KEEP_UNMATCHED_MS);
+      const missed = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)));
+      unmatched = missed.filter((p) => Date.now() - p.firstSeen < keepUnmatchedMs);
+      givenUp = missed.filter((p) => Date.now() - p.firstSeen >= keepUnmatchedMs);
       const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
-      await deps.settlement.finalise(tx, updates, now, singles);
+      finals = await deps.settlement.finalise(tx, updates, now, singles);
     });
-    return { unmatched, refused };
+    return { unmatched, givenUp, finals, refused };
+  }
+
+  /** Unmatched receipts given up, per connector. */
+  function countGivenUp(givenUp: readonly Pending[]) {
+    const byConnector = new Map<string, number>();
+    for (const p of givenUp) byConnector.set(p.connectorId, (byConnector.get(p.connectorId) ?? 0) + 1);
+    for (const [connectorId, n] of byConnector) metrics.unmatchedReceipts(connectorId, n);
+    // A receipt for no message we know: an id in a form we do not read, or a message of another system.
+    for (const p of givenUp.slice(0, 20)) deps.log.warn({ connector: p.connectorId, upstreamId: p.upstreamId, status: p.status }, 'receipt matched no message and was given up');
+    if (givenUp.length > 20) deps.log.warn({ more: givenUp.length - 20 }, 'more receipts matched no message');
   }
 
   async function flushOnce() {
@@ -78,26 +96,32 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
       sentSince = false;
       lateTriedAt = deps.clock.now().getTime();
     }
+    // the new ones (not those tried again) are timed from their parts' submits
+    for (const p of buffer) metrics.receipt(p.connectorId, p.upstreamId, p.firstSeen);
     buffer = [];
     const now = deps.clock.now();
     // Receipts that cannot commit together are tried again in halves (lib/halves.ts): one that
     // cannot be applied fails alone. A failed receipt is not stored: its connector answers the
     // SMSC with a temporary error and it is sent again.
     let unmatched: Pending[] = [];
+    const givenUp: Pending[] = [];
     const answered = new Set<string>();
     const refusedAll: Pending[] = [];
     const { failed, err } = await applyInHalves(batch, async (part) => {
-      const { unmatched: left, refused } = await apply(part, now);
-      const waiting = new Set(left);
-      const notHere = new Set(refused);
-      refusedAll.push(...refused);
+      const applied = await apply(part, now);
+      const waiting = new Set(applied.unmatched);
+      const notHere = new Set(applied.refused);
+      refusedAll.push(...applied.refused);
       for (const p of part) {
         if (waiting.has(p) || notHere.has(p)) continue;
         p.done();
         answered.add(key(p.connectorId, p.upstreamId));
       }
       unmatched.push(...waiting);
+      givenUp.push(...applied.givenUp);
+      deps.settlement.counted(applied.finals);
     }, unreachable);
+    countGivenUp(givenUp);
     if (failed.length) {
       deps.log.error({ err, receipts: failed.length, of: batch.length }, 'applying receipts failed');
       for (const p of failed) p.fail(err);

@@ -4,6 +4,7 @@ import type { Db } from '../../db/driver.ts';
 import { detectAlphabet, type Alphabet } from '../../lib/sms-parts.ts';
 import type { ChargingPort, CountedCell } from './charging.ts';
 import { messageRepo, type FinalisedRow, type FinalStatus, type MessageClass } from './repo.ts';
+import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
 
 export type FinalUpdate = { id: bigint; status: FinalStatus; errorCode: string | null; neverSent?: boolean };
 
@@ -13,7 +14,8 @@ export type Finalised = FinalisedRow & { accountId: string; source: string };
 /** Runs inside the finalising transaction: what it enqueues commits with the status change. */
 export type FinalListener = (tx: Db, finals: Finalised[]) => Promise<void>;
 
-export function createSettlement(deps: { charging: ChargingPort }) {
+export function createSettlement(deps: { charging: ChargingPort; metrics?: MessageMetrics }) {
+  const metrics = deps.metrics ?? noMessageMetrics;
   const listeners: FinalListener[] = [];
   /**
    * Finalises the rows not yet final (inside tx) and settles or releases their money, with that
@@ -84,7 +86,18 @@ export function createSettlement(deps: { charging: ChargingPort }) {
     return finals;
   }
 
-  return { finalise, onFinal: (l: FinalListener) => listeners.push(l) };
+  /** Counts messages made final by a transaction that has committed (/metrics), by status. */
+  function counted(finals: readonly Finalised[]): void {
+    const byStatus = new Map<FinalStatus, Finalised[]>();
+    for (const f of finals) {
+      const list = byStatus.get(f.status);
+      if (list) list.push(f);
+      else byStatus.set(f.status, [f]);
+    }
+    for (const [status, list] of byStatus) metrics.count(status, list);
+  }
+
+  return { finalise, counted, onFinal: (l: FinalListener) => listeners.push(l) };
 }
 
 export type Settlement = ReturnType<typeof createSettlement>;

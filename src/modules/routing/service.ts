@@ -293,11 +293,13 @@ const STATE_ORDER: UpstreamStats['state'][] = ['bound', 'connecting', 'backoff',
 
 function sumStats(all: UpstreamStats[]): UpstreamStats {
   if (all.length === 1) return all[0];
-  const sum = (k: keyof Omit<UpstreamStats, 'state' | 'lastError'>) => all.reduce((n, s) => n + s[k], 0);
+  const sum = (k: keyof Omit<UpstreamStats, 'state' | 'lastError'>) => all.reduce((n, s) => n + (s[k] ?? 0), 0);
+  const optional = (k: 'binds' | 'genericNacks') => (all.some((s) => s[k] !== undefined) ? { [k]: sum(k) } : {});
   const state = STATE_ORDER.find((st) => all.some((s) => s.state === st)) ?? 'idle';
   const lastError = all.find((s) => s.lastError)?.lastError;
   return {
     state, inFlight: sum('inFlight'), queued: sum('queued'), submitted: sum('submitted'), accepted: sum('accepted'), failed: sum('failed'),
-    throttled: sum('throttled'), receipts: sum('receipts'), inbound: sum('inbound'), reconnects: sum('reconnects'), ...(lastError ? { lastError } : {}),
+    throttled: sum('throttled'), receipts: sum('receipts'), inbound: sum('inbound'), reconnects: sum('reconnects'),
+    ...optional('binds'), ...optional('genericNacks'), ...(lastError ? { lastError } : {}),
   };
 }

@@ -223,7 +223,7 @@ export function createSmppServerService(deps: {
     await repo.insertSubmissions(rows);
     let res;
     try {
-      const input = { to: [m.to], text: m.text, class: m.messageClass, from: rows[0].sourceAddr || undefined, sendAt: m.sendAt, validUntil: m.validUntil };
+      const input = { to: [m.to], text: m.text, class: m.messageClass, from: rows[0].sourceAddr || undefined, sendAt: m.sendAt, validUntil: m.validUntil, acceptBlocked: true };
       res = await deps.engine.accept.send(account, input, { idempotencyKey: key, source: 'smpp' });
     } catch (err) {
       await repo.deleteSubmissions(account.id, key);

@@ -11,6 +11,7 @@ import type { Outbound, OutboundFailure } from '../../lib/outbound.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
 import type { JobDefinition, JobQueue } from '../../jobs/queue.ts';
+import type { Metrics } from '../../lib/metrics.ts';
 
 export type WebhookEvent = 'delivery' | 'inbound' | 'forward';
 export const SIGNATURE_HEADER = 'x-chapar-signature';
@@ -27,7 +28,7 @@ const shownFailures: readonly string[] = ['destination_not_allowed', 'connection
 /** Older rows kept the network error's text (addresses, ports, errno): shown as a plain failure. */
 const shownFailure = (error: string | null) => (error && shownFailures.includes(error) ? error : 'connection_failed');
 
-export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Outbound; timeoutMs?: number }) {
+export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Outbound; timeoutMs?: number; metrics?: Pick<Metrics, 'webhookAttempts'> }) {
   let queue: JobQueue | null = null;
 
   const job: JobDefinition<typeof deliverySchema> = {
@@ -57,8 +58,10 @@ export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Out
       await deps.db.query('INSERT INTO webhook_attempts (endpoint_id, event_id, event, attempt, status_code, error, duration_ms) VALUES ($1,$2,$3,$4,$5,$6,$7)', [
         data.endpointId, data.eventId, data.event, attempt, status, error, durationMs,
       ]);
+      const ok = status !== null && status >= 200 && status < 300;
+      deps.metrics?.webhookAttempts.inc({ event: data.event, outcome: ok ? 'ok' : 'failed' });
       // A failure throws, so the queue retries it later with backoff.
-      if (status === null || status < 200 || status >= 300) throw new Error(`webhook answered ${status ?? error}`);
+      if (!ok) throw new Error(`webhook answered ${status ?? error}`);
     },
   };
 

@@ -24,6 +24,12 @@ export type SmscSettings = {
   idFormat?: 'decimal' | 'hex';
   /** Write the receipt text's id: in decimal even when ids are hex (a real-world vendor quirk). */
   receiptTextId?: 'same' | 'decimal';
+  /** Hex ids' letters in submit_sm_resp; receipts write them in the other case (vendors differ). */
+  hexCase?: 'upper' | 'lower';
+  /** submit_sm_resp ids zero-padded to this many characters; receipts write them unpadded. */
+  idPadding?: number;
+  /** The first message id (a restarted SMSC gives its ids again: start two at the same one). */
+  firstId?: number;
   /** Add receipted_message_id and message_state TLVs to receipts. */
   receiptTlvs?: boolean;
   /** Keep every submit_sm in `received` (tests, demos; not for load runs). */
@@ -113,7 +119,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
   const pendingReceipts = new Map<string, Receipt[]>();
   const received: ReceivedPart[] = [];
   const counters = { submitted: 0, throttled: 0, dropped: 0, receiptsSent: 0, maxOutstanding: 0, inboundSent: 0 };
-  let nextId = 1 + Math.floor(random() * 1e9);
+  let nextId = settings.firstId ?? 1 + Math.floor(random() * 1e9);
   let holding = false;
   let port = 0;
   let server: SmppServer | null = null;
@@ -175,15 +181,17 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
     }
     counters.submitted++;
     const n = nextId++;
-    const id = settings.idFormat === 'hex' ? n.toString(16).toUpperCase() : String(n);
-    if (settings.record) record(peer, pdu, id);
+    const hex = n.toString(16);
+    const id = settings.idFormat === 'hex' ? (settings.hexCase === 'lower' ? hex : hex.toUpperCase()) : String(n);
+    const answered = settings.idPadding ? id.padStart(settings.idPadding, '0') : id;
+    if (settings.record) record(peer, pdu, answered);
     if (holding) {
-      pdu.message_id = id;
+      pdu.message_id = answered;
       peer.held.push(pdu);
       if (peer.held.length > counters.maxOutstanding) counters.maxOutstanding = peer.held.length;
     } else {
       corkForTick(peer.session);
-      peer.session.send(pdu.response({ message_id: id }));
+      peer.session.send(pdu.response({ message_id: answered }));
     }
     if ((pdu.registered_delivery ?? 0) & 0x03) {
       const { min, max } = settings.receiptLatencyMs ?? { min: 0, max: 0 };
@@ -239,7 +247,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
       queueReceipt(r);
       return;
     }
-    const textId = settings.receiptTextId === 'decimal' && settings.idFormat === 'hex' ? BigInt(`0x${r.id}`).toString(10) : r.id;
+    const textId = settings.receiptTextId === 'decimal' && settings.idFormat === 'hex' ? BigInt(`0x${r.id}`).toString(10) : settings.hexCase === 'lower' ? r.id.toUpperCase() : r.id;
     const d = r.delivered;
     const text = `id:${textId} sub:001 dlvrd:${d ? '001' : '000'} submit date:${r.submitDate} done date:${nowDate()} stat:${d ? 'DELIVRD' : 'UNDELIV'} err:${d ? '000' : '001'} text:`;
     const handset = addressOf(r.handset);
@@ -253,7 +261,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
       short_message: Buffer.from(text, 'latin1'),
     };
     if (settings.receiptTlvs !== false) {
-      options.receipted_message_id = r.id;
+      options.receipted_message_id = settings.idPadding ? r.id.padStart(settings.idPadding, '0') : r.id;
       options.message_state = d ? 2 : 5;
     }
     counters.receiptsSent++;

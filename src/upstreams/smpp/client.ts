@@ -74,7 +74,7 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
   // sequence_number → job, in send order (Map keeps insertion order), so the timeout sweep stops
   // at the first PDU that is still young.
   const inflight = new Map<number, Job>();
-  const counters = { submitted: 0, accepted: 0, failed: 0, throttled: 0, receipts: 0, inbound: 0, reconnects: 0 };
+  const counters = { submitted: 0, accepted: 0, failed: 0, throttled: 0, receipts: 0, inbound: 0, reconnects: 0, binds: 0, genericNacks: 0 };
   let lastError: string | undefined;
   let pumpTimer: NodeJS.Timeout | null = null;
   let reconnectTimer: NodeJS.Timeout | null = null;
@@ -113,6 +113,8 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
     s.on('pdu', () => {
       lastRx = now();
     });
+    // The SMSC could not read one of our PDUs (a submit's answer comes as this too, failed below).
+    s.on('generic_nack', () => counters.genericNacks++);
     s.on('deliver_sm', (pdu: Pdu) => onDeliver(s, pdu));
     s.on('enquire_link', (pdu: Pdu) => s.send(pdu.response()));
     s.on('unbind', (pdu: Pdu) => {
@@ -135,6 +137,7 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
           return;
         }
         state = 'bound';
+        counters.binds++;
         attempt = 0;
         lastRx = now();
         enquireTimer = setInterval(() => enquire(s), enquireEvery);
