@@ -17,6 +17,8 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   CHAPAR_PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(65536).default(32),
   CHAPAR_CONNECTOR_THREADS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  CHAPAR_ROUTING_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  CHAPAR_BIND_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(15),
   CHAPAR_PLATFORM_HOSTS: hostList.default(['localhost', '127.0.0.1']),
   CHAPAR_ADMIN_USERNAME: z.string().regex(/^[a-z][a-z0-9_.-]{2,31}$/, 'lowercase letters, digits, _ . - (3–32, starting with a letter)').default('admin'),
   CHAPAR_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
@@ -68,6 +70,8 @@ export type Config = {
   pgliteSharedBuffersMb: number;
   /** Each SMPP connector in a worker thread of its own (its PDU coding on another core). */
   connectorThreads: boolean;
+  /** how often each process compares the routing version (besides LISTEN); a bind's lease, renewed every fifth of it */
+  routing: { pollMs: number; leaseMs: number };
   platformHosts: string[];
   admin: { username: string; password: string | undefined; mobile: string };
   logLevel: z.infer<typeof schema>['CHAPAR_LOG_LEVEL'];
@@ -167,6 +171,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     pgliteSharedBuffersMb: e.CHAPAR_PGLITE_SHARED_BUFFERS_MB,
     connectorThreads: e.CHAPAR_CONNECTOR_THREADS,
+    routing: { pollMs: e.CHAPAR_ROUTING_POLL_MS, leaseMs: e.CHAPAR_BIND_LEASE_SECONDS * 1000 },
     platformHosts: e.CHAPAR_PLATFORM_HOSTS,
     admin: { username: e.CHAPAR_ADMIN_USERNAME, password: e.CHAPAR_ADMIN_PASSWORD, mobile: e.CHAPAR_ADMIN_MOBILE },
     logLevel: e.CHAPAR_LOG_LEVEL,

@@ -13,6 +13,13 @@ export type Db = {
   /** Runs fn inside BEGIN … COMMIT on one connection; nested calls reuse the outer transaction. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Calls onNotify for each NOTIFY on the channel (payload as sent), on the whole database, not a
+   * transaction's connection; returns a function that stops listening. A lost connection is
+   * reopened in the background, so notifications sent meanwhile are missed: a listener that must
+   * not miss a change also polls.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
 };
 
 /** Errors that are the database's, not a statement's: the same for every transaction tried now. */

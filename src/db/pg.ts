@@ -51,6 +51,42 @@ export async function openPg(url: string, poolSize = 10): Promise<Db> {
         client.release();
       }
     },
+    listen: (channel, onNotify) => listenPg(url, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+/** LISTEN needs a connection of its own, outside the pool, kept open (and reopened) while listening. */
+async function listenPg(url: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let opened = false;
+  let retry: NodeJS.Timeout | null = null;
+  const open = async () => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onNotify(n.payload ?? '');
+    });
+    c.on('error', () => {});
+    c.on('end', () => {
+      if (client === c) client = null;
+      if (!stopped && opened) retry ??= setTimeout(reopen, 1000);
+    });
+    await c.connect();
+    await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    opened = true;
+    if (stopped) await c.end();
+    else client = c;
+  };
+  const reopen = () => {
+    retry = null;
+    if (!stopped) open().catch(() => (retry ??= setTimeout(reopen, 1000)));
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => {});
+    client = null;
   };
 }

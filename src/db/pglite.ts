@@ -79,6 +79,10 @@ export async function openPglite(dataDir: string | undefined, opts: { sharedBuff
       await pg.exec(sql);
     },
     transaction: (fn) => pg.transaction((tx) => fn(wrapTx(tx))),
+    listen: async (channel, onNotify) => {
+      const unlisten = await pg.listen(channel, onNotify);
+      return () => unlisten();
+    },
     close: () => pg.close(),
   };
 }

@@ -76,6 +76,7 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
   UNKNOWN_HOST: { fa: 'این دامنه به هیچ سامانه‌ای وصل نیست.', en: 'This domain is not connected to any panel.' },
   USERNAME_TAKEN: { fa: 'این نام کاربری قبلاً ثبت شده است.', en: 'That username is taken.' },
   CONFLICT: { fa: 'این تغییر با وضعیت فعلی سازگار نیست.', en: 'This change conflicts with the current state.' },
+  CONNECTOR_DISABLED: { fa: 'این اتصال به اپراتور غیرفعال است.', en: 'This upstream connector is disabled.' },
   IDEMPOTENCY_CONFLICT: {
     fa: 'این کلید یکتایی (Idempotency-Key) قبلاً با درخواست دیگری استفاده شده است.',
     en: 'This Idempotency-Key was already used with a different request.',

@@ -18,7 +18,7 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
-export type IdPrefix = 'rte' | 'acc' | 'brd' | 'key' | 'vc' | 'ntf' | 'tx' | 'grp' | 'pay' | 'dep' | 'bnk' | 'msg' | 'bat' | 'lin' | 'con' | 'tkt' | 'app' | 'evt' | 'whk' | 'in' | 'tpl' | 'pkg' | 'pb' | 'ct' | 'tkm' | 'att' | 'cnd' | 'rsv' | 'gtw' | 'mod' | 'kyd' | 'agd' | 'upl' | 'imp' | 'ptn' | 'smp' | 'cap';
+export type IdPrefix = 'rte' | 'acc' | 'brd' | 'key' | 'vc' | 'ntf' | 'tx' | 'grp' | 'pay' | 'dep' | 'bnk' | 'msg' | 'bat' | 'lin' | 'con' | 'tkt' | 'app' | 'evt' | 'whk' | 'in' | 'tpl' | 'pkg' | 'pb' | 'ct' | 'tkm' | 'att' | 'cnd' | 'rsv' | 'gtw' | 'mod' | 'kyd' | 'agd' | 'upl' | 'imp' | 'ptn' | 'smp' | 'cap' | 'prc';
 
 // Ids take their random bytes from a pool filled 4 KiB at a time: one call into the system's
 // random source per ~400 ids instead of one per id (a group commit of sends makes several each).

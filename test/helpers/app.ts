@@ -25,8 +25,9 @@ export type TestChapar = {
   adminToken(): Promise<string>;
 };
 
-export async function testChapar(opts: { env?: Record<string, string>; jobs?: boolean; engine?: boolean; engineOptions?: EngineOptions; clockStart?: string } = {}): Promise<TestChapar> {
-  const db = await freshDb({ migrate: false });
+/** `db`: another instance's database, shared as a second process would share it (closed by its owner). */
+export async function testChapar(opts: { env?: Record<string, string>; jobs?: boolean; engine?: boolean; engineOptions?: EngineOptions; clockStart?: string; db?: TestDb } = {}): Promise<TestChapar> {
+  const db = opts.db ?? (await freshDb({ migrate: false }));
   const config = parseConfig({
     NODE_ENV: 'test',
     CHAPAR_PLATFORM_HOSTS: `${PLATFORM_HOST},localhost`,
@@ -84,7 +85,7 @@ export async function testChapar(opts: { env?: Record<string, string>; jobs?: bo
     },
     async close() {
       await chapar.stop();
-      await db.close();
+      if (!opts.db) await db.close();
     },
   };
 }

@@ -11,7 +11,21 @@ import type { Settlement, FinalUpdate, Finalised } from './settlement.ts';
 import { noMessageMetrics, type CountedMessage, type MessageMetrics } from './metrics.ts';
 
 export type RoutedConnector = { id: string; upstream: Upstream };
-export type ConnectorRouter = { candidates(m: { operator: string; lineType: string; messageClass: string }): RoutedConnector[] };
+type RouteKey = { operator: string; lineType: string; messageClass: string };
+export type ConnectorRouter = {
+  /** Connectors with a session in this process, in the order to try them. */
+  candidates(m: RouteKey): RoutedConnector[];
+  /** A route matches an enabled connector whose binds other processes hold. */
+  heldElsewhere?(m: RouteKey): boolean;
+  /** false: this process holds no bind while some connector is enabled; others send. */
+  ready?(): boolean;
+};
+
+/**
+ * Of these connectors, those enabled in the database now, inside the recording transaction and
+ * locked until it commits (routing's lockEnabled): only they may record a message as sent.
+ */
+export type EnabledConnectors = (tx: Db, ids: readonly string[]) => Promise<Set<string>>;
 
 export type DispatcherOptions = {
   claimSize: number;
@@ -34,6 +48,8 @@ const defaults: DispatcherOptions = { claimSize: 2000, idleMs: 100, leaseMs: 120
 type Outcome =
   | { kind: 'sent'; connectorId: string; parts: { upstreamId: string; seq: number }[] }
   | { kind: 'retry'; code: string }
+  /** no bind here for its route: back to the outbox, the attempt not counted, for the holder */
+  | { kind: 'elsewhere' }
   | { kind: 'failed'; code: string }
   | { kind: 'expired' };
 
@@ -44,10 +60,37 @@ const chunkRow = (m: ClaimedMessage, chunkId: bigint, status: 'sent' | 'queued' 
 /** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes. */
 export const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** Math.min(attempt, 9));
 
+/** A message routed to a connector another process holds is due again after this long. */
+const ELSEWHERE_MS = 1000;
+
 /** An expired message that could not be made final is tried again after this long. */
 const STUCK_RETRY_MS = 10 * 60_000;
 
-export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions>; onSentRecorded?: () => void; metrics?: MessageMetrics }) {
+type SentRow = { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] };
+type MadeRow = ReturnType<typeof chunkRow>;
+
+function connectorsOf(sent: readonly SentRow[], made: readonly MadeRow[]): string[] {
+  const ids = new Set(sent.map((s) => s.connectorId));
+  for (const m of made) if (m.connectorId) ids.add(m.connectorId);
+  return [...ids];
+}
+
+/** Moves the outcomes of connectors not enabled now from sent back to the outbox, due at `at`. */
+function disabledBack(enabled: Set<string>, sent: SentRow[], made: MadeRow[], madeSent: SentRow[], retry: { id: bigint; at: Date; errorCode: string }[], at: Date) {
+  for (let i = sent.length - 1; i >= 0; i--) {
+    if (enabled.has(sent[i].connectorId)) continue;
+    retry.push({ id: sent[i].id, at, errorCode: 'connector_disabled' });
+    sent.splice(i, 1);
+  }
+  for (let i = 0; i < made.length; i++) {
+    const m = made[i];
+    if (m.status !== 'sent' || enabled.has(m.connectorId!)) continue;
+    made[i] = { ...m, status: 'queued', partsSent: 0, connectorId: null, upstreamId: null, errorCode: 'connector_disabled', nextAttemptAt: at };
+  }
+  for (let i = madeSent.length - 1; i >= 0; i--) if (!enabled.has(madeSent[i].connectorId)) madeSent.splice(i, 1);
+}
+
+export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; router: ConnectorRouter; settlement: Settlement; options?: Partial<DispatcherOptions>; onSentRecorded?: () => void; metrics?: MessageMetrics; enabledConnectors?: EnabledConnectors }) {
   const opts = { ...defaults, ...deps.options };
   const metrics = deps.metrics ?? noMessageMetrics;
   const repo = messageRepo(deps.db);
@@ -62,7 +105,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
   async function submitMessage(m: ClaimedMessage): Promise<Outcome> {
     if (m.expiresAt <= deps.clock.now()) return { kind: 'expired' };
     const routes = deps.router.candidates(m);
-    if (!routes.length) return { kind: 'retry', code: 'no_route' };
+    if (!routes.length) return deps.router.heldElsewhere?.(m) ? { kind: 'elsewhere' } : { kind: 'retry', code: 'no_route' };
     let last: SubmitFailure | null = null;
     // The operator keeps trying for no longer than the message is still valid here.
     const validityPeriod = Math.max(60, Math.min(opts.validitySeconds, Math.floor((m.expiresAt.getTime() - deps.clock.now().getTime()) / 1000)));
@@ -100,7 +143,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
 
     async function write(slice: readonly { m: ClaimedMessage; o: Outcome }[]) {
       const sent: Parameters<typeof repo.markSent>[0] = [];
-      const retry: { id: bigint; at: Date; errorCode: string }[] = [];
+      const retry: { id: bigint; at: Date; errorCode: string; attemptBack?: boolean }[] = [];
       const final: FinalUpdate[] = [];
       // recipients claimed from a chunk have no row yet: it is made here, with the outcome
       const made: Parameters<typeof repo.recordFromChunks>[0] = [];
@@ -111,22 +154,28 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
           : o.kind === 'failed' || (o.kind === 'retry' && m.attempts >= opts.maxAttempts) ? { status: 'failed' as const, errorCode: o.code }
           : null;
         if (finalStatus) final.push({ id: m.id, ...finalStatus, neverSent: true });
-        const retryAt = o.kind === 'retry' && !finalStatus ? new Date(after.getTime() + backoffMs(m.attempts)) : null;
+        const retryAt = o.kind === 'elsewhere' ? new Date(after.getTime() + ELSEWHERE_MS)
+          : o.kind === 'retry' && !finalStatus ? new Date(after.getTime() + backoffMs(m.attempts)) : null;
         if (m.chunkId !== null) {
           if (o.kind === 'sent') {
             made.push(chunkRow(m, m.chunkId, 'sent', o.parts.length, o.connectorId, o.parts.length === 1 ? o.parts[0].upstreamId : null));
             if (o.parts.length > 1) madeSent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
-          } else if (o.kind === 'retry' && retryAt) made.push(chunkRow(m, m.chunkId, 'queued', 0, null, null, o.code, retryAt));
+          } else if (retryAt) made.push(chunkRow(m, m.chunkId, 'queued', 0, null, null, o.kind === 'retry' ? o.code : 'held_elsewhere', retryAt));
           else made.push(chunkRow(m, m.chunkId, 'sending'));
           continue;
         }
         if (o.kind === 'sent') sent.push({ id: m.id, connectorId: o.connectorId, parts: o.parts });
         else if (o.kind === 'retry' && retryAt) retry.push({ id: m.id, at: retryAt, errorCode: o.code });
+        else if (o.kind === 'elsewhere' && retryAt) retry.push({ id: m.id, at: retryAt, errorCode: 'held_elsewhere', attemptBack: true });
       }
       const submitted: CountedMessage[] = [];
       let finalised: Finalised[] = [];
       await deps.db.transaction(async (tx) => {
         const r = messageRepo(tx);
+        // Sent only through a connector enabled at this moment (the first statement, so a change
+        // to it waits for this commit): a process that has not yet followed a disable must not
+        // record what its stale session accepted. Those messages go back to the outbox.
+        if (deps.enabledConnectors) disabledBack(await deps.enabledConnectors(tx, connectorsOf(sent, made)), sent, made, madeSent, retry, new Date(after.getTime() + ELSEWHERE_MS));
         // a chunk recipient whose row exists already went back to the outbox after the lease:
         // that row is no longer this round's to change
         const inserted = await r.recordFromChunks(made, after);
@@ -175,6 +224,8 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
 
   /** One claim-submit-record round; returns how many messages it handled. */
   async function tick(): Promise<number> {
+    // a process without a bind while others hold them leaves the outbox to them
+    if (deps.router.ready && !deps.router.ready()) return 0;
     const now = deps.clock.now();
     const claimed = await repo.claim(opts.claimSize, now);
     if (!claimed.length) return 0;

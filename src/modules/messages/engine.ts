@@ -10,14 +10,14 @@ import { createForwarding, forwardedText, rulesFor } from '../inbox/forwarding.t
 import type { NotificationService } from '../notifications/service.ts';
 import { createLineService } from '../lines/service.ts';
 import { lineRepo } from '../lines/repo.ts';
-import { createRoutingService, type UpstreamFactory } from '../routing/service.ts';
+import { createRoutingService, type RoutingOptions, type UpstreamFactory } from '../routing/service.ts';
 import { createWebhookService } from '../webhooks/service.ts';
 import { createAcceptService, type BlockedNumbers, type PermissionCheck } from './accept.ts';
 import { createBatchService } from './batches.ts';
 import { createProgressStreams } from './progress.ts';
 import type { ChargingPort } from './charging.ts';
 import type { ComplianceService } from '../compliance/service.ts';
-import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
+import { createDispatcher, type DispatcherOptions, type EnabledConnectors } from './dispatcher.ts';
 import { createReceiptProcessor } from './receipts.ts';
 import { createSettlement } from './settlement.ts';
 import { createSystemSms } from './system-sms.ts';
@@ -33,6 +33,8 @@ export type EngineOptions = {
   progressPollMs?: number;
   /** how long a receipt that matches no message is kept and tried again (default 60 s) */
   keepUnmatchedReceiptsMs?: number;
+  /** following connector and route changes, and binds' leases (routing/service.ts) */
+  routing?: Partial<RoutingOptions>;
 };
 
 export function createMessageEngine(deps: {
@@ -68,10 +70,13 @@ export function createMessageEngine(deps: {
   const progress = createProgressStreams({ batches, log, perAccount: deps.streamsPerAccount ?? 5, pollMs: deps.options?.progressPollMs ?? 1000 });
   const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
   const webhooks = createWebhookService({ db, clock, outbound: deps.outbound, metrics: deps.metrics });
-  const receipts = createReceiptProcessor({ db, clock, log, settlement, metrics, keepUnmatchedMs: deps.options?.keepUnmatchedReceiptsMs });
+  // a message is recorded as sent or delivered only through a connector enabled at that moment
+  const enabledConnectors: EnabledConnectors = (tx, ids) => routing.lockEnabled(tx, ids);
+  const receipts = createReceiptProcessor({ db, clock, log, settlement, metrics, keepUnmatchedMs: deps.options?.keepUnmatchedReceiptsMs, enabledConnectors });
   const routing = createRoutingService({
     db,
     log,
+    options: deps.options?.routing,
     factory: deps.upstreamFactory,
     onReceipt: (connectorId, r) => receipts.push(connectorId, r),
     onInbound: async (_connectorId, part) => {
@@ -83,7 +88,7 @@ export function createMessageEngine(deps: {
       }
     },
   });
-  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded(), metrics });
+  const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded(), metrics, enabledConnectors });
   const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept, production: deps.production });
 
   settlement.onFinal(async (tx, finals) => {
@@ -191,7 +196,7 @@ export function createMessageEngine(deps: {
     /** Messages waiting and the oldest due one (/metrics). */
     outboxFigures: (now: Date) => messageRepo(db).outboxFigures(now),
     async start() {
-      await routing.reload();
+      await routing.start();
       receipts.start();
       await dispatcher.start();
       systemSms.start();

@@ -251,12 +251,13 @@ export function outboxRepo(db: Db) {
       );
     },
 
-    async requeue(rows: { id: bigint; at: Date; errorCode: string }[], now: Date): Promise<void> {
+    /** attemptBack: the claim's attempt is not counted (the message was not tried here). */
+    async requeue(rows: { id: bigint; at: Date; errorCode: string; attemptBack?: boolean }[], now: Date): Promise<void> {
       if (!rows.length) return;
       await db.query(
-        `UPDATE messages m SET status = 'queued', next_attempt_at = t.at, error_code = t.e, updated_at = $4
-         FROM unnest($1::int8[], $2::timestamptz[], $3::text[], $5::text[]) AS t(id, at, e, was) WHERE m.id = t.id AND m.status = t.was`,
-        [rows.map((r) => r.id.toString()), rows.map((r) => r.at), rows.map((r) => r.errorCode), now, rows.map(() => 'sending')],
+        `UPDATE messages m SET status = 'queued', next_attempt_at = t.at, error_code = t.e, attempts = m.attempts - t.b, updated_at = $4
+         FROM unnest($1::int8[], $2::timestamptz[], $3::text[], $5::text[], $6::int2[]) AS t(id, at, e, was, b) WHERE m.id = t.id AND m.status = t.was`,
+        [rows.map((r) => r.id.toString()), rows.map((r) => r.at), rows.map((r) => r.errorCode), now, rows.map(() => 'sending'), rows.map((r) => (r.attemptBack ? 1 : 0))],
       );
     },
 

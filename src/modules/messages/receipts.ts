@@ -10,6 +10,8 @@ import type { DeliveryReceipt } from '../../upstreams/upstream.ts';
 import { messageRepo } from './repo.ts';
 import { statusFromParts, type Finalised, type Settlement } from './settlement.ts';
 import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
+import type { EnabledConnectors } from './dispatcher.ts';
+import { AppError } from '../../lib/app-error.ts';
 
 type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
 
@@ -18,7 +20,7 @@ const KEEP_UNMATCHED_MS = 60_000;
 /** Unmatched receipts are tried again at least this often (by the engine's clock) even when no sending was recorded here. */
 const LATE_RETRY_MS = 250;
 
-export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number; metrics?: MessageMetrics; keepUnmatchedMs?: number }) {
+export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number; metrics?: MessageMetrics; keepUnmatchedMs?: number; enabledConnectors?: EnabledConnectors }) {
   const keepUnmatchedMs = deps.keepUnmatchedMs ?? KEEP_UNMATCHED_MS;
   const metrics = deps.metrics ?? noMessageMetrics;
   let buffer: Pending[] = [];
@@ -43,14 +45,23 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
 
   /**
    * Applies the receipts in one transaction; answers those that found no message yet, those that
-   * found none for too long (given up: answered, and counted once committed), and what became final.
+   * found none for too long (given up: answered, and counted once committed), what became final,
+   * and those of connectors not enabled now (refused: their SMSC sends them again later).
    */
-  async function apply(batch: readonly Pending[], now: Date): Promise<{ unmatched: Pending[]; givenUp: Pending[]; finals: Finalised[] }> {
+  async function apply(all: readonly Pending[], now: Date): Promise<{ unmatched: Pending[]; givenUp: Pending[]; finals: Finalised[]; refused: Pending[] }> {
     let unmatched: Pending[] = [];
     let givenUp: Pending[] = [];
     let finals: Finalised[] = [];
+    let refused: Pending[] = [];
     await deps.db.transaction(async (tx) => {
       const repo = messageRepo(tx);
+      // Delivered only through a connector enabled at this moment (see the dispatcher's recorder).
+      let batch = all;
+      if (deps.enabledConnectors) {
+        const enabled = await deps.enabledConnectors(tx, [...new Set(all.map((p) => p.connectorId))]);
+        refused = all.filter((p) => !enabled.has(p.connectorId));
+        if (refused.length) batch = all.filter((p) => enabled.has(p.connectorId));
+      }
       // single-part messages are answered by their one receipt in one statement; the rest are parts
       const singles = await repo.finaliseByReceipt(batch.map((p) => ({ ...p, final: statusFromParts([p.status]) })), now);
       // by key, not position: two copies of one receipt (a resend) are both answered
@@ -63,7 +74,7 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
       const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
       finals = await deps.settlement.finalise(tx, updates, now, singles);
     });
-    return { unmatched, givenUp, finals };
+    return { unmatched, givenUp, finals, refused };
   }
 
   /** Unmatched receipts given up, per connector. */
@@ -95,11 +106,14 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     let unmatched: Pending[] = [];
     const givenUp: Pending[] = [];
     const answered = new Set<string>();
+    const refusedAll: Pending[] = [];
     const { failed, err } = await applyInHalves(batch, async (part) => {
       const applied = await apply(part, now);
       const waiting = new Set(applied.unmatched);
+      const notHere = new Set(applied.refused);
+      refusedAll.push(...applied.refused);
       for (const p of part) {
-        if (waiting.has(p)) continue;
+        if (waiting.has(p) || notHere.has(p)) continue;
         p.done();
         answered.add(key(p.connectorId, p.upstreamId));
       }
@@ -111,6 +125,11 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     if (failed.length) {
       deps.log.error({ err, receipts: failed.length, of: batch.length }, 'applying receipts failed');
       for (const p of failed) p.fail(err);
+    }
+    if (refusedAll.length) {
+      deps.log.warn({ receipts: refusedAll.length, connectors: [...new Set(refusedAll.map((p) => p.connectorId))] }, 'receipts of a disabled connector refused');
+      const refusal = new AppError('CONNECTOR_DISABLED');
+      for (const p of refusedAll) p.fail(refusal);
     }
     // a copy of a receipt that another part of this flush applied (the SMSC sent it twice) is answered too
     if (answered.size && unmatched.length) {

@@ -9,7 +9,12 @@ import type { HttpUpstream } from '../../upstreams/http/client.ts';
 import type { SimulatorUpstream } from '../../upstreams/simulator/adapter.ts';
 import { SECRET_MASK, SECRET_SETTING, type RoutingService } from './service.ts';
 
-const connectorBody = z.object({ name: z.string().min(1).max(60), kind: z.enum(['smpp', 'http', 'simulator']), settings: z.record(z.string(), z.unknown()).default({}), enabled: z.boolean().default(true) });
+const connectorFields = { name: z.string().min(1).max(60), settings: z.record(z.string(), z.unknown()), enabled: z.boolean(), binds: z.number().int().min(1).max(64) };
+const connectorBody = z.object({
+  ...connectorFields, kind: z.enum(['smpp', 'http', 'simulator']), settings: connectorFields.settings.default({}), enabled: connectorFields.enabled.default(true), binds: connectorFields.binds.default(1),
+});
+// No defaults in a change: what it leaves out stays as it is (a default would re-enable a disabled connector).
+const connectorPatch = z.object(connectorFields).partial();
 const routeBody = z.object({
   priority: z.number().int().min(0).max(100_000),
   operator: z.enum(['mci', 'irancell', 'rightel', 'other']).nullable().default(null),
@@ -25,8 +30,8 @@ function masked(settings: Record<string, unknown>) {
 
 export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const show = (c: { id: string; name: string; kind: string; settings: Record<string, unknown>; enabled: boolean }) => ({
-    ...c, settings: masked(c.settings), stats: deps.routing.stats()[c.id] ?? null,
+  const show = (c: { id: string; name: string; kind: string; settings: Record<string, unknown>; enabled: boolean; binds: number }) => ({
+    ...c, settings: masked(c.settings), stats: deps.routing.stats()[c.id] ?? null, sessions: deps.routing.binds()[c.id] ?? 0,
     ...(c.kind === 'http' && typeof c.settings.callbackToken === 'string' ? { receiptCallbackPath: `/internal/upstreams/${c.id}/receipts/${receiptSignature(c.settings.callbackToken, c.id)}` } : {}),
   });
 
@@ -34,11 +39,11 @@ export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingServ
     const { account } = requireCaller(req);
     return { items: (await deps.routing.listConnectors(account)).map(show) };
   });
-  r.post('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Add an upstream connector: smpp {host, port, systemId, password, window, tps}, http {…}, simulator {…}', body: connectorBody } }, async (req, reply) => {
+  r.post('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Add an upstream connector: smpp {host, port, systemId, password, window, tps}, http {…}, simulator {…}; binds: sessions all processes together may hold', body: connectorBody } }, async (req, reply) => {
     const { account } = requireCaller(req);
     return reply.code(201).send(show(await deps.routing.createConnector(account, req.body)));
   });
-  r.patch('/api/v1/connectors/:id', { schema: { tags: ['routing'], summary: 'Change or disable a connector (reconnects it)', params: z.object({ id: z.string() }), body: connectorBody.partial().omit({ kind: true }) } }, async (req) => {
+  r.patch('/api/v1/connectors/:id', { schema: { tags: ['routing'], summary: 'Change or disable a connector (reconnects it)', params: z.object({ id: z.string() }), body: connectorPatch } }, async (req) => {
     const { account } = requireCaller(req);
     return show(await deps.routing.updateConnector(account, req.params.id, req.body));
   });

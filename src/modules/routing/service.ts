@@ -23,6 +23,18 @@ function keepSecrets(current: Record<string, unknown>, next: Record<string, unkn
   return merged;
 }
 
+/**
+ * pollMs: how often the routing version is compared (and leases renewed, every fifth of leaseMs);
+ * 0 follows no change made elsewhere (tests of a process that has not caught up).
+ * leaseMs: how long a bind's lease lasts unrenewed before another process may take it.
+ */
+export type RoutingOptions = { pollMs: number; leaseMs: number };
+
+const defaults: RoutingOptions = { pollMs: 1000, leaseMs: 15_000 };
+
+type Session = { slot: number; upstream: Upstream };
+type Live = { connector: Connector; sessions: Session[] };
+
 export function createRoutingService(deps: {
   db: Db;
   log: Logger;
@@ -30,39 +42,124 @@ export function createRoutingService(deps: {
   /** May return a promise: the connector acknowledges the PDU once it resolves. */
   onReceipt: (connectorId: string, r: DeliveryReceipt) => void | Promise<void>;
   onInbound: (connectorId: string, m: InboundPart) => void | Promise<void>;
+  options?: Partial<RoutingOptions>;
 }) {
+  const opts = { ...defaults, ...deps.options };
   const repo = routingRepo(deps.db);
-  const live = new Map<string, { connector: Connector; upstream: Upstream }>();
+  // this process, as the holder of its leases
+  const holder = newId('prc');
+  const live = new Map<string, Live>();
+  let enabled = new Map<string, Connector>();
   let routes: Route[] = [];
+  let version: bigint | null = null;
+  let leasedAt = 0;
+  let started = false;
+  let timer: NodeJS.Timeout | null = null;
+  let unlisten: (() => Promise<void>) | null = null;
 
-  async function startConnector(c: Connector) {
+  async function startSession(c: Connector, slot: number): Promise<Session> {
     const upstream = deps.factory(c);
     upstream.onReceipt((r) => deps.onReceipt(c.id, r));
     upstream.onInbound((m) => deps.onInbound(c.id, m));
-    live.set(c.id, { connector: c, upstream });
-    await upstream.start().catch((err: unknown) => deps.log.warn({ err, connector: c.name }, 'connector did not start; it keeps retrying'));
+    // Waits for the first attempt to bind, for a while only: a sync (and the lease renewals it
+    // carries) must not stall behind an SMSC that does not answer; the session keeps trying.
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([
+      upstream.start().catch((err: unknown) => deps.log.warn({ err, connector: c.name, slot }, 'connector did not start; it keeps retrying')),
+      new Promise((resolve) => (wait = setTimeout(resolve, START_WAIT_MS))),
+    ]);
+    clearTimeout(wait);
+    return { slot, upstream };
   }
 
-  async function stopConnector(id: string) {
+  async function stopSessions(id: string, keep: (s: Session) => boolean = () => false) {
     const l = live.get(id);
-    live.delete(id);
-    await l?.upstream.stop();
+    if (!l) return;
+    const gone = l.sessions.filter((s) => !keep(s));
+    l.sessions = l.sessions.filter(keep);
+    if (!l.sessions.length) live.delete(id);
+    for (const s of gone) await s.upstream.stop();
   }
 
-  /** Brings the live connectors and the route table in line with the database. */
-  async function reload() {
+  /**
+   * Brings the live sessions and the route table in line with the database: the version first
+   * (a change committed after it is seen by the next comparison), then connectors, routes and a
+   * lease round. A connector whose settings changed is reconnected; an HTTP connector holds no
+   * session with anyone and runs in every process; the others run one session per leased slot.
+   */
+  async function syncOnce() {
+    const v = await repo.routingVersion();
     const connectors = await repo.listConnectors();
-    for (const id of [...live.keys()]) {
-      const c = connectors.find((x) => x.id === id);
-      if (!c || !c.enabled || JSON.stringify(c.settings) !== JSON.stringify(live.get(id)!.connector.settings)) await stopConnector(id);
+    const table = await repo.listRoutes();
+    const leases = await repo.leaseRound(holder, opts.leaseMs);
+    leasedAt = Date.now();
+    const byId = new Map(connectors.filter((c) => c.enabled).map((c) => [c.id, c]));
+    const want = new Map<string, Set<number>>();
+    for (const c of byId.values()) if (c.kind === 'http') want.set(c.id, new Set([0]));
+    for (const l of leases) if (byId.has(l.connectorId)) want.set(l.connectorId, (want.get(l.connectorId) ?? new Set()).add(l.slot));
+    for (const [id, l] of [...live]) {
+      const c = byId.get(id);
+      const same = c && c.kind === l.connector.kind && JSON.stringify(c.settings) === JSON.stringify(l.connector.settings);
+      await stopSessions(id, (s) => Boolean(same && want.get(id)?.has(s.slot)));
+      if (c && live.has(id)) live.get(id)!.connector = c;
     }
-    for (const c of connectors) if (c.enabled && !live.has(c.id)) await startConnector(c);
-    routes = await repo.listRoutes();
+    // the new table at once; sessions that start join it as they come up
+    enabled = byId;
+    routes = table;
+    version = v;
+    const starting: Promise<void>[] = [];
+    for (const [id, slots] of want) {
+      const c = byId.get(id)!;
+      for (const slot of slots) {
+        if (live.get(id)?.sessions.some((s) => s.slot === slot)) continue;
+        starting.push(startSession(c, slot).then((session) => {
+          const l = live.get(id) ?? { connector: c, sessions: [] };
+          l.sessions.push(session);
+          l.sessions.sort((x, y) => x.slot - y.slot);
+          live.set(id, l);
+        }));
+      }
+    }
+    await Promise.all(starting);
   }
 
-  // Routes of equal priority share the load (round robin across binds); lower priorities are the
-  // failover for higher ones.
+  // One sync at a time; calls that arrive meanwhile share the next one, which reads afresh.
+  let chain: Promise<void> = Promise.resolve();
+  let next: Promise<void> | null = null;
+  function sync(): Promise<void> {
+    if (!started) return Promise.resolve();
+    next ??= chain.then(() => {
+      next = null;
+      return started ? syncOnce() : undefined;
+    });
+    const run = next;
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  const syncLogged = () => sync().catch((err: unknown) => deps.log.error({ err }, 'routing: could not follow the database'));
+
+  /** LISTEN for changes made anywhere; compare the version every pollMs in case one is missed. */
+  async function follow() {
+    if (opts.pollMs <= 0) return;
+    timer = setInterval(() => {
+      void (async () => {
+        if (Date.now() - leasedAt >= opts.leaseMs / 5 || (await repo.routingVersion()) !== version) await sync();
+      })().catch((err: unknown) => deps.log.error({ err }, 'routing: could not follow the database'));
+    }, opts.pollMs);
+    try {
+      unlisten = (await deps.db.listen?.(ROUTING_CHANNEL, () => void syncLogged())) ?? null;
+    } catch (err) {
+      deps.log.warn({ err }, 'routing: cannot LISTEN; following changes by polling only');
+    }
+  }
+
+  // Routes of equal priority share the load (round robin across connectors and their binds);
+  // lower priorities are the failover for higher ones. Only connectors with a session here are
+  // offered: a connector's binds are held by the processes that lease them.
   let turn = 0;
+  const matches = (r: Route, m: { operator: string; lineType: string; messageClass: string }) =>
+    (!r.operator || r.operator === m.operator) && (!r.lineType || r.lineType === m.lineType) && (!r.messageClass || r.messageClass === m.messageClass);
   const router: ConnectorRouter = {
     candidates(m) {
       const out: RoutedConnector[] = [];
@@ -72,36 +169,64 @@ export function createRoutingService(deps: {
         const priority = routes[i].priority;
         for (; i < routes.length && routes[i].priority === priority; i++) {
           const r = routes[i];
-          if (r.operator && r.operator !== m.operator) continue;
-          if (r.lineType && r.lineType !== m.lineType) continue;
-          if (r.messageClass && r.messageClass !== m.messageClass) continue;
+          if (!matches(r, m)) continue;
           const l = live.get(r.connectorId);
-          if (l && !out.some((o) => o.id === r.connectorId) && !tier.some((o) => o.id === r.connectorId)) tier.push({ id: r.connectorId, upstream: l.upstream });
+          if (!l?.sessions.length || out.some((o) => o.id === r.connectorId) || tier.some((o) => o.id === r.connectorId)) continue;
+          tier.push({ id: r.connectorId, upstream: l.sessions[turn % l.sessions.length].upstream });
         }
         if (tier.length > 1) {
           const k = turn++ % tier.length;
           out.push(...tier.slice(k), ...tier.slice(0, k));
-        } else out.push(...tier);
+        } else {
+          if (tier.length) turn++;
+          out.push(...tier);
+        }
       }
       return out;
     },
+    heldElsewhere: (m) => routes.some((r) => matches(r, m) && enabled.has(r.connectorId) && !live.has(r.connectorId)),
+    ready: () => live.size > 0 || enabled.size === 0,
   };
 
   function requirePlatform(caller: Account) {
     if (caller.kind !== 'platform') throw new AppError('FORBIDDEN');
   }
 
+  const reload = sync;
+
   return {
     router,
+    /** Brings this process in line with the database now (a change made here is followed at once). */
     reload,
+    /** Takes leases and binds, then follows changes made by any process. */
+    async start() {
+      started = true;
+      await sync();
+      await follow();
+    },
+    /** Closes this process's sessions and gives its leases back for another process to take. */
     async stop() {
-      for (const id of [...live.keys()]) await stopConnector(id);
+      started = false;
+      if (timer) clearInterval(timer);
+      timer = null;
+      await unlisten?.().catch(() => undefined);
+      unlisten = null;
+      await chain;
+      for (const id of [...live.keys()]) await stopSessions(id);
+      await repo.releaseLeases(holder).catch((err: unknown) => deps.log.warn({ err }, 'routing: leases not given back; they run out'));
     },
     /** The live upstream of a connector (the simulator's SMSC for demo injections and tests). */
-    upstream: (connectorId: string): Upstream | null => live.get(connectorId)?.upstream ?? null,
+    upstream: (connectorId: string): Upstream | null => live.get(connectorId)?.sessions[0]?.upstream ?? null,
     settings: (connectorId: string): Record<string, unknown> | null => live.get(connectorId)?.connector.settings ?? null,
+    /** Each connector with a session here: its sessions' figures added up. */
     stats(): Record<string, UpstreamStats> {
-      return Object.fromEntries([...live.entries()].map(([id, l]) => [id, l.upstream.stats()]));
+      return Object.fromEntries([...live.entries()].map(([id, l]) => [id, sumStats(l.sessions.map((s) => s.upstream.stats()))]));
+    },
+    /** Of these connectors, those enabled now, locked until tx commits (messages record through this). */
+    lockEnabled: (tx: Db, ids: readonly string[]) => routingRepo(tx).lockEnabled(ids),
+    /** Sessions this process holds per connector. */
+    binds(): Record<string, number> {
+      return Object.fromEntries([...live.entries()].map(([id, l]) => [id, l.sessions.length]));
     },
     async listConnectors(caller: Account) {
       requirePlatform(caller);
@@ -114,7 +239,7 @@ export function createRoutingService(deps: {
       await reload();
       return connector;
     },
-    async updateConnector(caller: Account, id: string, p: { name?: string; settings?: Record<string, unknown>; enabled?: boolean }) {
+    async updateConnector(caller: Account, id: string, p: { name?: string; settings?: Record<string, unknown>; enabled?: boolean; binds?: number }) {
       requirePlatform(caller);
       const current = await repo.findConnector(id);
       if (!current) throw new AppError('NOT_FOUND');
@@ -151,10 +276,30 @@ export function createRoutingService(deps: {
     async ensureDefaults(simulatorSettings: Record<string, unknown>) {
       if ((await repo.listConnectors()).length) return;
       const id = newId('con');
-      await repo.insertConnector({ id, name: 'simulator', kind: 'simulator', settings: simulatorSettings, enabled: true });
+      await repo.insertConnector({ id, name: 'simulator', kind: 'simulator', settings: simulatorSettings, enabled: true, binds: 1 });
       await repo.insertRoute({ id: newId('rte'), priority: 1000, operator: null, lineType: null, messageClass: null, connectorId: id });
     },
   };
 }
 
 export type RoutingService = ReturnType<typeof createRoutingService>;
+
+const ROUTING_CHANNEL = 'chapar_routing';
+
+/** How long a sync waits for a new session's first bind attempt. */
+const START_WAIT_MS = 2000;
+
+const STATE_ORDER: UpstreamStats['state'][] = ['bound', 'connecting', 'backoff', 'idle', 'stopped'];
+
+function sumStats(all: UpstreamStats[]): UpstreamStats {
+  if (all.length === 1) return all[0];
+  const sum = (k: keyof Omit<UpstreamStats, 'state' | 'lastError'>) => all.reduce((n, s) => n + (s[k] ?? 0), 0);
+  const optional = (k: 'binds' | 'genericNacks') => (all.some((s) => s[k] !== undefined) ? { [k]: sum(k) } : {});
+  const state = STATE_ORDER.find((st) => all.some((s) => s.state === st)) ?? 'idle';
+  const lastError = all.find((s) => s.lastError)?.lastError;
+  return {
+    state, inFlight: sum('inFlight'), queued: sum('queued'), submitted: sum('submitted'), accepted: sum('accepted'), failed: sum('failed'),
+    throttled: sum('throttled'), receipts: sum('receipts'), inbound: sum('inbound'), reconnects: sum('reconnects'),
+    ...optional('binds'), ...optional('genericNacks'), ...(lastError ? { lastError } : {}),
+  };
+}

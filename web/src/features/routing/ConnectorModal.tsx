@@ -1,4 +1,4 @@
-// Create or edit a connector: SMPP (host, port, system_id, password, window, TPS), the simulator
+// Create or edit a connector: SMPP (host, port, system_id, password, window, TPS, binds: all servers together), the simulator
 // (delivery ratio, receipt latency) or HTTP (its settings as JSON). Settings are replaced whole,
 // so an SMPP edit asks for the password again (the list shows it masked).
 import { useEffect, useState } from 'react';
@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { Connector } from './types.ts';
 
 type Kind = Connector['kind'];
-type Form = { name: string; kind: Kind; enabled: boolean; host: string; port: number; systemId: string; password: string; window: number; maxTps: number; ratio: number; latMin: number; latMax: number; json: string };
+type Form = { name: string; kind: Kind; enabled: boolean; binds: number; host: string; port: number; systemId: string; password: string; window: number; maxTps: number; ratio: number; latMin: number; latMax: number; json: string };
 
 const num = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -19,7 +19,7 @@ function formOf(c: Connector | null): Form {
   const smsc = (s.smsc ?? {}) as Record<string, unknown>;
   const lat = (smsc.receiptLatencyMs ?? {}) as Record<string, unknown>;
   return {
-    name: c?.name ?? '', kind: c?.kind ?? 'smpp', enabled: c?.enabled ?? true,
+    name: c?.name ?? '', kind: c?.kind ?? 'smpp', enabled: c?.enabled ?? true, binds: c?.binds ?? 1,
     host: str(s.host), port: num(s.port, 2775), systemId: str(s.systemId), password: '', window: num(s.window, 10), maxTps: num(s.maxTps, 0),
     ratio: num(smsc.deliveryRatio, 1), latMin: num(lat.min, 200), latMax: num(lat.max, 1500),
     json: c?.kind === 'http' ? JSON.stringify(s, null, 2) : '{\n  "url": ""\n}',
@@ -53,8 +53,8 @@ export function ConnectorModal({ opened, connector, onClose, onDone }: { opened:
     const settings = settingsOf(f, connector?.settings ?? {});
     if (settings === 'bad-json') return setJsonError(true);
     setJsonError(false);
-    if (connector) await api.patch(`/api/v1/connectors/${encodeURIComponent(connector.id)}`, { name: f.name.trim(), settings, enabled: f.enabled });
-    else await api.post('/api/v1/connectors', { name: f.name.trim(), kind: f.kind, settings, enabled: f.enabled });
+    if (connector) await api.patch(`/api/v1/connectors/${encodeURIComponent(connector.id)}`, { name: f.name.trim(), settings, enabled: f.enabled, binds: f.binds });
+    else await api.post('/api/v1/connectors', { name: f.name.trim(), kind: f.kind, settings, enabled: f.enabled, binds: f.binds });
     notifySuccess(t('routing.saved', { name: f.name.trim() }));
     onDone();
   });
@@ -87,6 +87,7 @@ export function ConnectorModal({ opened, connector, onClose, onDone }: { opened:
               <Group grow>
                 <NumberInput label={t('routing.window')} min={1} max={1000} value={f.window} onChange={(v) => set('window', n(v))} />
                 <NumberInput label={t('routing.maxTps')} min={0} max={100000} value={f.maxTps} onChange={(v) => set('maxTps', n(v))} />
+                <NumberInput label={t('routing.binds')} min={1} max={64} value={f.binds} onChange={(v) => set('binds', Math.max(1, n(v)))} />
               </Group>
             </>
           ) : null}

@@ -36,6 +36,7 @@ export const routingEn: { readonly [K in keyof typeof routingFa]: string } = {
   'routing.password': 'Password',
   'routing.window': 'Window (unanswered requests)',
   'routing.maxTps': 'Max messages per second (0 = no limit)',
+  'routing.binds': 'Binds (all servers together)',
   'routing.deliveryRatio': 'Delivery ratio (0 to 1)',
   'routing.latencyMin': 'Minimum receipt latency (ms)',
   'routing.latencyMax': 'Maximum receipt latency (ms)',

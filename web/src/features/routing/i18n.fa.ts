@@ -35,6 +35,7 @@ export const routingFa = {
   'routing.password': 'گذرواژه',
   'routing.window': 'پنجره (درخواست بی‌پاسخ)',
   'routing.maxTps': 'سقف پیام در ثانیه (۰ = بی‌سقف)',
+  'routing.binds': 'تعداد اتصال (bind) در همهٔ سرورها',
   'routing.deliveryRatio': 'نسبت تحویل (۰ تا ۱)',
   'routing.latencyMin': 'کمترین تأخیر رسید (میلی‌ثانیه)',
   'routing.latencyMax': 'بیشترین تأخیر رسید (میلی‌ثانیه)',
