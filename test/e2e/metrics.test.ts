@@ -146,6 +146,10 @@ describe('Prometheus metrics of the message engine', () => {
     }, (s) => s.delta(before, 'chapar_receipts_unmatched_total', { connector }) >= 1);
     await answered;
     expect(m.delta(before, 'chapar_receipts_unmatched_total', { connector })).toBe(1);
+    // …and on the connector's page, all processes together, with the id it named
+    const connectors = await t.api({ url: '/api/v1/connectors', token: admin });
+    const shown = connectors.body.items.find((c: { id: string }) => c.id === connector);
+    expect(shown.unmatchedReceipts).toMatchObject({ count: 1, lastUpstreamId: 'no-such-message' });
   });
 
   it('counts webhook attempts by outcome', async () => {

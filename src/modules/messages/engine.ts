@@ -72,7 +72,7 @@ export function createMessageEngine(deps: {
   const webhooks = createWebhookService({ db, clock, outbound: deps.outbound, metrics: deps.metrics });
   // a message is recorded as sent or delivered only through a connector enabled at that moment
   const enabledConnectors: EnabledConnectors = (tx, ids) => routing.lockEnabled(tx, ids);
-  const receipts = createReceiptProcessor({ db, clock, log, settlement, metrics, keepUnmatchedMs: deps.options?.keepUnmatchedReceiptsMs, enabledConnectors });
+  const receipts = createReceiptProcessor({ db, clock, log, settlement, metrics, keepUnmatchedMs: deps.options?.keepUnmatchedReceiptsMs, enabledConnectors, recordUnmatched: (rows, at) => routing.recordUnmatched(rows, at) });
   const routing = createRoutingService({
     db,
     log,

@@ -20,7 +20,7 @@ const KEEP_UNMATCHED_MS = 60_000;
 /** Unmatched receipts are tried again at least this often (by the engine's clock) even when no sending was recorded here. */
 const LATE_RETRY_MS = 250;
 
-export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number; metrics?: MessageMetrics; keepUnmatchedMs?: number; enabledConnectors?: EnabledConnectors }) {
+export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger; settlement: Settlement; flushMs?: number; metrics?: MessageMetrics; keepUnmatchedMs?: number; enabledConnectors?: EnabledConnectors; recordUnmatched?: (rows: { connectorId: string; count: number; lastUpstreamId: string }[], at: Date) => Promise<void> }) {
   const keepUnmatchedMs = deps.keepUnmatchedMs ?? KEEP_UNMATCHED_MS;
   const metrics = deps.metrics ?? noMessageMetrics;
   let buffer: Pending[] = [];
@@ -77,11 +77,14 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     return { unmatched, givenUp, finals, refused };
   }
 
-  /** Unmatched receipts given up, per connector. */
-  function countGivenUp(givenUp: readonly Pending[]) {
-    const byConnector = new Map<string, number>();
-    for (const p of givenUp) byConnector.set(p.connectorId, (byConnector.get(p.connectorId) ?? 0) + 1);
-    for (const [connectorId, n] of byConnector) metrics.unmatchedReceipts(connectorId, n);
+  /** Unmatched receipts given up, per connector: /metrics, the connector's page, the log. */
+  async function countGivenUp(givenUp: readonly Pending[]) {
+    const byConnector = new Map<string, { count: number; lastUpstreamId: string }>();
+    for (const p of givenUp) byConnector.set(p.connectorId, { count: (byConnector.get(p.connectorId)?.count ?? 0) + 1, lastUpstreamId: p.upstreamId });
+    for (const [connectorId, { count }] of byConnector) metrics.unmatchedReceipts(connectorId, count);
+    if (byConnector.size && deps.recordUnmatched) {
+      await deps.recordUnmatched([...byConnector].map(([connectorId, v]) => ({ connectorId, ...v })), deps.clock.now()).catch((err: unknown) => deps.log.warn({ err }, 'unmatched receipts not counted'));
+    }
     // A receipt for no message we know: an id in a form we do not read, or a message of another system.
     for (const p of givenUp.slice(0, 20)) deps.log.warn({ connector: p.connectorId, upstreamId: p.upstreamId, status: p.status }, 'receipt matched no message and was given up');
     if (givenUp.length > 20) deps.log.warn({ more: givenUp.length - 20 }, 'more receipts matched no message');
@@ -121,7 +124,7 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
       givenUp.push(...applied.givenUp);
       deps.settlement.counted(applied.finals);
     }, unreachable);
-    countGivenUp(givenUp);
+    await countGivenUp(givenUp);
     if (failed.length) {
       deps.log.error({ err, receipts: failed.length, of: batch.length }, 'applying receipts failed');
       for (const p of failed) p.fail(err);

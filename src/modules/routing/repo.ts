@@ -55,6 +55,20 @@ export function routingRepo(db: Db) {
     async deleteRoute(id: string): Promise<boolean> {
       return (await db.query('DELETE FROM routes WHERE id = $1', [id])).rowCount > 0;
     },
+    /** Adds receipts given up unmatched to their connectors' counts. */
+    async addUnmatchedReceipts(rows: { connectorId: string; count: number; lastUpstreamId: string }[], at: Date): Promise<void> {
+      if (!rows.length) return;
+      await db.query(
+        `INSERT INTO connector_unmatched_receipts (connector_id, count, last_upstream_id, last_at)
+         SELECT c, n, u, $4 FROM unnest($1::text[], $2::int8[], $3::text[]) AS t(c, n, u)
+         ON CONFLICT (connector_id) DO UPDATE SET count = connector_unmatched_receipts.count + excluded.count, last_upstream_id = excluded.last_upstream_id, last_at = excluded.last_at`,
+        [rows.map((r) => r.connectorId), rows.map((r) => String(r.count)), rows.map((r) => r.lastUpstreamId), at],
+      );
+    },
+    async unmatchedReceipts(): Promise<Map<string, { count: number; lastUpstreamId: string | null; lastAt: Date | null }>> {
+      const { rows } = await db.query('SELECT connector_id, count, last_upstream_id, last_at FROM connector_unmatched_receipts');
+      return new Map(rows.map((r) => [r.connector_id as string, { count: Number(r.count), lastUpstreamId: (r.last_upstream_id as string) ?? null, lastAt: r.last_at ? new Date(r.last_at as string) : null }]));
+    },
     /** Bumped (and notified) by a trigger on every change to connectors or routes (migration 0040). */
     async routingVersion(): Promise<bigint> {
       const { rows } = await db.query('SELECT version FROM routing_version');

@@ -30,14 +30,18 @@ function masked(settings: Record<string, unknown>) {
 
 export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const show = (c: { id: string; name: string; kind: string; settings: Record<string, unknown>; enabled: boolean; binds: number }) => ({
+  type Unmatched = Awaited<ReturnType<RoutingService['unmatchedReceipts']>>;
+  const show = (c: { id: string; name: string; kind: string; settings: Record<string, unknown>; enabled: boolean; binds: number }, unmatched?: Unmatched) => ({
     ...c, settings: masked(c.settings), stats: deps.routing.stats()[c.id] ?? null, sessions: deps.routing.binds()[c.id] ?? 0,
+    ...(unmatched ? { unmatchedReceipts: ((u) => ({ count: u?.count ?? 0, lastUpstreamId: u?.lastUpstreamId ?? null, lastAt: u?.lastAt?.toISOString() ?? null }))(unmatched.get(c.id)) } : {}),
     ...(c.kind === 'http' && typeof c.settings.callbackToken === 'string' ? { receiptCallbackPath: `/internal/upstreams/${c.id}/receipts/${receiptSignature(c.settings.callbackToken, c.id)}` } : {}),
   });
 
   r.get('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Upstream connectors with live state (platform)' } }, async (req) => {
     const { account } = requireCaller(req);
-    return { items: (await deps.routing.listConnectors(account)).map(show) };
+    // receipts that matched no message, all processes together (kept 60 s for a late submit record first)
+    const unmatched = await deps.routing.unmatchedReceipts(account);
+    return { items: (await deps.routing.listConnectors(account)).map((c) => show(c, unmatched)) };
   });
   r.post('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Add an upstream connector: smpp {host, port, systemId, password, window, tps}, http {…}, simulator {…}; binds: sessions all processes together may hold', body: connectorBody } }, async (req, reply) => {
     const { account } = requireCaller(req);

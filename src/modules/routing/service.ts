@@ -232,6 +232,13 @@ export function createRoutingService(deps: {
       requirePlatform(caller);
       return repo.listConnectors();
     },
+    /** Receipts given up unmatched, per connector, since it was made (the connectors page). */
+    async unmatchedReceipts(caller: Account) {
+      requirePlatform(caller);
+      return repo.unmatchedReceipts();
+    },
+    /** Counts receipts given up unmatched (the receipt processor, after its flush committed). */
+    recordUnmatched: (rows: { connectorId: string; count: number; lastUpstreamId: string }[], at: Date) => repo.addUnmatchedReceipts(rows, at),
     async createConnector(caller: Account, c: Omit<Connector, 'id'>) {
       requirePlatform(caller);
       const connector = { ...c, id: newId('con') };

@@ -14,7 +14,7 @@ import type { Connector, Route } from './types.ts';
 const stateColor: Record<string, string> = { bound: 'teal', connecting: 'blue', backoff: 'orange', stopped: 'gray', idle: 'gray' };
 
 export function RoutingPage() {
-  const { t, num } = useI18n();
+  const { t, num, dateTime } = useI18n();
   const [connectors, setConnectors] = useState<Connector[] | null>(null);
   const [routes, setRoutes] = useState<Route[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -88,6 +88,7 @@ export function RoutingPage() {
                   <Table.Th>{t('routing.colSubmitted')}</Table.Th>
                   <Table.Th>{t('routing.colReceipts')}</Table.Th>
                   <Table.Th>{t('routing.colFailed')}</Table.Th>
+                  <Table.Th>{t('routing.colUnmatched')}</Table.Th>
                   <Table.Th>{t('routing.colActions')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -118,6 +119,15 @@ export function RoutingPage() {
                     <Table.Td>{num(c.stats?.submitted ?? 0)}</Table.Td>
                     <Table.Td>{num(c.stats?.receipts ?? 0)}</Table.Td>
                     <Table.Td>{num(c.stats?.failed ?? 0)}</Table.Td>
+                    <Table.Td>
+                      <Tooltip
+                        label={c.unmatchedReceipts?.lastUpstreamId ? t('routing.unmatchedLast', { id: c.unmatchedReceipts.lastUpstreamId, date: c.unmatchedReceipts.lastAt ? dateTime(c.unmatchedReceipts.lastAt) : '' }) : t('routing.unmatchedHint')}
+                      >
+                        <Text size="sm" c={c.unmatchedReceipts?.count ? 'orange' : undefined}>
+                          {num(c.unmatchedReceipts?.count ?? 0)}
+                        </Text>
+                      </Tooltip>
+                    </Table.Td>
                     <Table.Td>
                       <Group gap={4} wrap="nowrap">
                         <Button size="compact-sm" variant="light" onClick={() => void toggle(c)}>
