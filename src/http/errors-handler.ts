@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
 import { AppError } from '../lib/app-error.ts';
 import { errorBody, errorStatus } from './errors.ts';
 import { MAX_RECIPIENTS_PER_REQUEST } from '../modules/messages/schema.ts';
@@ -20,6 +21,14 @@ export function registerErrorHandler(app: FastifyInstance) {
         // `reason` is what the message names; `message` stays for clients that read it, now in their language too
         const reason = describeIssue(v, request.lang);
         return { path: [String(err.validationContext ?? ''), ...String(v.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.'), message: reason, reason };
+      });
+      appError = new AppError('VALIDATION_FAILED', { fields });
+    } else if (err instanceof ZodError) {
+      // The domain checked a value with a schema of its own (a connector's settings): answered like
+      // a request that failed its route's schema, each field's reason in the caller's language.
+      const fields = err.issues.map(({ code, message, path, ...params }) => {
+        const reason = describeIssue({ keyword: code, message, params }, request.lang);
+        return { path: ['body', ...path.map(String)].join('.'), message: reason, reason };
       });
       appError = new AppError('VALIDATION_FAILED', { fields });
     } else if (err.validation) {

@@ -7,7 +7,7 @@ import { sameSecret } from '../../lib/same-secret.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { HttpUpstream } from '../../upstreams/http/client.ts';
 import type { SimulatorUpstream } from '../../upstreams/simulator/adapter.ts';
-import { SECRET_MASK, SECRET_SETTING, type RoutingService } from './service.ts';
+import { maskSecrets, type RoutingService } from './service.ts';
 
 const connectorFields = { name: z.string().min(1).max(60), settings: z.record(z.string(), z.unknown()), enabled: z.boolean(), binds: z.number().int().min(1).max(64) };
 const connectorBody = z.object({
@@ -23,16 +23,11 @@ const routeBody = z.object({
   connectorId: z.string(),
 });
 
-/** Connector settings as shown: secrets masked. */
-function masked(settings: Record<string, unknown>) {
-  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, SECRET_SETTING.test(k) && typeof v === 'string' && v ? SECRET_MASK : v]));
-}
-
 export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   type Unmatched = Awaited<ReturnType<RoutingService['unmatchedReceipts']>>;
   const show = (c: { id: string; name: string; kind: string; settings: Record<string, unknown>; enabled: boolean; binds: number }, unmatched?: Unmatched) => ({
-    ...c, settings: masked(c.settings), stats: deps.routing.stats()[c.id] ?? null, sessions: deps.routing.binds()[c.id] ?? 0,
+    ...c, settings: maskSecrets(c.settings), stats: deps.routing.stats()[c.id] ?? null, sessions: deps.routing.binds()[c.id] ?? 0,
     ...(unmatched ? { unmatchedReceipts: ((u) => ({ count: u?.count ?? 0, lastUpstreamId: u?.lastUpstreamId ?? null, lastAt: u?.lastAt?.toISOString() ?? null }))(unmatched.get(c.id)) } : {}),
     ...(c.kind === 'http' && typeof c.settings.callbackToken === 'string' ? { receiptCallbackPath: `/internal/upstreams/${c.id}/receipts/${receiptSignature(c.settings.callbackToken, c.id)}` } : {}),
   });
@@ -43,7 +38,7 @@ export function routingRoutes(app: FastifyInstance, deps: { routing: RoutingServ
     const unmatched = await deps.routing.unmatchedReceipts(account);
     return { items: (await deps.routing.listConnectors(account)).map((c) => show(c, unmatched)) };
   });
-  r.post('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Add an upstream connector: smpp {host, port, systemId, password, window, tps}, http {…}, simulator {…}; binds: sessions all processes together may hold', body: connectorBody } }, async (req, reply) => {
+  r.post('/api/v1/connectors', { schema: { tags: ['routing'], summary: 'Add an upstream connector: smpp {host, port, systemId, password, window, maxTps, …}, http {url, response, receipt, …}, simulator {smsc, client} (upstreams/settings.ts: unknown keys refused); binds: sessions all processes together may hold', body: connectorBody } }, async (req, reply) => {
     const { account } = requireCaller(req);
     return reply.code(201).send(show(await deps.routing.createConnector(account, req.body)));
   });

@@ -5,20 +5,30 @@ import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/repo.ts';
-import type { DeliveryReceipt, InboundPart, Upstream, UpstreamStats } from '../../upstreams/upstream.ts';
+import type { DeliveryReceipt, InboundPart, Upstream, UpstreamKind, UpstreamStats } from '../../upstreams/upstream.ts';
 import type { ConnectorRouter, RoutedConnector } from '../messages/dispatcher.ts';
+import { z } from 'zod';
+import { connectorSettings } from '../../upstreams/settings.ts';
 import { routingRepo, type Connector, type Route } from './repo.ts';
 
 export type UpstreamFactory = (c: Connector) => Upstream;
 
-export const SECRET_SETTING = /password|secret|token|api_?key/i;
+export const SECRET_SETTING = /password|secret|token|api_?key|authorization/i;
 export const SECRET_MASK = '••••';
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Settings as shown: every secret, at any depth (an HTTP provider's Authorization header), masked. */
+export function maskSecrets(settings: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, SECRET_SETTING.test(k) && typeof v === 'string' && v ? SECRET_MASK : isObject(v) ? maskSecrets(v) : v]));
+}
+
+/** An edit's settings with the secrets it sent back masked, or left out, taken from the current ones. */
 function keepSecrets(current: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
   const merged = { ...next };
   for (const [k, v] of Object.entries(current)) {
-    if (!SECRET_SETTING.test(k)) continue;
-    if (!(k in next) || next[k] === SECRET_MASK) merged[k] = v;
+    if (SECRET_SETTING.test(k) && (!(k in next) || next[k] === SECRET_MASK)) merged[k] = v;
+    else if (isObject(v) && isObject(next[k])) merged[k] = keepSecrets(v, next[k]);
   }
   return merged;
 }
@@ -34,6 +44,12 @@ const defaults: RoutingOptions = { pollMs: 1000, leaseMs: 15_000 };
 
 type Session = { slot: number; upstream: Upstream };
 type Live = { connector: Connector; sessions: Session[] };
+
+/** A connector's settings as its kind reads them (upstreams/settings.ts); a ZodError names the
+ * fields under `settings` (the error handler answers it as VALIDATION_FAILED). */
+function checkedSettings(kind: UpstreamKind, settings: Record<string, unknown>): Record<string, unknown> {
+  return z.object({ settings: connectorSettings[kind] }).parse({ settings }).settings;
+}
 
 export function createRoutingService(deps: {
   db: Db;
@@ -241,7 +257,7 @@ export function createRoutingService(deps: {
     recordUnmatched: (rows: { connectorId: string; count: number; lastUpstreamId: string }[], at: Date) => repo.addUnmatchedReceipts(rows, at),
     async createConnector(caller: Account, c: Omit<Connector, 'id'>) {
       requirePlatform(caller);
-      const connector = { ...c, id: newId('con') };
+      const connector = { ...c, settings: checkedSettings(c.kind, c.settings), id: newId('con') };
       await repo.insertConnector(connector);
       await reload();
       return connector;
@@ -251,7 +267,7 @@ export function createRoutingService(deps: {
       const current = await repo.findConnector(id);
       if (!current) throw new AppError('NOT_FOUND');
       // Secrets are shown masked; an edit that sends the mask back (or leaves a secret out) keeps it.
-      const settings = p.settings && keepSecrets(current.settings, p.settings);
+      const settings = p.settings && checkedSettings(current.kind, keepSecrets(current.settings, p.settings));
       await repo.updateConnector(id, { ...p, settings });
       await reload();
       return (await repo.findConnector(id))!;
