@@ -47,6 +47,9 @@ export function describeIssue(issue: Issue, lang: Lang): string {
       const values = Array.isArray(p.values) ? (p.values as unknown[]).map(String) : [];
       return values.length ? (fa ? `باید یکی از این‌ها باشد: ${values.join('، ')}` : `must be one of: ${values.join(', ')}`) : fa ? 'مقدار آن مجاز نیست' : 'is not an allowed value';
     }
+    case 'custom':
+      if ((p.params as { reason?: unknown } | undefined)?.reason === 'nul_character') return fa ? 'نویسهٔ NUL (U+0000) دارد که پذیرفته نیست' : 'contains a NUL character (U+0000), which is not accepted';
+      return fa ? 'معتبر نیست' : 'is not valid';
     case 'unrecognized_keys':
       return fa ? 'فیلدهای ناشناخته دارد' : 'has unknown fields';
     default:

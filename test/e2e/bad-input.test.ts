@@ -1,0 +1,64 @@
+// Bad input is the caller's error: a 4xx naming what is wrong, never a 500.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSender, testChapar, type TestChapar } from '../helpers/app.ts';
+
+type Sender = Awaited<ReturnType<typeof openSender>>;
+
+describe('bad input answers 400, never 500', () => {
+  let t: TestChapar;
+  let user: Sender;
+
+  beforeAll(async () => {
+    t = await testChapar();
+    user = await openSender(t, 'bad_input', '100000');
+  });
+  afterAll(() => t.close());
+
+  const fieldsOf = (body: any) => (body.error.details.fields as { path: string }[]).map((f) => f.path);
+
+  describe('a NUL character (U+0000), which PostgreSQL cannot store', () => {
+    it('in a send\'s text is a VALIDATION_FAILED naming the field, in Persian and English', async () => {
+      const body = { to: ['09121234567'], text: 'hello\u0000world', class: 'service' };
+      const en = await t.api({ url: '/api/v1/messages', token: user.token, body });
+      expect(en.status, JSON.stringify(en.body)).toBe(400);
+      expect(en.body.error.code).toBe('VALIDATION_FAILED');
+      expect(fieldsOf(en.body)).toEqual(['body.text']);
+      expect(en.body.error.message).toContain('text (contains a NUL character');
+      const fa = await t.api({ url: '/api/v1/messages', token: user.token, body, lang: 'fa' });
+      expect(fa.status).toBe(400);
+      expect(fa.body.error.message).toContain('text (نویسهٔ NUL');
+    });
+
+    it('in a recipient, a nested field and an object key', async () => {
+      const send = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09121234567', '0912\u00001234568'], text: 'x', class: 'service' } });
+      expect(send.status).toBe(400);
+      expect(fieldsOf(send.body)).toEqual(['body.to.1']);
+      const group = await t.api({ url: '/api/v1/phonebook/groups', token: user.token, body: { name: 'a\u0000b' } });
+      expect(group.status).toBe(400);
+      expect(fieldsOf(group.body)).toEqual(['body.name']);
+      const key = await t.api({ url: '/api/v1/phonebook/groups', token: user.token, body: { name: 'ok', ['x\u0000']: 1 } });
+      expect(key.status).toBe(400);
+      expect(fieldsOf(key.body)).toEqual(['body.x\\u0000']);
+    });
+
+    it('in a big send parsed on the worker thread: the same answer', async () => {
+      const to = Array.from({ length: 30_000 }, (_, i) => `0912${String(i).padStart(7, '0')}`);
+      const body = { to, text: 'big\u0000send', class: 'service' };
+      expect(JSON.stringify(body).length).toBeGreaterThan(256 * 1024);
+      const res = await t.api({ url: '/api/v1/messages', token: user.token, body });
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(fieldsOf(res.body)).toEqual(['body.text']);
+      expect(res.body.error.message).toContain('text (contains a NUL character');
+    });
+
+    it('in a query string and a path parameter', async () => {
+      const q = await t.api({ url: '/api/v1/messages?accountId=%00', token: user.token });
+      expect(q.status, JSON.stringify(q.body)).toBe(400);
+      expect(fieldsOf(q.body)).toEqual(['querystring.accountId']);
+      const p = await t.api({ url: '/api/v1/messages/bat_%00', token: user.token });
+      expect(p.status, JSON.stringify(p.body)).toBe(400);
+      expect(fieldsOf(p.body)).toEqual(['params.batchId']);
+    });
+  });
+});
