@@ -61,4 +61,42 @@ describe('bad input answers 400, never 500', () => {
       expect(fieldsOf(p.body)).toEqual(['params.batchId']);
     });
   });
+
+  describe('money beyond what a wallet can hold (10^15 rials)', () => {
+    const huge = '999999999999999999';
+    const refusedForBound = (res: { status: number; body: any }, field: string) => {
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(fieldsOf(res.body)).toEqual([field]);
+    };
+
+    it('a credit transfer is refused naming the bound, in English and Persian, and moves nothing', async () => {
+      const admin = await t.adminToken();
+      for (const amount of [huge, `-${huge}`, '1000000000000001']) {
+        const en = await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount, note: '' } });
+        refusedForBound(en, 'body.amount');
+        expect(en.body.error.message).toContain('at most 1000000000000000 rials');
+      }
+      const fa = await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount: huge, note: '' }, lang: 'fa' });
+      expect(fa.body.error.message).toContain('۱۰۰۰۰۰۰۰۰۰۰۰۰۰۰۰ ریال');
+      expect((await t.api({ url: '/api/v1/balance', token: user.token })).body.balance).toBe('100000');
+      // the bound itself is an amount like any other
+      const at = await t.api({ url: `/api/v1/accounts/${user.id}/credit`, token: admin, body: { amount: '1000000000000000', note: '' } });
+      expect(at.status).not.toBe(400);
+      expect(at.status).toBeLessThan(500);
+    });
+
+    it('a credit limit, a low-credit threshold, a top-up and a deposit', async () => {
+      const admin = await t.adminToken();
+      refusedForBound(await t.api({ method: 'PUT', url: `/api/v1/accounts/${user.id}/credit-limit`, token: admin, body: { creditLimit: huge } }), 'body.creditLimit');
+      refusedForBound(await t.api({ method: 'PUT', url: '/api/v1/balance/low-credit-threshold', token: user.token, body: { threshold: huge } }), 'body.threshold');
+      refusedForBound(await t.api({ url: '/api/v1/billing/payments', token: user.token, body: { gatewayId: 'gw_x', amount: huge } }), 'body.amount');
+    });
+
+    it('a line\'s yearly price', async () => {
+      const admin = await t.adminToken();
+      const res = await t.api({ url: '/api/v1/lines', token: admin, body: { number: '30001234', lineType: '3000', renewalPrice: '99999999999999999999' } });
+      refusedForBound(res, 'body.renewalPrice');
+    });
+  });
 });
