@@ -66,7 +66,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
     loggerInstance: opts.logger,
     // A hop count as Fastify itself reads one: the nearest n addresses are proxies.
     trustProxy: typeof services.config.trustProxy === 'number' ? ((hops: number) => (_addr: string, i: number) => i < hops)(services.config.trustProxy) : services.config.trustProxy,
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\x21-\x7e]{1,100}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
     // Routes that need more than the default say so (sends, files as base64, bulk lists), and their
     // big bodies are parsed on a worker thread (big-json/).
     bodyLimit: services.config.bodyLimits.default,

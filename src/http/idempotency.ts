@@ -99,7 +99,8 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers[HEADER];
     if (request.method !== 'POST' || typeof key !== 'string' || !request.principal) return;
-    if (key.length > 200) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'Idempotency-Key' }] });
+    // A control character (NUL above all) cannot be stored in a text column.
+    if (key.length > 200 || /[\u0000-\u001f\u007f]/.test(key)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'Idempotency-Key' }] });
     const accountId = request.principal.account.id;
     const hash = await requestHash(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`, request.body, `${accountId}\u0000${key}`);
     if (await repo.claim({ owner, leaseSeconds: LEASE_SECONDS, oneProcess, accountId, key, method: request.method, path: request.url, hash })) {

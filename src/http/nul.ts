@@ -9,27 +9,39 @@ export type NulIssue = { code: 'custom'; path: (string | number)[]; message: str
 
 const MAX_ISSUES = 20;
 
+/** Where a value sits: its parent's place and its key there. A path is built only for an issue,
+ * so a deep or long input costs no copies of paths. */
+type Place = { up: Place | null; key: string | number } | null;
+
+function pathOf(place: Place): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let p = place; p; p = p.up) path.push(p.key);
+  return path.reverse();
+}
+
 /** The paths of the strings (values or keys) in `value` that contain U+0000, the first 20. */
 export function nulIssues(value: unknown): NulIssue[] {
   const found: NulIssue[] = [];
-  const issue = (path: (string | number)[]): NulIssue => ({ code: 'custom', path, message: 'contains a NUL character (U+0000)', params: { reason: 'nul_character' } });
-  const visit = (v: unknown, path: () => (string | number)[]) => {
+  const issue = (place: Place): NulIssue => ({ code: 'custom', path: pathOf(place), message: 'contains a NUL character (U+0000)', params: { reason: 'nul_character' } });
+  const stack: { v: object; at: Place }[] = [];
+  const visit = (v: unknown, at: Place) => {
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) found.push(issue(path()));
-    } else if (typeof v === 'object' && v !== null) stack.push({ v, path: path() });
+      if (v.includes('\u0000')) found.push(issue(at));
+    } else if (typeof v === 'object' && v !== null) stack.push({ v, at });
   };
-  const stack: { v: object; path: (string | number)[] }[] = [];
-  visit(value, () => []);
+  visit(value, null);
   while (stack.length && found.length < MAX_ISSUES) {
-    const { v, path } = stack.pop()!;
-    // A path is built only for what is reported or searched further: a million numbers cost no arrays.
+    const { v, at } = stack.pop()!;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length && found.length < MAX_ISSUES; i++) visit(v[i], () => [...path, i]);
+      for (let i = 0; i < v.length && found.length < MAX_ISSUES; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'string' ? x.includes('\u0000') : typeof x === 'object' && x !== null) visit(x, { up: at, key: i });
+      }
       continue;
     }
     for (const [k, x] of Object.entries(v)) {
-      if (k.includes('\u0000')) found.push(issue([...path, k.replaceAll('\u0000', '\\u0000')]));
-      else visit(x, () => [...path, k]);
+      if (k.includes('\u0000')) found.push(issue({ up: at, key: k.replaceAll('\u0000', '\\u0000') }));
+      else visit(x, { up: at, key: k });
     }
   }
   return found;

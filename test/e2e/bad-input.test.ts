@@ -99,4 +99,36 @@ describe('bad input answers 400, never 500', () => {
       refusedForBound(res, 'body.renewalPrice');
     });
   });
+
+  describe('headers and shapes a client should never send, but might', () => {
+    it('an Idempotency-Key with a control character is a VALIDATION_FAILED naming the header', async () => {
+      for (const key of ['a\u0000b', 'line\nbreak']) {
+        const res = await t.api({ url: '/api/v1/phonebook/groups', token: user.token, body: { name: `g-${key.length}` }, headers: { 'idempotency-key': key } });
+        expect(res.status, JSON.stringify(res.body)).toBe(400);
+        expect(fieldsOf(res.body)).toEqual(['Idempotency-Key']);
+      }
+    });
+
+    it('a Host that is no host name is an unknown host', async () => {
+      for (const host of ['a\u0000b', 'x'.repeat(300), 'a b.example']) {
+        const res = await t.api({ url: '/api/v1/me', token: user.token, host });
+        expect(res.status, JSON.stringify(res.body)).toBe(404);
+        expect(res.body.error.code).toBe('UNKNOWN_HOST');
+      }
+    });
+
+    it('an X-Request-Id that cannot be echoed in a header is replaced by a fresh one', async () => {
+      const res = await t.api({ url: '/api/v1/me', token: user.token, headers: { 'x-request-id': 'a\u0000b' } });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-request-id']).not.toContain('\u0000');
+      const kept = await t.api({ url: '/api/v1/me', token: user.token, headers: { 'x-request-id': 'trace-42' } });
+      expect(kept.headers['x-request-id']).toBe('trace-42');
+    });
+
+    it('a body nested 50,000 deep is refused as invalid, not a 500', async () => {
+      const payload = '{"name":'.repeat(50_000) + '1' + '}'.repeat(50_000);
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/phonebook/groups', headers: { host: 'platform.test', authorization: `Bearer ${user.token}`, 'content-type': 'application/json', 'idempotency-key': 'deep' }, payload });
+      expect(res.statusCode).toBe(400);
+    });
+  });
 });
