@@ -1,6 +1,7 @@
 // Bad input is the caller's error: a 4xx naming what is wrong, never a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSender, testChapar, type TestChapar } from '../helpers/app.ts';
+import { postForm } from '../helpers/multipart.ts';
 
 type Sender = Awaited<ReturnType<typeof openSender>>;
 
@@ -50,6 +51,24 @@ describe('bad input answers 400, never 500', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(fieldsOf(res.body)).toEqual(['body.text']);
       expect(res.body.error.message).toContain('text (contains a NUL character');
+    });
+
+    it('in a multipart form\'s field and file name, and in the cells of an uploaded CSV', async () => {
+      const ticket = await postForm(t, { url: '/api/v1/support/tickets', token: user.token, fields: { subject: 'nul', text: 'a\u0000b' }, files: [{ filename: 'x\u0000.txt', data: Buffer.from('hi'), contentType: 'text/plain' }] });
+      expect(ticket.status, JSON.stringify(ticket.body)).toBe(400);
+      expect(fieldsOf(ticket.body)).toEqual(['body.text']);
+      const upload = await postForm(t, { url: '/api/v1/phonebook/uploads', token: user.token, fields: {}, files: [{ filename: 'nul\u0000.csv', data: Buffer.from('mobile,name\n09121234567,a\u0000b\n'), field: 'file' }] });
+      expect(upload.status, JSON.stringify(upload.body)).toBe(201);
+      {
+        const group = await t.api({ url: '/api/v1/phonebook/groups', token: user.token, body: { name: 'nul-import' } });
+        const started = await t.api({ url: `/api/v1/phonebook/uploads/${upload.body.uploadId}/import`, token: user.token, body: { groupId: group.body.id, mapping: { 0: 'mobile', 1: 'name' }, hasHeader: true } });
+        expect(started.status, JSON.stringify(started.body)).toBe(202);
+        await t.services.phonebook.settled(started.body.id);
+        const done = await t.api({ url: `/api/v1/phonebook/imports/${started.body.id}`, token: user.token });
+        expect(done.body.status, JSON.stringify(done.body)).toBe('done');
+        const contacts = await t.api({ url: `/api/v1/phonebook/groups/${group.body.id}/contacts`, token: user.token });
+        expect(JSON.stringify(contacts.body)).toContain('"ab"');
+      }
     });
 
     it('in a query string and a path parameter', async () => {

@@ -11,7 +11,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { createSlicer } from '../../lib/turns.ts';
-import { nulIssues } from '../nul.ts';
+import { nulIssues } from '../../lib/nul.ts';
 import { bigBodies } from './bodies.ts';
 import type { ParseAnswer } from './protocol.ts';
 

@@ -2,7 +2,7 @@
 // poisoning as Fastify's own parser does, validates it with its route's schema and packs every
 // long array of strings at its top level (a send's numbers) into one string.
 import { parentPort } from 'node:worker_threads';
-import { nulIssues } from '../nul.ts';
+import { nulIssues } from '../../lib/nul.ts';
 import { bigBodies } from './bodies.ts';
 import type { PackedStrings, ParseAnswer, ParseJob } from './protocol.ts';
 
