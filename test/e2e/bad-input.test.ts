@@ -119,6 +119,18 @@ describe('bad input answers 400, never 500', () => {
     });
   });
 
+  describe('numbers beyond a column', () => {
+    it('a recipients cursor past int8 is a VALIDATION_FAILED, not a database error', async () => {
+      const sent = await t.api({ url: '/api/v1/messages', token: user.token, body: { to: ['09121234567'], text: 'cursor', class: 'service' } });
+      expect(sent.status).toBe(202);
+      const res = await t.api({ url: `/api/v1/messages/${sent.body.batchId}/recipients?cursor=99999999999999999999999`, token: user.token });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(fieldsOf(res.body)).toEqual(['querystring.cursor']);
+      const fine = await t.api({ url: `/api/v1/messages/${sent.body.batchId}/recipients?cursor=9223372036854775807`, token: user.token });
+      expect(fine.status, JSON.stringify(fine.body)).toBe(200);
+    });
+  });
+
   describe('headers and shapes a client should never send, but might', () => {
     it('an Idempotency-Key with a control character is a VALIDATION_FAILED naming the header', async () => {
       for (const key of ['a\u0000b', 'line\nbreak']) {
