@@ -156,6 +156,15 @@ describe('bad input answers 400, never 500', () => {
       expect(kept.headers['x-request-id']).toBe('trace-42');
     });
 
+    it('a path that is not valid UTF-8 is a BAD_REQUEST in the error shape every answer has', async () => {
+      for (const lang of ['en', 'fa']) {
+        const res = await t.api({ url: '/api/v1/messages/%C0%80', token: user.token, lang });
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('BAD_REQUEST');
+        expect(res.body.error.message).toBe(lang === 'fa' ? 'درخواست نامعتبر است.' : 'Bad request.');
+      }
+    });
+
     it('a body nested 50,000 deep is refused as invalid, not a 500', async () => {
       const payload = '{"name":'.repeat(50_000) + '1' + '}'.repeat(50_000);
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/phonebook/groups', headers: { host: 'platform.test', authorization: `Bearer ${user.token}`, 'content-type': 'application/json', 'idempotency-key': 'deep' }, payload });
