@@ -46,6 +46,19 @@ describe('Idempotency-Key after a crash', () => {
     expect(again.body.batchId).toBe(first.body.batchId);
   });
 
+  it('the answer read back from a committed send counts its blacklisted recipients as the first answer did', async () => {
+    expect((await t.api({ url: '/api/v1/compliance/blacklist', token: user.token, body: { numbers: ['09121110000'] } })).status).toBeLessThan(300);
+    const body = { to: ['09121110000', '09121110001', '09121110002'], text: 'one of three is blacklisted', class: 'service' };
+    const headers = { 'idempotency-key': 'send-crash-blacklisted' };
+    const first = await t.api({ url: '/api/v1/messages', token: user.token, body, headers });
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    expect([first.body.accepted, first.body.blacklisted]).toEqual([2, 1]);
+    await crashedWhileAnswering('send-crash-blacklisted');
+    const retry = await t.api({ url: '/api/v1/messages', token: user.token, body, headers });
+    expect(retry.status).toBe(202);
+    expect({ ...retry.body, status: first.body.status }).toEqual(first.body);
+  });
+
   it('a key whose owner died before the work committed is taken over: the retry does the work once', async () => {
     const headers = { 'idempotency-key': 'group-crash-1' };
     const first = await t.api({ url: '/api/v1/phonebook/groups', token: user.token, body: { name: 'crashed' }, headers });
