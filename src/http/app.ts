@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifySchema } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
@@ -42,6 +42,8 @@ import { adminStateNotice } from '../modules/agencies/notice.ts';
 import { registerContext } from './context.ts';
 import { registerErrorHandler } from './errors-handler.ts';
 import { AppError } from '../lib/app-error.ts';
+import { pickLanguage } from '../lib/i18n.ts';
+import { errorBody } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerMetrics } from './metrics.ts';
 import { requestForLog } from './redact.ts';
@@ -66,7 +68,9 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
     loggerInstance: opts.logger,
     // A hop count as Fastify itself reads one: the nearest n addresses are proxies.
     trustProxy: typeof services.config.trustProxy === 'number' ? ((hops: number) => (_addr: string, i: number) => i < hops)(services.config.trustProxy) : services.config.trustProxy,
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
+    // The router's own refusals (a path that is not valid UTF-8) answer in the shape every error has.
+    frameworkErrors: (_err, req, reply) => (reply as FastifyReply).code(400).send(errorBody(new AppError('BAD_REQUEST'), pickLanguage(req.headers['accept-language']))),
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\x21-\x7e]{1,100}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
     // Routes that need more than the default say so (sends, files as base64, bulk lists), and their
     // big bodies are parsed on a worker thread (big-json/).
     bodyLimit: services.config.bodyLimits.default,

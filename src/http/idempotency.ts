@@ -9,6 +9,15 @@
 // whose response schema has a secret-looking field it did not name refuses to register.
 // A request that carries a password is hashed with scrypt, salted by the account and the key: a
 // fast hash of it would let whoever reads the table test guesses at the password.
+//
+// A key in progress belongs to this process for a lease of LEASE_SECONDS that a heartbeat extends
+// while the request runs. A process killed between claim and answer leaves the row in progress; a
+// retry of the same request after the lease ran out takes the key over and runs the handler again
+// (on PGlite at once: one process holds the database, so a row another process left is dead). The
+// handler must then find the work the dead owner may have committed: a send's batch holds its key
+// (batches.idempotency_key, committed with the messages and the charge), so the retry answers
+// with that batch and charges nothing again.
+import { randomUUID } from 'node:crypto';
 import { createHash, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { FastifyInstance, RouteOptions } from 'fastify';
@@ -34,6 +43,9 @@ const NOT_SECRET: Record<string, readonly string[]> = { '/api/v1/phonebook/field
 
 type Pending = { accountId: string; key: string; secretFields: readonly string[] };
 
+const LEASE_SECONDS = 15;
+const HEARTBEAT_MS = 5_000;
+
 /** Keys of the object schemas a route answers with, for the registration check. */
 function responseFields(route: RouteOptions): string[] {
   const response = (route.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {};
@@ -56,6 +68,26 @@ function withoutSecrets(body: unknown, fields: readonly string[]): unknown {
 
 export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
   const repo = idempotencyRepo(deps.db);
+  const owner = `prc_${randomUUID()}`;
+  const oneProcess = deps.db.kind === 'pglite';
+  const held = new Map<string, { accountId: string; key: string }>();
+  let heartbeat: NodeJS.Timeout | null = null;
+  const hold = (accountId: string, key: string) => {
+    held.set(`${accountId}\u0000${key}`, { accountId, key });
+    heartbeat ??= setInterval(() => {
+      repo.extend(owner, [...held.values()], LEASE_SECONDS).catch((err: unknown) => app.log.warn({ err }, 'could not extend the leases of Idempotency-Keys in progress'));
+    }, HEARTBEAT_MS).unref();
+  };
+  const letGo = (accountId: string, key: string) => {
+    held.delete(`${accountId}\u0000${key}`);
+    if (held.size || !heartbeat) return;
+    clearInterval(heartbeat);
+    heartbeat = null;
+  };
+  app.addHook('onClose', async () => {
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = null;
+  });
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!methods.includes('POST')) return;
@@ -67,10 +99,12 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers[HEADER];
     if (request.method !== 'POST' || typeof key !== 'string' || !request.principal) return;
-    if (key.length > 200) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'Idempotency-Key' }] });
+    // A control character (NUL above all) cannot be stored in a text column.
+    if (key.length > 200 || /[\u0000-\u001f\u007f]/.test(key)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'Idempotency-Key' }] });
     const accountId = request.principal.account.id;
     const hash = await requestHash(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`, request.body, `${accountId}\u0000${key}`);
-    if (await repo.claim({ accountId, key, method: request.method, path: request.url, hash })) {
+    if (await repo.claim({ owner, leaseSeconds: LEASE_SECONDS, oneProcess, accountId, key, method: request.method, path: request.url, hash })) {
+      hold(accountId, key);
       (request as { idempotency?: Pending }).idempotency = { accountId, key, secretFields: request.routeOptions.config?.secretFields ?? [] };
       return;
     }
@@ -85,10 +119,25 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
   app.addHook('onSend', async (request, reply, payload) => {
     const idem = (request as { idempotency?: Pending }).idempotency;
     if (!idem) return payload;
-    if (reply.statusCode >= 500) {
+    (request as { idempotency?: Pending }).idempotency = undefined;
+    try {
+      await store(idem, reply.statusCode, payload);
+    } finally {
+      letGo(idem.accountId, idem.key);
+    }
+    return payload;
+  });
+  // A hijacked reply never runs onSend: its key stops being extended when the response ends.
+  app.addHook('onResponse', async (request) => {
+    const idem = (request as { idempotency?: Pending }).idempotency;
+    if (idem) letGo(idem.accountId, idem.key);
+  });
+
+  async function store(idem: Pending, statusCode: number, payload: unknown) {
+    if (statusCode >= 500) {
       // A server failure is not an answer: let the client retry with the same key.
-      await repo.release(idem.accountId, idem.key);
-      return payload;
+      await repo.release(owner, idem.accountId, idem.key);
+      return;
     }
     let body: unknown = null;
     try {
@@ -97,8 +146,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db }) {
       body = null;
     }
     // Only a success carries the secret; an error is replayed as it was.
-    const redacted = idem.secretFields.length > 0 && reply.statusCode < 300;
-    await repo.answer(idem.accountId, idem.key, { statusCode: reply.statusCode, response: redacted ? withoutSecrets(body, idem.secretFields) : body, redacted });
-    return payload;
-  });
+    const redacted = idem.secretFields.length > 0 && statusCode < 300;
+    await repo.answer(owner, idem.accountId, idem.key, { statusCode, response: redacted ? withoutSecrets(body, idem.secretFields) : body, redacted });
+  }
 }

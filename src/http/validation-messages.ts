@@ -47,6 +47,13 @@ export function describeIssue(issue: Issue, lang: Lang): string {
       const values = Array.isArray(p.values) ? (p.values as unknown[]).map(String) : [];
       return values.length ? (fa ? `باید یکی از این‌ها باشد: ${values.join('، ')}` : `must be one of: ${values.join(', ')}`) : fa ? 'مقدار آن مجاز نیست' : 'is not an allowed value';
     }
+    case 'custom':
+    {
+      const custom = (p.params ?? {}) as { reason?: unknown; maximum?: unknown };
+      if (custom.reason === 'nul_character') return fa ? 'نویسهٔ NUL (U+0000) دارد که پذیرفته نیست' : 'contains a NUL character (U+0000), which is not accepted';
+      if (custom.reason === 'rials_bound') return fa ? `حداکثر ${n(custom.maximum)} ریال مجاز است` : `must be at most ${String(custom.maximum)} rials`;
+      return fa ? 'معتبر نیست' : 'is not valid';
+    }
     case 'unrecognized_keys':
       return fa ? 'فیلدهای ناشناخته دارد' : 'has unknown fields';
     default:

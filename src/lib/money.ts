@@ -3,6 +3,13 @@
 
 export const BP_ONE = 10_000n;
 
+/**
+ * The largest amount of rials the API accepts in one field (a transfer, a limit, a price, a fee):
+ * 10^15, far above any real wallet, and small enough that sums of many such amounts, VAT on top and
+ * prices times parts times recipients stay inside PostgreSQL's bigint (9.2 × 10^18).
+ */
+export const MAX_RIALS = 10n ** 15n;
+
 const INTEGER = /^-?\d{1,20}$/;
 
 /** "13300" → 13300n. Persian/Arabic digits and thousands separators are not accepted here. */

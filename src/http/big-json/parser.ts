@@ -4,12 +4,14 @@
 // and validated on a worker thread instead, with the same rules and the same answers (400 for
 // malformed JSON or prototype poisoning, VALIDATION_FAILED naming the fields); their long string
 // arrays come back packed and are unpacked here in slices. Every other body is parsed as Fastify
-// always did.
+// always did. Every validated input (body, query string, parameters, headers) is searched for NUL
+// characters first (nul.ts), a big body on the worker.
 import { errorCodes, type FastifyInstance, type FastifyRequest, type FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { createSlicer } from '../../lib/turns.ts';
+import { nulIssues } from '../../lib/nul.ts';
 import { bigBodies } from './bodies.ts';
 import type { ParseAnswer } from './protocol.ts';
 
@@ -118,14 +120,17 @@ export function registerJsonParser(app: FastifyInstance): void {
 
   app.setValidatorCompiler(((route) => {
     const onThread = validatorCompiler(route as never);
+    // Issues found elsewhere (the worker, the NUL search), reported through the same compiler so
+    // the answer is the one the route's schema would give.
+    const report = (issues: readonly unknown[], data: unknown) => validatorCompiler({ schema: z.any().superRefine((_, ctx) => issues.forEach((i) => ctx.addIssue(i as never))) } as never)(data);
     return (data: unknown) => {
       const checked = typeof data === 'object' && data !== null ? checkedOffThread.get(data) : undefined;
-      if (!checked) return onThread(data);
+      if (!checked) {
+        const nul = nulIssues(data);
+        return nul.length ? report(nul, data) : onThread(data);
+      }
       if ('valid' in checked) return { value: data };
-      // The worker's issues, reported through the same compiler so the answer is the one a body
-      // checked here would get.
-      const issues = checked.issues.issues;
-      return validatorCompiler({ schema: z.any().superRefine((_, ctx) => issues.forEach((i) => ctx.addIssue(i as never))) } as never)(data);
+      return report(checked.issues.issues, data);
     };
   }) as FastifySchemaCompiler<unknown>);
 }

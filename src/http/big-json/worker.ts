@@ -2,6 +2,7 @@
 // poisoning as Fastify's own parser does, validates it with its route's schema and packs every
 // long array of strings at its top level (a send's numbers) into one string.
 import { parentPort } from 'node:worker_threads';
+import { nulIssues } from '../../lib/nul.ts';
 import { bigBodies } from './bodies.ts';
 import type { PackedStrings, ParseAnswer, ParseJob } from './protocol.ts';
 
@@ -56,6 +57,8 @@ function answer(job: ParseJob): { message: ParseAnswer; transfer: ArrayBuffer[] 
     return { message: { id: job.id, t: 'malformed' }, transfer: [] };
   }
   if (poisoned(parsed)) return { message: { id: job.id, t: 'malformed' }, transfer: [] };
+  const nul = nulIssues(parsed);
+  if (nul.length) return { message: { id: job.id, t: 'invalid', issues: nul }, transfer: [] };
   const result = schema.safeParse(parsed);
   if (!result.success) {
     // Issues cross whole, but for their input when it is big (a 20 MB string, the whole list).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applicationStatuses, type Application } from './repo.ts';
+import { rials } from '../billing/schema.ts';
 
-const rials = z.string().regex(/^\d{1,15}$/, 'rials, digits only');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 export const fieldsBody = z.object({

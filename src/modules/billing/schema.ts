@@ -1,9 +1,14 @@
 // Request and response shapes of the money API. Amounts are strings of integer rials.
 import { z } from 'zod';
+import { MAX_RIALS } from '../../lib/money.ts';
 import { alphabets, messageClasses, operators } from './pricing.ts';
 
-export const rials = z.string().trim().regex(/^\d{1,18}$/, 'a whole number of rials, as a string').describe('rials, as a string of digits');
-export const signedRials = z.string().trim().regex(/^-?\d{1,18}$/, 'a whole number of rials, as a string').describe('rials, as a string; negative takes credit back');
+/** At most MAX_RIALS either way: refused as VALIDATION_FAILED naming the bound (validation-messages.ts).
+ * A string that is not digits is the regex's issue alone. */
+const withinBound = (s: string) => !/^-?\d{1,18}$/.test(s) || (BigInt(s) <= MAX_RIALS && BigInt(s) >= -MAX_RIALS);
+const bound = { params: { reason: 'rials_bound', maximum: MAX_RIALS.toString() } };
+export const rials = z.string().trim().regex(/^\d{1,18}$/, 'a whole number of rials, as a string').refine(withinBound, bound).describe(`rials, as a string of digits, at most ${MAX_RIALS}`);
+export const signedRials = z.string().trim().regex(/^-?\d{1,18}$/, 'a whole number of rials, as a string').refine(withinBound, bound).describe(`rials, as a string; negative takes credit back; at most ${MAX_RIALS} either way`);
 const bp = z.number().int().min(0).max(10_000_000).describe('basis points: 10000 = 1.0');
 const lineType = z.string().trim().min(1).max(20).describe('public, 1000, 2000, 3000, 5000, 9000, fixed, or a type of your own');
 

@@ -10,6 +10,9 @@ export type ResolvedBrand = Brand & { isPlatform: boolean };
 const HOST_CACHE_MS = 5_000;
 
 /** "Example.COM:3000" → "example.com"; IPv6 "[::1]:3000" → "::1". */
+/** A DNS name or an IP address (IPv6 without its brackets), as normaliseHost leaves it. */
+const HOST_NAME = /^[a-z0-9._:-]{1,253}$/;
+
 export function normaliseHost(hostHeader: string | undefined): string {
   if (!hostHeader) return '';
   let h = hostHeader.trim().toLowerCase();
@@ -35,7 +38,8 @@ export function createBrandService(deps: { db: Db; platformHosts: string[] }) {
 
   async function resolveHost(hostHeader: string | undefined): Promise<ResolvedBrand | null> {
     const host = normaliseHost(hostHeader);
-    if (!host) return null;
+    // Anything but a host name (a NUL, spaces, 300 letters) is no brand's, and is not looked up.
+    if (!HOST_NAME.test(host)) return null;
     if (deps.platformHosts.includes(host)) return getPlatformBrand();
     const hit = cache.get(host);
     if (hit && hit.until > Date.now()) return hit.brand;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
+import { rials } from '../billing/schema.ts';
 import { lineTypes, type UsableLine, type Line } from './repo.ts';
 import type { LineService } from './service.ts';
 import { renewalStates } from './renewal-state.ts';
@@ -52,7 +53,7 @@ export function lineRoutes(app: FastifyInstance, deps: { lines: LineService }) {
       body: z.object({
         number: z.string().min(3).max(24), lineType: z.enum(lineTypes), operators: z.array(operator).min(1).optional(), canSend: z.boolean().optional(),
         canReceive: z.boolean().optional(), ref16: z.boolean().optional(), refundStatuses: z.array(finalStatus).optional(),
-        renewalPrice: z.string().regex(/^\d+$/).optional(), renewalGraceDays: z.number().int().min(0).max(365).optional(), isShared: z.boolean().optional(),
+        renewalPrice: rials.optional(), renewalGraceDays: z.number().int().min(0).max(365).optional(), isShared: z.boolean().optional(),
       }),
       response: { 201: lineView },
     },
@@ -65,7 +66,7 @@ export function lineRoutes(app: FastifyInstance, deps: { lines: LineService }) {
   r.patch('/api/v1/lines/:id', {
     schema: {
       tags: ['lines'], summary: 'Change a line (platform)', params: z.object({ id: z.string() }),
-      body: z.object({ status: z.enum(['active', 'disabled']).optional(), refundStatuses: z.array(finalStatus).optional(), operators: z.array(operator).optional(), canSend: z.boolean().optional(), canReceive: z.boolean().optional(), ref16: z.boolean().optional(), isShared: z.boolean().optional(), renewalPrice: z.string().regex(/^\d+$/).optional(), renewalGraceDays: z.number().int().min(0).max(365).optional() }),
+      body: z.object({ status: z.enum(['active', 'disabled']).optional(), refundStatuses: z.array(finalStatus).optional(), operators: z.array(operator).optional(), canSend: z.boolean().optional(), canReceive: z.boolean().optional(), ref16: z.boolean().optional(), isShared: z.boolean().optional(), renewalPrice: rials.optional(), renewalGraceDays: z.number().int().min(0).max(365).optional() }),
       response: { 200: lineView },
     },
   }, async (req) => {

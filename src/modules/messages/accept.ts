@@ -16,7 +16,7 @@ import type { UsableLine } from '../lines/repo.ts';
 import { cellKey, type ChargingPort, type CountedCell, type Reserved } from './charging.ts';
 import { parseRecipients, type RejectedRecipient } from './recipients.ts';
 import type { ComplianceService, SendEvaluation } from '../compliance/service.ts';
-import { messageRepo, type Batch, type MessageClass, type NewMessage, type RecipientGroup } from './repo.ts';
+import { messageRepo, type Batch, type KeyedBatch, type MessageClass, type NewMessage, type RecipientGroup } from './repo.ts';
 import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
 
 export const DEFAULT_VALIDITY_MS = 24 * 3_600_000;
@@ -49,8 +49,11 @@ export type SendInput = {
 /** A thrown value as an Error, so a caller's promise is never resolved with it by mistake. */
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
-/** The answer to a send whose Idempotency-Key a batch already holds: that batch. */
-const replayOf = (prior: Batch): SendResult => ({ batchId: prior.id, accepted: prior.total, blacklisted: 0, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true });
+/** The answer to a send whose Idempotency-Key a batch already holds: that batch. (The numbers it
+ * rejected as invalid are not kept, only their count: `rejected` is empty.) */
+const replayOf = (prior: KeyedBatch): SendResult => ({
+  batchId: prior.id, accepted: prior.total - prior.blacklisted, blacklisted: prior.blacklisted, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true,
+});
 
 /** secret: the text is a code or a password (system SMS), emptied once done (in production at once; elsewhere by the hourly purge). */
 export type SendMeta = { idempotencyKey?: string; source: Batch['source']; secret?: { redactWhenDone: boolean } };

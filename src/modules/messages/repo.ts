@@ -54,6 +54,10 @@ export type NewMessage = { recipient: string; operator: string; status: Recipien
 /** Recipients of a send that share an operator, a price and a number of parts. */
 export type RecipientGroup = { operator: string; parts: number; cost: bigint; recipients: string[] };
 
+/** A batch found by its Idempotency-Key, with what its first answer said apart from the batch row. */
+export type KeyedBatch = Batch & { blacklisted: number };
+const BLACKLISTED = "(SELECT count(*) FROM messages m WHERE m.batch_id = b.id AND m.status = 'blacklisted') AS blacklisted";
+
 const toBatch = (r: Record<string, unknown>): Batch => ({
   id: r.id as string,
   accountId: r.account_id as string,
@@ -167,18 +171,19 @@ export function messageRepo(db: Db) {
       }
     },
 
-    /** The batches that already hold these (account, Idempotency-Key) pairs, by `account\0key`. */
-    async findBatchesByIdempotencyKeys(pairs: { accountId: string; key: string }[]): Promise<Map<string, Batch>> {
+    /** The batches that already hold these (account, Idempotency-Key) pairs, by `account\0key`, with
+     * their blacklisted recipients counted (rows of their own, never in chunks) for the answer. */
+    async findBatchesByIdempotencyKeys(pairs: { accountId: string; key: string }[]): Promise<Map<string, KeyedBatch>> {
       const { rows } = await db.query(
-        'SELECT b.* FROM batches b JOIN unnest($1::text[], $2::text[]) AS t(a, k) ON b.account_id = t.a AND b.idempotency_key = t.k',
+        `SELECT b.*, ${BLACKLISTED} FROM batches b JOIN unnest($1::text[], $2::text[]) AS t(a, k) ON b.account_id = t.a AND b.idempotency_key = t.k`,
         [pairs.map((p) => p.accountId), pairs.map((p) => p.key)],
       );
-      return new Map(rows.map((r) => [`${r.account_id as string}\u0000${r.idempotency_key as string}`, toBatch(r)]));
+      return new Map(rows.map((r) => [`${r.account_id as string}\u0000${r.idempotency_key as string}`, { ...toBatch(r), blacklisted: Number(r.blacklisted) }]));
     },
 
-    async findBatchByIdempotencyKey(accountId: string, key: string): Promise<Batch | null> {
-      const { rows } = await db.query('SELECT * FROM batches WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
-      return rows[0] ? toBatch(rows[0]) : null;
+    async findBatchByIdempotencyKey(accountId: string, key: string): Promise<KeyedBatch | null> {
+      const { rows } = await db.query(`SELECT b.*, ${BLACKLISTED} FROM batches b WHERE b.account_id = $1 AND b.idempotency_key = $2`, [accountId, key]);
+      return rows[0] ? { ...toBatch(rows[0]), blacklisted: Number(rows[0].blacklisted) } : null;
     },
 
     async findBatch(scope: Scope, id: string): Promise<Batch | null> {

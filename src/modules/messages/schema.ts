@@ -71,7 +71,8 @@ export const recipientsQuery = z.object({
   status: z.string().max(20).optional(),
   q: z.string().max(20).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(100),
-  cursor: z.string().regex(/^\d+$/).optional(),
+  // A message id: an int8, so at most 19 digits and 2^63 - 1.
+  cursor: z.string().regex(/^\d{1,19}$/).refine((c) => !/^\d{1,19}$/.test(c) || BigInt(c) <= 9_223_372_036_854_775_807n).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 

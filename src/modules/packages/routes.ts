@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
+import { rials } from '../billing/schema.ts';
 import { permissions, type Package } from './repo.ts';
 import type { PackageService } from './service.ts';
 
@@ -10,7 +11,7 @@ const body = z.object({
   name: z.string().trim().min(1).max(100),
   permissions: z.array(z.enum(permissions)).max(permissions.length).describe('what accounts given this package may do'),
   groupId: z.string().max(64).nullable().default(null).describe('the user group (price list) they join'),
-  defaultCredit: z.string().regex(/^\d{1,15}$/).default('0').describe('rials moved from you to each new account'),
+  defaultCredit: rials.default('0').describe('rials moved from you to each new account'),
   maxSubaccounts: z.number().int().min(0).max(1_000_000).nullable().default(null),
   validityDays: z.number().int().min(1).max(3650).nullable().default(null),
 });

@@ -130,7 +130,7 @@ export function createPhonebookImports(deps: { db: Db; clock: Clock; limits?: Up
       for await (const chunk of rechunk(source, CHUNK_BYTES)) {
         if (!format) {
           format = detectFormat(chunk, filename);
-          await repo.insertUpload(scope, { id, filename: filename.slice(0, 200) || 'upload', format });
+          await repo.insertUpload(scope, { id, filename: filename.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || 'upload', format });
         }
         size += chunk.length;
         if (size > limits.maxBytes) throw new AppError('IMPORT_FILE_TOO_LARGE', { limit: 'bytes', max: limits.maxBytes });

@@ -98,6 +98,8 @@ export async function* readTable(source: AsyncIterable<Buffer | Uint8Array>, for
   for await (const row of format === 'xlsx' ? readXlsx(source) : readCsvRows(source, info)) {
     cells += row.cells.length;
     if (cells > limits.maxCells) throw tooLarge('cells', limits.maxCells);
+    // No text column (nor jsonb) holds a NUL character: a cell's are dropped.
+    for (let i = 0; i < row.cells.length; i++) if (row.cells[i].includes('\u0000')) row.cells[i] = row.cells[i].replaceAll('\u0000', '');
     slice += Math.max(1, row.cells.length);
     if (slice >= SLICE_UNITS || performance.now() - since >= SLICE_MS) {
       slice = 0;

@@ -17,6 +17,15 @@ describe('reading a submit_sm', () => {
     expect(readSubmitText(wire({ data_coding: 8, short_message: Buffer.from('سلام', 'utf16le').swap16() }))).toEqual({ ok: true, text: 'سلام' });
   });
 
+  it('refuses a real NUL (IA5, Latin-1, UCS-2, which no text can store) with ESME_RSUBMITFAIL, while GSM 0x00 is \'@\'', () => {
+    expect(readSubmitText(wire({ data_coding: 0, short_message: Buffer.from([0x00, 0x48, 0x00]) }))).toEqual({ ok: true, text: '@H@' });
+    expect(readSubmitText(wire({ data_coding: 0, message_payload: Buffer.from([0x48, 0x00]) }))).toEqual({ ok: true, text: 'H@' });
+    expect(readSubmitText(wire({ data_coding: 1, short_message: Buffer.from([0x48, 0x00]) }))).toEqual({ ok: false, status: 0x45 });
+    expect(readSubmitText(wire({ data_coding: 3, short_message: Buffer.from([0x48, 0x00]) }))).toEqual({ ok: false, status: 0x45 });
+    expect(readSubmitText(wire({ data_coding: 8, short_message: Buffer.from([0x00, 0x48, 0x00, 0x00]) }))).toEqual({ ok: false, status: 0x45 });
+    expect(readSubmitText(wire({ data_coding: 8, message_payload: Buffer.from([0x00, 0x00]) }))).toEqual({ ok: false, status: 0x45 });
+  });
+
   it('reads long texts from message_payload and refuses both fields at once or an unknown coding', () => {
     const long = 'x'.repeat(400);
     expect(readSubmitText(wire({ data_coding: 0, short_message: Buffer.alloc(0), message_payload: Buffer.from(long, 'latin1') }))).toEqual({ ok: true, text: long });

@@ -20,6 +20,7 @@ function isEmpty(f: Field | undefined): boolean {
  * The text of a submit_sm. The library has already decoded the bytes by data_coding: 0 and 1 through
  * its GSM 03.38 table, 3 as Latin-1, 8 as UTF-16BE. Trap: for 1 (IA5, i.e. ASCII) the GSM table is
  * wrong at '@', '$', '_' and brackets, so the septets are mapped back to the ASCII bytes they were.
+ * A text with a NUL character is refused (ESME_RSUBMITFAIL).
  */
 export function readSubmitText(pdu: Pdu): SubmitText {
   const dc = pdu.data_coding ?? 0;
@@ -31,7 +32,7 @@ export function readSubmitText(pdu: Pdu): SubmitText {
   const field = !isEmpty(payload) ? payload : short;
   if (field === undefined || typeof field === 'string' || Buffer.isBuffer(field)) {
     const text = field === undefined ? '' : typeof field === 'string' ? field : field.toString('latin1');
-    return { ok: true, text };
+    return text.includes('\u0000') ? { ok: false, status: status.SUBMITFAIL } : { ok: true, text };
   }
   if (Buffer.isBuffer(field.message)) return { ok: false, status: status.INVDCS };
   let text = field.message;
@@ -49,6 +50,9 @@ export function readSubmitText(pdu: Pdu): SubmitText {
       ? { ref: pdu.sar_msg_ref_num, total: pdu.sar_total_segments, seq: pdu.sar_segment_seqnum }
       : undefined);
   if (concat && (concat.seq < 1 || concat.seq > concat.total)) return { ok: false, status: status.INVMSGLEN };
+  // A NUL (IA5 or Latin-1 0x00, UCS-2 0x0000) cannot be stored in a text column; SMPP 3.4 has no
+  // status for a character, so the submit fails as such. GSM 0x00 is '@' and never arrives here as NUL.
+  if (text.includes('\u0000')) return { ok: false, status: status.SUBMITFAIL };
   return concat && concat.total > 1 ? { ok: true, text, concat } : { ok: true, text };
 }
 

@@ -3,6 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../../lib/app-error.ts';
+import { nulIssues } from '../../lib/nul.ts';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, safeFilename, type Upload } from './attachments.ts';
 
 export async function readForm(req: FastifyRequest): Promise<{ fields: Record<string, unknown>; files: Upload[] }> {
@@ -32,7 +33,10 @@ export async function readForm(req: FastifyRequest): Promise<{ fields: Record<st
 
 /** Fields checked with the same zod schema for JSON and multipart; errors read like the others. */
 export function parseFields<S extends z.ZodType>(schema: S, fields: Record<string, unknown>): z.infer<S> {
-  const r = schema.safeParse(fields);
-  if (r.success) return r.data;
-  throw new AppError('VALIDATION_FAILED', { fields: r.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })) });
+  // Multipart fields skip the validator compiler, so they are searched for NUL here (lib/nul.ts).
+  const nul = nulIssues(fields);
+  const r = nul.length ? null : schema.safeParse(fields);
+  if (r?.success) return r.data;
+  const issues = r ? r.error.issues : nul;
+  throw new AppError('VALIDATION_FAILED', { fields: issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })) });
 }
