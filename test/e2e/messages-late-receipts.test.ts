@@ -12,6 +12,8 @@ describe('receipts that overtake their message', () => {
   beforeAll(async () => {
     t = await testChapar();
     user = await openSender(t, 'fastsmsc', '100000');
+    // receipts are applied only through a connector enabled in the database (this engine runs none)
+    await t.db.query("INSERT INTO connectors (id, name, kind, settings, enabled) VALUES ('con_fast', 'fast', 'smpp', '{}', true)");
   });
   afterAll(() => t.close());
 

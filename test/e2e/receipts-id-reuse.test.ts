@@ -10,6 +10,8 @@ let user: Awaited<ReturnType<typeof openSender>>;
 beforeAll(async () => {
   t = await testChapar();
   user = await openSender(t, 'reuse', '1000000');
+  // receipts are applied only through a connector enabled in the database (this engine runs none)
+  await t.db.query("INSERT INTO connectors (id, name, kind, settings, enabled) VALUES ('con_reuse', 'reuse', 'smpp', '{}', true)");
 });
 afterAll(() => t.close());
 
