@@ -76,7 +76,8 @@ export function createServices(o: ServiceOptions) {
   const patterns = createPatternService({ db: o.db, clock: o.clock, audit });
   const campaignRecipients = createCampaignRecipients({ phonebook });
   const engine = createMessageEngine({
-    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, options: o.engine, outbound, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
+    db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, outbound,
+    options: { ...o.engine, dispatcher: { leaseMs: o.config.claimLeaseMs, instanceId: o.config.instanceId, ...o.engine?.dispatcher } }, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
     streamsPerAccount: o.config.streamsPerAccount, production: o.config.production,
     upstreamFactory: (c) => (c.kind === 'smpp' && o.config.connectorThreads ? createThreadedUpstream('smpp', c.settings, { splitsLongText: false }) : createUpstream(c.kind, c.settings as never)),
   });
