@@ -77,7 +77,7 @@ export function createServices(o: ServiceOptions) {
   const campaignRecipients = createCampaignRecipients({ phonebook });
   const engine = createMessageEngine({
     db: o.db, clock: o.clock, log: o.log, accounts, charging: billing, compliance, outbound,
-    options: { ...o.engine, dispatcher: { leaseMs: o.config.claimLeaseMs, instanceId: o.config.instanceId, ...o.engine?.dispatcher } }, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
+    options: { connectors: o.config.role === 'all' || o.config.role === 'dispatcher', ...o.engine, dispatcher: { leaseMs: o.config.claimLeaseMs, instanceId: o.config.instanceId, ...o.engine?.dispatcher } }, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
     streamsPerAccount: o.config.streamsPerAccount, production: o.config.production,
     upstreamFactory: (c) => (c.kind === 'smpp' && o.config.connectorThreads ? createThreadedUpstream('smpp', c.settings, { splitsLongText: false }) : createUpstream(c.kind, c.settings as never)),
   });

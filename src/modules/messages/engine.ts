@@ -29,6 +29,8 @@ export type EngineOptions = {
   simulator?: Record<string, unknown>;
   /** how often a batch's live progress is read (default 1 s) */
   progressPollMs?: number;
+  /** false: this process never binds connectors (an API or SMPP-server process); a dispatcher elsewhere does */
+  connectors?: boolean;
 };
 
 export function createMessageEngine(deps: {
@@ -65,6 +67,7 @@ export function createMessageEngine(deps: {
   const routing = createRoutingService({
     db,
     log,
+    connectors: deps.options?.connectors,
     factory: deps.upstreamFactory,
     onReceipt: (connectorId, r) => receipts.push(connectorId, r),
     onInbound: async (_connectorId, part) => {

@@ -30,6 +30,8 @@ export function createRoutingService(deps: {
   /** May return a promise: the connector acknowledges the PDU once it resolves. */
   onReceipt: (connectorId: string, r: DeliveryReceipt) => void | Promise<void>;
   onInbound: (connectorId: string, m: InboundPart) => void | Promise<void>;
+  /** false in a process that must not bind (CHAPAR_ROLE=api, smpp): reload reads the routes only */
+  connectors?: boolean;
 }) {
   const repo = routingRepo(deps.db);
   const live = new Map<string, { connector: Connector; upstream: Upstream }>();
@@ -51,7 +53,7 @@ export function createRoutingService(deps: {
 
   /** Brings the live connectors and the route table in line with the database. */
   async function reload() {
-    const connectors = await repo.listConnectors();
+    const connectors = deps.connectors === false ? [] : await repo.listConnectors();
     for (const id of [...live.keys()]) {
       const c = connectors.find((x) => x.id === id);
       if (!c || !c.enabled || JSON.stringify(c.settings) !== JSON.stringify(live.get(id)!.connector.settings)) await stopConnector(id);
