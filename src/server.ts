@@ -117,8 +117,8 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
   let smpp: SmppListener | null = null;
   const started = (async () => {
     if (runEngine) {
-      await services.engine.start();
-      step('engine');
+      await services.engine.start(step);
+      step('engine: workers');
     }
     if (runSmpp) {
       starting = 'smpp server';

@@ -183,10 +183,13 @@ export function createMessageEngine(deps: {
 
   return {
     lines, accept, batches, progress, inbox, forwarding, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
-    async start() {
+    /** `step` is told as each part has started (server.ts times them). */
+    async start(step: (name: string) => void = () => {}) {
       await routing.reload();
+      step('engine: connectors');
       receipts.start();
       await dispatcher.start();
+      step('engine: outbox recovery');
       systemSms.start();
       fragmentTimer = setInterval(() => void inbox.flushStaleFragments().catch((err: unknown) => log.error({ err }, 'inbound reassembly sweep failed')), 60_000);
     },

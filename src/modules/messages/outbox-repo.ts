@@ -10,6 +10,10 @@ import type { FinalStatus, MessageClass } from './repo.ts';
  */
 export const CHUNK_RECIPIENTS = 4096;
 
+/** Claims a reclaim returns to the outbox per statement: rows, and chunks (up to 4,096 recipients each). */
+const RECLAIM_ROWS = 5000;
+const RECLAIM_CHUNKS = 2;
+
 /** A column of array_agg in a statement's one answer row; null (nothing aggregated) is empty. */
 const aggregated = (row: Record<string, unknown> | undefined, column: string): string[] => (row?.[column] as string[] | null) ?? [];
 
@@ -184,31 +188,45 @@ export function outboxRepo(db: Db) {
 
     /**
      * After a crash: claims older than the lease go back to the outbox; with `of`, every claim of
-     * that instance (it has just started again, so none of them is still being worked on).
+     * that instance (it has just started again, so none of them is still being worked on). In
+     * slices (rows, then a few chunks a statement): on the embedded database each statement holds
+     * its one connection, and requests that arrive while a restart recovers a big outbox get
+     * their turn between slices.
      */
     async reclaimStale(olderThan: Date, now: Date, of: string | null = null): Promise<number> {
       // the periodic sweep keeps its plain condition, which the partial index answers
       const mine = of === null ? '' : ' OR claimed_by = $3';
-      const r = await db.query(
-        `UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2 WHERE status = 'sending' AND (claimed_at < $1${mine})`,
-        of === null ? [olderThan, now] : [olderThan, now, of],
-      );
+      let back = 0;
+      for (;;) {
+        const r = await db.query(
+          `UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2
+           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'sending' AND (claimed_at < $1${mine}) LIMIT ${RECLAIM_ROWS}))
+             AND status = 'sending' AND (claimed_at < $1${mine})`,
+          of === null ? [olderThan, now] : [olderThan, now, of],
+        );
+        back += r.rowCount;
+        if (r.rowCount < RECLAIM_ROWS) break;
+      }
       // recipients claimed from a chunk whose outcome was never recorded get their row, queued
-      const { rows } = await db.query(
-        `WITH ch AS (SELECT first_id, taken FROM message_chunks WHERE recorded < taken AND (claimed_at < $1 OR claimed_by = $3::text) ORDER BY first_id FOR UPDATE),
-         ins AS (
-           INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at)
-           SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, 'queued', c.priority, c.parts, c.cost, 1, $2, c.expires_at, c.created_at, $2
-           FROM ch JOIN message_chunks c ON c.first_id = ch.first_id CROSS JOIN LATERAL unnest(c.recipients[1:ch.taken]) WITH ORDINALITY AS u(r, i)
-           ON CONFLICT (id) DO NOTHING
-           RETURNING id),
-         upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id RETURNING c.first_id, c.batch_id, ch.taken >= c.size AS complete)
-         SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
-                (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
-        [olderThan, now, of],
-      );
-      await this.dropRecordedChunks(aggregated(rows[0], 'complete'), aggregated(rows[0], 'batches'), now);
-      return r.rowCount + Number(rows[0]?.n ?? 0);
+      for (;;) {
+        const { rows } = await db.query(
+          `WITH ch AS (SELECT first_id, taken FROM message_chunks WHERE recorded < taken AND (claimed_at < $1 OR claimed_by = $3::text) ORDER BY first_id LIMIT ${RECLAIM_CHUNKS} FOR UPDATE),
+           ins AS (
+             INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at)
+             SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, 'queued', c.priority, c.parts, c.cost, 1, $2, c.expires_at, c.created_at, $2
+             FROM ch JOIN message_chunks c ON c.first_id = ch.first_id CROSS JOIN LATERAL unnest(c.recipients[1:ch.taken]) WITH ORDINALITY AS u(r, i)
+             ON CONFLICT (id) DO NOTHING
+             RETURNING id),
+           upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id RETURNING c.first_id, c.batch_id, ch.taken >= c.size AS complete)
+           SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT count(*)::int FROM upd) AS chunks, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
+                  (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
+          [olderThan, now, of],
+        );
+        await this.dropRecordedChunks(aggregated(rows[0], 'complete'), aggregated(rows[0], 'batches'), now);
+        back += Number(rows[0]?.n ?? 0);
+        if (Number(rows[0]?.chunks ?? 0) < RECLAIM_CHUNKS) break;
+      }
+      return back;
     },
 
     /**
