@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseCidr } from './lib/ip-ranges.ts';
 import { DEFAULT_DENIED_PORTS } from './lib/outbound.ts';
 import { BlockList, isIP } from 'node:net';
+import { hostname } from 'node:os';
 
 const hostList = z
   .string()
@@ -59,7 +60,17 @@ const schema = z.object({
   CHAPAR_UPLOAD_MAX_CELLS: z.coerce.number().int().min(1).max(1_000_000_000).default(20_000_000),
   CHAPAR_BODY_LIMIT_KB: z.coerce.number().int().min(64).max(20_480).default(1024),
   CHAPAR_SEND_BODY_LIMIT_MB: z.coerce.number().int().min(1).max(20).default(20),
+  CHAPAR_ROLE: z.enum(['all', 'api', 'dispatcher', 'smpp']).default('all'),
+  CHAPAR_INSTANCE_ID: z.string().trim().min(1).max(200).optional(),
+  CHAPAR_CLAIM_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
 });
+
+/**
+ * What one process does (CHAPAR_ROLE): all of it (the default); api: HTTP only, sends accepted
+ * into the outbox for a dispatcher; dispatcher: connectors, the outbox, receipts and background
+ * jobs, with only /healthz and /readyz over HTTP; smpp: customers' SMPP server only (and those two).
+ */
+export type Role = 'all' | 'api' | 'dispatcher' | 'smpp';
 
 export type Config = {
   port: number;
@@ -104,6 +115,11 @@ export type Config = {
   uploads: { maxBytes: number; maxUncompressedBytes: number; maxCells: number };
   /** JSON bodies: every route's limit, and the send and quote routes' (their recipient lists) */
   bodyLimits: { default: number; send: number };
+  role: Role;
+  /** This process across its restarts: its dispatcher's claims carry it (see messages/dispatcher.ts). */
+  instanceId: string;
+  /** How long a dispatcher's claim lasts without renewal before another process takes it over. */
+  claimLeaseMs: number;
 };
 
 /**
@@ -164,6 +180,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration: ${variable} ${issue.message} (got ${JSON.stringify(cleaned[variable] ?? '')})`);
   }
   const e = result.data;
+  if (e.CHAPAR_ROLE !== 'all' && !e.DATABASE_URL) {
+    throw new ConfigError(`Invalid configuration: CHAPAR_ROLE=${e.CHAPAR_ROLE} needs DATABASE_URL (a PostgreSQL server): the embedded database is one process's; run CHAPAR_ROLE=all with it`);
+  }
+  if (e.CHAPAR_ROLE === 'smpp' && e.CHAPAR_SMPP_PORT === undefined) {
+    throw new ConfigError('Invalid configuration: CHAPAR_ROLE=smpp needs CHAPAR_SMPP_PORT');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -191,5 +213,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     streamsPerAccount: e.CHAPAR_STREAMS_PER_ACCOUNT,
     uploads: { maxBytes: e.CHAPAR_UPLOAD_MAX_MB * 2 ** 20, maxUncompressedBytes: e.CHAPAR_UPLOAD_MAX_UNCOMPRESSED_MB * 2 ** 20, maxCells: e.CHAPAR_UPLOAD_MAX_CELLS },
     bodyLimits: { default: e.CHAPAR_BODY_LIMIT_KB * 1024, send: e.CHAPAR_SEND_BODY_LIMIT_MB * 2 ** 20 },
+    role: e.CHAPAR_ROLE,
+    // the same machine (container) and port is the same instance after a restart
+    instanceId: e.CHAPAR_INSTANCE_ID ?? `${hostname()}:${e.CHAPAR_ROLE}:${e.DATABASE_URL ? e.PORT : path.resolve(e.CHAPAR_DATA_DIR)}`,
+    claimLeaseMs: e.CHAPAR_CLAIM_LEASE_SECONDS * 1000,
   };
 }

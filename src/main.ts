@@ -16,7 +16,9 @@ async function main() {
   }
   let chapar;
   try {
-    chapar = await startChapar(config);
+    // HTTP listens as soon as the database is open and migrated; connectors and the outbox's
+    // recovery start behind it (/readyz says "starting" until they run).
+    chapar = await startChapar(config, { listen: { port: config.port, host: config.host } });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       console.error(err.message);
@@ -24,12 +26,20 @@ async function main() {
     }
     throw err;
   }
-  const address = await chapar.app.listen({ port: config.port, host: config.host });
+  const app = chapar.app;
+  chapar.started.catch((err: unknown) => {
+    app.log.fatal({ err }, 'the engine did not start');
+    process.exit(1);
+  });
   const shown = `http://localhost:${config.port}`;
   const line = '─'.repeat(60);
-  console.log(`\n${line}\n  Chapar is running: ${shown}  (${address})`);
+  console.log(`\n${line}\n  Chapar is running: ${shown}  (role ${config.role}${config.role === 'all' || config.role === 'api' ? '' : ': /healthz and /readyz only'})`);
   console.log(`  Database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}`);
-  if (chapar.smpp) console.log(`  SMPP server: ${config.smpp.host}:${chapar.smpp.port}  (system_id = username, password = the account's SMPP password)`);
+  if (config.smpp.port !== undefined && (config.role === 'all' || config.role === 'smpp')) {
+    void chapar.started.then(() => {
+      if (chapar.smpp) console.log(`  SMPP server: ${config.smpp.host}:${chapar.smpp.port}  (system_id = username, password = the account's SMPP password)`);
+    });
+  }
   if (chapar.adminPassword) {
     console.log(`  Platform admin created — username: ${config.admin.username}  password: ${chapar.adminPassword}`);
     console.log('  (shown once; change it in the panel under Profile)');
@@ -42,7 +52,7 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    chapar.app.log.info({ signal }, 'shutting down');
+    app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
     await chapar.stop();

@@ -13,7 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '../services.ts';
-import { pendingMigrations } from '../db/migrate.ts';
+import { registerHealth, type Starting } from './health.ts';
 import { checkBigBodyRoute, registerJsonParser } from './big-json/parser.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
 import { billingRoutes } from '../modules/billing/routes.ts';
@@ -63,7 +63,7 @@ export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
   return routeTables.get(app) ?? [];
 }
 
-export async function buildApp(services: Services, opts: { logger: Logger; routes?: RouteModule[] }): Promise<FastifyInstance> {
+export async function buildApp(services: Services, opts: { logger: Logger; routes?: RouteModule[]; starting?: Starting }): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger,
     // A hop count as Fastify itself reads one: the nearest n addresses are proxies.
@@ -127,16 +127,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   registerContext(app, { brands: services.brands, auth: services.auth });
   registerIdempotency(app, { db: services.db });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    try {
-      const pending = await pendingMigrations(services.db);
-      if (pending.length) return reply.code(503).send({ status: 'migrations pending', pending });
-      return { status: 'ready', database: services.db.kind };
-    } catch (err) {
-      return reply.code(503).send({ status: 'database unreachable', error: (err as Error).message });
-    }
-  });
+  registerHealth(app, { db: services.db, starting: opts.starting });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, { auth: services.auth, secureCookies: services.config.production });

@@ -24,6 +24,21 @@ describe('configuration', () => {
     expect(() => parseConfig({ CHAPAR_PLATFORM_HOSTS: ' , ' })).toThrow(/CHAPAR_PLATFORM_HOSTS/);
   });
 
+  it('runs every role by default, and refuses the others without a PostgreSQL server', () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({ role: 'all', claimLeaseMs: 30_000 });
+    expect(parseConfig({ PORT: '3001' }).instanceId).not.toBe(parseConfig({ PORT: '3001', CHAPAR_ROLE: 'dispatcher', DATABASE_URL: 'postgres://db/x' }).instanceId);
+    expect(parseConfig({ CHAPAR_INSTANCE_ID: 'dispatcher-1' }).instanceId).toBe('dispatcher-1');
+    for (const role of ['api', 'dispatcher', 'smpp']) {
+      expect(() => parseConfig({ CHAPAR_ROLE: role, CHAPAR_SMPP_PORT: '2775' })).toThrow(ConfigError);
+      expect(() => parseConfig({ CHAPAR_ROLE: role, CHAPAR_SMPP_PORT: '2775' })).toThrow(new RegExp(`^Invalid configuration: CHAPAR_ROLE=${role} needs DATABASE_URL`));
+    }
+    expect(parseConfig({ CHAPAR_ROLE: 'api', DATABASE_URL: 'postgres://db/x' }).role).toBe('api');
+    expect(() => parseConfig({ CHAPAR_ROLE: 'smpp', DATABASE_URL: 'postgres://db/x' })).toThrow(/CHAPAR_SMPP_PORT/);
+    expect(() => parseConfig({ CHAPAR_ROLE: 'worker' })).toThrow(/CHAPAR_ROLE/);
+    expect(() => parseConfig({ CHAPAR_CLAIM_LEASE_SECONDS: '1' })).toThrow(/CHAPAR_CLAIM_LEASE_SECONDS/);
+  });
+
   it('reads platform hosts as a lower-case list', () => {
     expect(parseConfig({ CHAPAR_PLATFORM_HOSTS: 'Panel.Example.com, localhost' }).platformHosts).toEqual(['panel.example.com', 'localhost']);
   });

@@ -1,6 +1,7 @@
 // The outbox worker: claims due messages in batches, routes each to a connector (with failover),
 // submits its parts, and records the outcome in bulk. Any number of dispatchers may run against
-// one database; a crash leaves claimed rows that go back to the outbox after the lease.
+// one database; a crash leaves claimed rows that go back to the outbox after the lease, or at once
+// when the same instance starts again.
 import type { Logger } from 'pino';
 import { unreachable, type Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -30,7 +31,16 @@ export type EnabledConnectors = (tx: Db, ids: readonly string[]) => Promise<Set<
 export type DispatcherOptions = {
   claimSize: number;
   idleMs: number;
+  /**
+   * How long a claim lasts without renewal. A live dispatcher renews the claims of a round still
+   * in progress every third of it, so only a dead (or frozen) process's claims ever run out.
+   */
   leaseMs: number;
+  /**
+   * This dispatcher's instance (CHAPAR_INSTANCE_ID): claims record it, and on start every claim
+   * it left goes back to the outbox at once. Two live processes must never share one.
+   */
+  instanceId: string | null;
   maxAttempts: number;
   validitySeconds: number;
   /** Outcomes are recorded once this many are in, or this long after the first of them. */
@@ -43,7 +53,7 @@ export type DispatcherOptions = {
   lanes: number;
 };
 
-const defaults: DispatcherOptions = { claimSize: 2000, idleMs: 100, leaseMs: 120_000, maxAttempts: 8, validitySeconds: 86_400, recordEvery: 1000, recordMs: 20, lanes: 2 };
+const defaults: DispatcherOptions = { claimSize: 2000, idleMs: 100, leaseMs: 30_000, instanceId: null, maxAttempts: 8, validitySeconds: 86_400, recordEvery: 1000, recordMs: 20, lanes: 2 };
 
 type Outcome =
   | { kind: 'sent'; connectorId: string; parts: { upstreamId: string; seq: number }[] }
@@ -222,21 +232,47 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     };
   }
 
+  /**
+   * A round under throttling (or waiting on a slow SMSC) can outlast the lease: every third of
+   * it, the round's claims that are still in flight get a fresh claimed_at. A renewal that fails
+   * is logged; the claims then run out as a dead process's would.
+   */
+  function renewWhileWorking(claimed: readonly ClaimedMessage[]) {
+    const ids = claimed.filter((m) => m.chunkId === null).map((m) => m.id);
+    const chunkIds = [...new Set(claimed.filter((m) => m.chunkId !== null).map((m) => m.chunkId!))];
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing.then(() => repo.renewClaims(ids, chunkIds, deps.clock.now()))
+        .catch((err: unknown) => deps.log.error({ err }, 'claims not renewed'));
+    }, Math.max(100, Math.floor(opts.leaseMs / 3)));
+    return {
+      async stop() {
+        clearInterval(timer);
+        await renewing;
+      },
+    };
+  }
+
   /** One claim-submit-record round; returns how many messages it handled. */
   async function tick(): Promise<number> {
     // a process without a bind while others hold them leaves the outbox to them
     if (deps.router.ready && !deps.router.ready()) return 0;
     const now = deps.clock.now();
-    const claimed = await repo.claim(opts.claimSize, now);
+    const claimed = await repo.claim(opts.claimSize, now, opts.instanceId);
     if (!claimed.length) return 0;
     const recorder = createRecorder();
-    await Promise.all(claimed.map((m) => submitMessage(m)
-      .catch((err: unknown) => {
-        deps.log.error({ err, messageId: m.id.toString() }, 'submit failed unexpectedly');
-        return { kind: 'retry', code: 'internal' } as Outcome;
-      })
-      .then((o) => recorder.add(m, o))));
-    await recorder.done();
+    const renewal = renewWhileWorking(claimed);
+    try {
+      await Promise.all(claimed.map((m) => submitMessage(m)
+        .catch((err: unknown) => {
+          deps.log.error({ err, messageId: m.id.toString() }, 'submit failed unexpectedly');
+          return { kind: 'retry', code: 'internal' } as Outcome;
+        })
+        .then((o) => recorder.add(m, o))));
+      await recorder.done();
+    } finally {
+      await renewal.stop();
+    }
     return claimed.length;
   }
 
@@ -289,15 +325,18 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     /**
      * On the embedded database the data-folder lock guarantees no other dispatcher exists, so
      * every claim left by an earlier life of this process goes straight back to the outbox. On
-     * PostgreSQL other dispatchers may hold claims: stale ones return after the lease.
+     * PostgreSQL other dispatchers may hold claims: this instance's own go back at once (it has
+     * just started, so it works on none of them), other instances' stale ones after the lease.
+     * (A chunk records only its last claimer: another instance's recipients claimed earlier from
+     * the same chunk come back with it, and may be submitted twice, never charged twice.)
      */
     async start() {
       if (running) return;
-      if (deps.db.kind === 'pglite') {
-        const now = deps.clock.now();
-        const back = await repo.reclaimStale(new Date(now.getTime() + 1), now);
-        if (back) deps.log.warn({ back }, 'messages claimed before a restart are back in the outbox');
-      }
+      const now = deps.clock.now();
+      const back = deps.db.kind === 'pglite' ? await repo.reclaimStale(new Date(now.getTime() + 1), now)
+        : opts.instanceId !== null ? await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now, opts.instanceId)
+        : 0;
+      if (back) deps.log.warn({ back, instance: opts.instanceId }, 'messages claimed before a restart are back in the outbox');
       running = true;
       loop = Promise.all(Array.from({ length: opts.lanes }, (_, lane) => run(lane))).then(() => undefined);
     },

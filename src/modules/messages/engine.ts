@@ -35,6 +35,8 @@ export type EngineOptions = {
   keepUnmatchedReceiptsMs?: number;
   /** following connector and route changes, and binds' leases (routing/service.ts) */
   routing?: Partial<RoutingOptions>;
+  /** false: this process never binds connectors (an API or SMPP-server process); a dispatcher elsewhere does */
+  connectors?: boolean;
 };
 
 export function createMessageEngine(deps: {
@@ -77,6 +79,7 @@ export function createMessageEngine(deps: {
     db,
     log,
     options: deps.options?.routing,
+    connectors: deps.options?.connectors,
     factory: deps.upstreamFactory,
     onReceipt: (connectorId, r) => receipts.push(connectorId, r),
     onInbound: async (_connectorId, part) => {
@@ -195,10 +198,13 @@ export function createMessageEngine(deps: {
     lines, accept, batches, progress, inbox, forwarding, webhooks, receipts, routing, dispatcher, settlement, systemSms, ensureDefaults,
     /** Messages waiting and the oldest due one (/metrics). */
     outboxFigures: (now: Date) => messageRepo(db).outboxFigures(now),
-    async start() {
+    /** `step` is told as each part has started (server.ts times them). */
+    async start(step: (name: string) => void = () => {}) {
       await routing.start();
+      step('engine: connectors');
       receipts.start();
       await dispatcher.start();
+      step('engine: outbox recovery');
       systemSms.start();
       fragmentTimer = setInterval(() => void inbox.flushStaleFragments().catch((err: unknown) => log.error({ err }, 'inbound reassembly sweep failed')), 60_000);
     },

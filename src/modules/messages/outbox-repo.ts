@@ -10,6 +10,10 @@ import type { FinalStatus, MessageClass } from './repo.ts';
  */
 export const CHUNK_RECIPIENTS = 4096;
 
+/** Claims a reclaim returns to the outbox per statement: rows, and chunks (up to 4,096 recipients each). */
+const RECLAIM_ROWS = 5000;
+const RECLAIM_CHUNKS = 2;
+
 /** A column of array_agg in a statement's one answer row; null (nothing aggregated) is empty. */
 const aggregated = (row: Record<string, unknown> | undefined, column: string): string[] => (row?.[column] as string[] | null) ?? [];
 
@@ -87,14 +91,14 @@ export function outboxRepo(db: Db) {
      * rows and recipients still in chunks: each round takes the rows as urgent as the most urgent
      * ready chunk, then recipients of that chunk (their rows made here, already claimed).
      */
-    async claim(n: number, now: Date): Promise<ClaimedMessage[]> {
+    async claim(n: number, now: Date, by: string | null = null): Promise<ClaimedMessage[]> {
       const claimed: ClaimedMessage[] = [];
       for (let round = 0; round < 4 && claimed.length < n; round++) {
         const { rows } = await db.query('SELECT min(priority) AS p FROM message_chunks WHERE ready_at <= $1 AND taken < size', [now]);
         const chunkPriority = rows[0].p === null ? null : Number(rows[0].p);
-        claimed.push(...(await this.claimRows(n - claimed.length, now, chunkPriority ?? 32767)));
+        claimed.push(...(await this.claimRows(n - claimed.length, now, chunkPriority ?? 32767, by)));
         if (chunkPriority === null || claimed.length >= n) break;
-        const more = await this.claimFromChunk(n - claimed.length, now, chunkPriority);
+        const more = await this.claimFromChunk(n - claimed.length, now, chunkPriority, by);
         if (!more.length) break;
         claimed.push(...more);
       }
@@ -106,15 +110,15 @@ export function outboxRepo(db: Db) {
      * several dispatchers share the outbox without waiting on each other and uses the partial
      * index; `id IN (SELECT …)` would make the planner scan the table.
      */
-    async claimRows(n: number, now: Date, maxPriority: number): Promise<ClaimedMessage[]> {
+    async claimRows(n: number, now: Date, maxPriority: number, by: string | null = null): Promise<ClaimedMessage[]> {
       const { rows } = await db.query(
         `WITH claimed AS (
-           UPDATE messages SET status = 'sending', claimed_at = $2, attempts = attempts + 1, updated_at = $2
+           UPDATE messages SET status = 'sending', claimed_at = $2, claimed_by = $4, attempts = attempts + 1, updated_at = $2
            WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2 AND priority <= $3
                                 ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED))
            RETURNING id, batch_id, account_id, recipient, operator, parts, attempts, expires_at, body AS own_body)
          ${claimedWithBatch}`,
-        [n, now, maxPriority],
+        [n, now, maxPriority, by],
       );
       return rows.map(toClaimed);
     },
@@ -125,17 +129,17 @@ export function outboxRepo(db: Db) {
      * message is written once. What they share is read once: the answer is one row with the
      * recipients as an array and the first id (ids run on from it).
      */
-    async claimFromChunk(n: number, now: Date, priority: number): Promise<ClaimedMessage[]> {
+    async claimFromChunk(n: number, now: Date, priority: number, by: string | null = null): Promise<ClaimedMessage[]> {
       const { rows } = await db.query(
         `WITH ch AS (
            SELECT first_id, taken, least(size - taken, $1) AS k
            FROM message_chunks WHERE ready_at <= $2 AND priority = $3 AND taken < size
            ORDER BY priority, ready_at, first_id LIMIT 1 FOR UPDATE SKIP LOCKED),
-         upd AS (UPDATE message_chunks m SET taken = m.taken + ch.k, claimed_at = $2 FROM ch WHERE m.first_id = ch.first_id)
+         upd AS (UPDATE message_chunks m SET taken = m.taken + ch.k, claimed_at = $2, claimed_by = $4 FROM ch WHERE m.first_id = ch.first_id)
          SELECT m.first_id AS chunk_id, m.first_id + ch.taken AS start_id, m.recipients[ch.taken + 1:ch.taken + ch.k] AS recipients, m.batch_id, m.account_id,
                 m.operator, m.parts, m.expires_at, b.body, b.message_class, l.number AS line_number, l.line_type, l.ref16
          FROM ch JOIN message_chunks m ON m.first_id = ch.first_id JOIN batches b ON b.id = m.batch_id JOIN lines l ON l.id = b.line_id`,
-        [n, now, priority],
+        [n, now, priority, by],
       );
       if (!rows.length) return [];
       const r = rows[0];
@@ -197,28 +201,64 @@ export function outboxRepo(db: Db) {
       await this.markBatchesDone(batchIds, now);
     },
 
-    /** After a crash: claims older than the lease go back to the outbox. */
-    async reclaimStale(olderThan: Date, now: Date): Promise<number> {
-      const r = await db.query(
-        "UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2 WHERE status = 'sending' AND claimed_at < $1",
-        [olderThan, now],
-      );
+    /**
+     * After a crash: claims older than the lease go back to the outbox; with `of`, every claim of
+     * that instance (it has just started again, so none of them is still being worked on). In
+     * slices (rows, then a few chunks a statement): on the embedded database each statement holds
+     * its one connection, and requests that arrive while a restart recovers a big outbox get
+     * their turn between slices.
+     */
+    async reclaimStale(olderThan: Date, now: Date, of: string | null = null): Promise<number> {
+      // the periodic sweep keeps its plain condition, which the partial index answers
+      const mine = of === null ? '' : ' OR claimed_by = $3';
+      let back = 0;
+      for (;;) {
+        const r = await db.query(
+          `UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2
+           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'sending' AND (claimed_at < $1${mine}) LIMIT ${RECLAIM_ROWS}))
+             AND status = 'sending' AND (claimed_at < $1${mine})`,
+          of === null ? [olderThan, now] : [olderThan, now, of],
+        );
+        back += r.rowCount;
+        if (r.rowCount < RECLAIM_ROWS) break;
+      }
       // recipients claimed from a chunk whose outcome was never recorded get their row, queued
-      const { rows } = await db.query(
-        `WITH ch AS (SELECT first_id, taken FROM message_chunks WHERE recorded < taken AND claimed_at < $1 ORDER BY first_id FOR UPDATE),
-         ins AS (
-           INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at)
-           SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, 'queued', c.priority, c.parts, c.cost, 1, $2, c.expires_at, c.created_at, $2
-           FROM ch JOIN message_chunks c ON c.first_id = ch.first_id CROSS JOIN LATERAL unnest(c.recipients[1:ch.taken]) WITH ORDINALITY AS u(r, i)
-           ON CONFLICT (id) DO NOTHING
-           RETURNING id),
-         upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id RETURNING c.first_id, c.batch_id, ch.taken >= c.size AS complete)
-         SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
-                (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
-        [olderThan, now],
-      );
-      await this.dropRecordedChunks(aggregated(rows[0], 'complete'), aggregated(rows[0], 'batches'), now);
-      return r.rowCount + Number(rows[0]?.n ?? 0);
+      for (;;) {
+        const { rows } = await db.query(
+          `WITH ch AS (SELECT first_id, taken FROM message_chunks WHERE recorded < taken AND (claimed_at < $1 OR claimed_by = $3::text) ORDER BY first_id LIMIT ${RECLAIM_CHUNKS} FOR UPDATE),
+           ins AS (
+             INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at)
+             SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, 'queued', c.priority, c.parts, c.cost, 1, $2, c.expires_at, c.created_at, $2
+             FROM ch JOIN message_chunks c ON c.first_id = ch.first_id CROSS JOIN LATERAL unnest(c.recipients[1:ch.taken]) WITH ORDINALITY AS u(r, i)
+             ON CONFLICT (id) DO NOTHING
+             RETURNING id),
+           upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id RETURNING c.first_id, c.batch_id, ch.taken >= c.size AS complete)
+           SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT count(*)::int FROM upd) AS chunks, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
+                  (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
+          [olderThan, now, of],
+        );
+        await this.dropRecordedChunks(aggregated(rows[0], 'complete'), aggregated(rows[0], 'batches'), now);
+        back += Number(rows[0]?.n ?? 0);
+        if (Number(rows[0]?.chunks ?? 0) < RECLAIM_CHUNKS) break;
+      }
+      return back;
+    },
+
+    /**
+     * A live dispatcher's claims stay its own: those still in flight (rows not yet recorded,
+     * chunks with recipients claimed and not recorded) get a fresh claimed_at, so a round slowed
+     * by throttling is not taken for a dead process's.
+     */
+    async renewClaims(ids: readonly bigint[], chunkIds: readonly bigint[], now: Date): Promise<void> {
+      if (ids.length) {
+        await db.query(
+          `UPDATE messages m SET claimed_at = $2 FROM unnest($1::int8[], $3::text[]) AS t(id, was) WHERE m.id = t.id AND m.status = t.was`,
+          [ids.map(String), now, ids.map(() => 'sending')],
+        );
+      }
+      if (chunkIds.length) {
+        await db.query('UPDATE message_chunks SET claimed_at = $2 WHERE first_id = ANY($1::int8[]) AND recorded < taken', [chunkIds.map(String), now]);
+      }
     },
 
     async markSent(rows: { id: bigint; connectorId: string; parts: { upstreamId: string; seq: number }[] }[], now: Date): Promise<void> {

@@ -59,6 +59,8 @@ export function createRoutingService(deps: {
   onReceipt: (connectorId: string, r: DeliveryReceipt) => void | Promise<void>;
   onInbound: (connectorId: string, m: InboundPart) => void | Promise<void>;
   options?: Partial<RoutingOptions>;
+  /** false in a process that must not bind (CHAPAR_ROLE=api, smpp): reload reads the routes only */
+  connectors?: boolean;
 }) {
   const opts = { ...defaults, ...deps.options };
   const repo = routingRepo(deps.db);
@@ -105,9 +107,10 @@ export function createRoutingService(deps: {
    */
   async function syncOnce() {
     const v = await repo.routingVersion();
-    const connectors = await repo.listConnectors();
+    // a process that must not bind (CHAPAR_ROLE=api, smpp) reads the routes only, and takes no lease
+    const connectors = deps.connectors === false ? [] : await repo.listConnectors();
     const table = await repo.listRoutes();
-    const leases = await repo.leaseRound(holder, opts.leaseMs);
+    const leases = deps.connectors === false ? [] : await repo.leaseRound(holder, opts.leaseMs);
     leasedAt = Date.now();
     const byId = new Map(connectors.filter((c) => c.enabled).map((c) => [c.id, c]));
     const want = new Map<string, Set<number>>();
