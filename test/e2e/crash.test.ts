@@ -3,22 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startProcess } from '../helpers/chapar-process.ts';
 import { freshDb, type TestDb } from '../helpers/db.ts';
 
 const ADMIN_PASSWORD = 'crash-admin-pass';
-
-function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/run-chapar.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/listening (\d+)/);
-      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
-    });
-    child.on('exit', (code) => reject(new Error(`chapar exited with ${code} before listening`)));
-  });
-}
 
 /** The SMSC lives in its own process, as a real operator's does: it outlives Chapar's crash. */
 function startSmsc(): Promise<{ child: ChildProcess; port: number }> {
