@@ -1,7 +1,7 @@
 // A Chapar killed while a keyed send is in flight: whatever the kill interrupted (before the claim,
 // between claim and commit, between commit and answer), the retry with the same Idempotency-Key
 // after a restart is answered (not 409 for hours) with one batch, charged once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
