@@ -12,6 +12,8 @@ describe('a receipt that cannot be applied', () => {
   beforeAll(async () => {
     t = await testChapar();
     user = await openSender(t, 'poisonsmsc', '100000');
+    // receipts are applied only through a connector enabled in the database (this engine runs none)
+    await t.db.query("INSERT INTO connectors (id, name, kind, settings, enabled) VALUES ('con_p', 'poison', 'smpp', '{}', true)");
   });
   afterAll(() => t.close());
 
