@@ -289,6 +289,28 @@ describe('the SMPP server for customers', () => {
     await c.close();
   });
 
+  it('gives each receipt to the bind that submitted its message while it is bound, then to any receiver', async () => {
+    const [a, b] = [await bound('esme', key), await bound('esme', key)];
+    const submit = async (c: Client, i: number, more: Record<string, unknown> = {}) => {
+      const resp = await c.call('submit_sm', { source_addr: '3000888', destination_addr: `0912555000${i}`, registered_delivery: 1, short_message: `code ${i}`, ...more });
+      expect(resp.command_status).toBe(0);
+      return resp.message_id!;
+    };
+    const fromA = [await submit(a, 0), await submit(a, 1), await submit(a, 2)];
+    const fromB = [await submit(b, 3), await submit(b, 4), await submit(b, 5)];
+    const mine = (c: Client) => c.delivered.filter((p) => p.receipted_message_id).map((p) => p.receipted_message_id as string).sort();
+    await until('every receipt', () => mine(a).length + mine(b).length, (n) => n === 6);
+    expect([mine(a), mine(b)]).toEqual([[...fromA].sort(), [...fromB].sort()]);
+    // the submitting bind is gone by the time its message is sent (5 s later): the receipt goes to the other one
+    const late = await submit(a, 6, { schedule_delivery_time: '000000000005000R' });
+    await a.call('unbind');
+    await a.close();
+    t.clock.advance(6_000);
+    await until('the receipt of the closed bind', () => mine(b), (l) => l.includes(late));
+    await b.call('unbind');
+    await b.close();
+  });
+
   it('answers insufficient credit with an error status and charges nothing', async () => {
     const { child: poor, key: poorKey } = await setup('poor', null);
     const c = await bound('poor', poorKey);

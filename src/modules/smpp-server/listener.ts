@@ -38,6 +38,8 @@ export type SmppListenerOptions = {
 
 type Peer = {
   session: Session;
+  /** `owner:n`: the receipts of what this session submits come back to it while it is bound. */
+  id: string;
   ip: string | null;
   mode: BindMode | null;
   account: Account | null;
@@ -53,6 +55,9 @@ const INVCMDID = 0x03;
 export function createSmppListener(deps: { service: SmppServerService; log: Logger; options?: SmppListenerOptions }) {
   const o = { host: '0.0.0.0', port: 2775, window: 10, maxTps: 100, maxBinds: 2, pollMs: 1000, responseTimeoutMs: 30_000, bindTimeoutMs: 30_000, sweepMs: 30_000, recheckMs: 10_000, unbindTimeoutMs: 2000, ...deps.options };
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  let sessions = 0;
+  /** How long a receipt meant for a session of another process waits for it before any bind may take it. */
+  const SESSION_WAIT_MS = 30_000;
   const peers = new Set<Peer>();
   const deliveries = new Set<Promise<void>>();
   let server: SmppServer | null = null;
@@ -111,7 +116,8 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
     if (!takeToken(peer.account.id)) return respond(peer, pdu, { command_status: status.THROTTLED });
     peer.inflight++;
     try {
-      const a = await deps.service.submit(peer.account, pdu);
+      // a transmitter cannot take receipts: its go to any receiver bind of the account
+      const a = await deps.service.submit(peer.account, pdu, peer.mode === 'trx' ? peer.id : null);
       respond(peer, pdu, a.status === status.OK ? { message_id: a.messageId } : { command_status: a.status });
     } finally {
       peer.inflight--;
@@ -151,7 +157,7 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
 
   function onSession(session: Session) {
     const peer: Peer = {
-      session, ip: session.socket.remoteAddress ?? null, mode: null, account: null, credentialId: null, inflight: 0,
+      session, id: `${owner}:${++sessions}`, ip: session.socket.remoteAddress ?? null, mode: null, account: null, credentialId: null, inflight: 0,
       outstanding: 0, closed: false, onClose: new Set(),
     };
     peers.add(peer);
@@ -173,6 +179,8 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
       clearTimeout(bindTimer);
       for (const f of peer.onClose) f();
       peer.onClose.clear();
+      // what was meant for this session goes to any receiver bind now
+      if (peer.mode === 'trx') void deps.service.forgetSession(peer.id).then(wake, (err: unknown) => deps.log.warn({ err }, 'smpp server: a closed session\'s receipts wait for their time-out'));
     });
   }
 
@@ -306,9 +314,11 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
           const room = list.reduce((n, p) => n + Math.max(0, o.window - p.outstanding), 0);
           if (room <= 0) continue;
           const now = new Date();
-          const rows = await deps.service.claim(accountId, room, owner, now, new Date(now.getTime() + o.responseTimeoutMs * 2));
+          const rows = await deps.service.claim(accountId, room, owner, now, new Date(now.getTime() + o.responseTimeoutMs * 2), new Date(now.getTime() - SESSION_WAIT_MS));
           for (const row of rows) {
-            const peer = list.filter((p) => !p.closed).sort((a, b) => a.outstanding - b.outstanding)[0];
+            // the session that submitted the message, while it is bound here; else the least busy receiver
+            const open = list.filter((p) => !p.closed);
+            const peer = open.find((p) => p.id === row.sessionId) ?? open.sort((a, b) => a.outstanding - b.outstanding)[0];
             if (!peer) {
               await deps.service.release(row.id, null);
               continue;

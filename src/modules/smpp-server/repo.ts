@@ -15,6 +15,8 @@ export type Submission = {
   textHead: string;
   submittedAt: Date;
   keepUntil: Date;
+  /** The transceiver session that submitted it (its receipt goes there while it is bound). */
+  sessionId?: string | null;
 };
 
 export type Credential = { id: string; accountId: string; passwordHash: string; allowedIps: string[]; createdAt: Date; lastUsedAt: Date | null };
@@ -50,8 +52,8 @@ export type ReceiptPayload = {
 export type InboundPayload = { from: string; to: string; text: string };
 
 export type Delivery =
-  | { id: bigint; accountId: string; kind: 'receipt'; payload: ReceiptPayload; attempts: number }
-  | { id: bigint; accountId: string; kind: 'inbound'; payload: InboundPayload; attempts: number };
+  | { id: bigint; accountId: string; kind: 'receipt'; payload: ReceiptPayload; attempts: number; sessionId: string | null }
+  | { id: bigint; accountId: string; kind: 'inbound'; payload: InboundPayload; attempts: number; sessionId: string | null };
 
 const toFragment = (r: Record<string, unknown>): Fragment => ({
   accountId: r.account_id as string,
@@ -108,9 +110,9 @@ export function smppRepo(db: Db) {
     async insertSubmissions(rows: Submission[]): Promise<void> {
       for (const s of rows) {
         await db.query(
-          `INSERT INTO smpp_submissions (message_id, account_id, idempotency_key, seq, total, source_addr, dest_addr, registered_delivery, text_head, submitted_at, keep_until)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (message_id) DO NOTHING`,
-          [s.messageId, s.accountId, s.idempotencyKey, s.seq, s.total, s.sourceAddr, s.destAddr, s.registeredDelivery, s.textHead, s.submittedAt, s.keepUntil],
+          `INSERT INTO smpp_submissions (message_id, account_id, idempotency_key, seq, total, source_addr, dest_addr, registered_delivery, text_head, submitted_at, keep_until, session_id)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (message_id) DO NOTHING`,
+          [s.messageId, s.accountId, s.idempotencyKey, s.seq, s.total, s.sourceAddr, s.destAddr, s.registeredDelivery, s.textHead, s.submittedAt, s.keepUntil, s.sessionId ?? null],
         );
       }
     },
@@ -140,6 +142,7 @@ export function smppRepo(db: Db) {
         textHead: r.text_head as string,
         submittedAt: toDate(r.submitted_at)!,
         keepUntil: toDate(r.keep_until)!,
+        sessionId: (r.session_id as string) ?? null,
         batchId: r.the_batch as string,
       }));
     },
@@ -187,26 +190,35 @@ export function smppRepo(db: Db) {
       return rows[0]?.receives === true;
     },
 
-    async enqueue(rows: { accountId: string; kind: 'receipt' | 'inbound'; payload: ReceiptPayload | InboundPayload }[], now: Date, expiresAt: Date): Promise<void> {
+    async enqueue(rows: { accountId: string; kind: 'receipt' | 'inbound'; payload: ReceiptPayload | InboundPayload; sessionId?: string | null }[], now: Date, expiresAt: Date): Promise<void> {
       if (!rows.length) return;
       await db.query(
-        `INSERT INTO smpp_deliveries (account_id, kind, payload, created_at, expires_at)
-         SELECT a, k, p::jsonb, $4, $5 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, k, p)`,
-        [rows.map((r) => r.accountId), rows.map((r) => r.kind), rows.map((r) => JSON.stringify(r.payload)), now, expiresAt],
+        `INSERT INTO smpp_deliveries (account_id, kind, payload, created_at, expires_at, session_id)
+         SELECT a, k, p::jsonb, $4, $5, s FROM unnest($1::text[], $2::text[], $3::text[], $6::text[]) AS t(a, k, p, s)`,
+        [rows.map((r) => r.accountId), rows.map((r) => r.kind), rows.map((r) => JSON.stringify(r.payload)), now, expiresAt, rows.map((r) => r.sessionId ?? null)],
       );
     },
-    /** Claims up to `limit` unclaimed rows of one account, oldest first, for this process. */
-    async claim(accountId: string, limit: number, owner: string, now: Date, leaseUntil: Date): Promise<Delivery[]> {
+    /**
+     * Claims up to `limit` unclaimed rows of one account, oldest first, for this process: not the
+     * rows meant for a session of another process (`owner:n`) unless they waited `sessionWaitUntil`
+     * (that process is gone, or its session closed without a word).
+     */
+    async claim(accountId: string, limit: number, owner: string, now: Date, leaseUntil: Date, sessionWaitUntil: Date): Promise<Delivery[]> {
       const { rows } = await db.query(
         `UPDATE smpp_deliveries SET claimed_by = $3, claimed_until = $5, attempts = attempts + 1
          WHERE id IN (SELECT id FROM smpp_deliveries WHERE account_id = $1 AND (claimed_until IS NULL OR claimed_until < $4) AND expires_at > $4
+                        AND (session_id IS NULL OR starts_with(session_id, $3 || ':') OR created_at < $6)
                       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING id, account_id, kind, payload, attempts`,
-        [accountId, limit, owner, now, leaseUntil],
+         RETURNING id, account_id, kind, payload, attempts, session_id`,
+        [accountId, limit, owner, now, leaseUntil, sessionWaitUntil],
       );
       return rows
-        .map((r) => ({ id: toBigInt(r.id), accountId: r.account_id as string, kind: r.kind, payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload, attempts: Number(r.attempts) }) as Delivery)
+        .map((r) => ({ id: toBigInt(r.id), accountId: r.account_id as string, kind: r.kind, payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload, attempts: Number(r.attempts), sessionId: (r.session_id as string) ?? null }) as Delivery)
         .sort((a, b) => (a.id < b.id ? -1 : 1));
+    },
+    /** A session closed: what was meant for it goes to any receiver bind of the account. */
+    async forgetSession(sessionId: string): Promise<void> {
+      await db.query('UPDATE smpp_deliveries SET session_id = NULL WHERE session_id = $1', [sessionId]);
     },
     async remove(id: bigint): Promise<void> {
       await db.query('DELETE FROM smpp_deliveries WHERE id = $1', [id]);

@@ -83,7 +83,7 @@ export function createSmppServerService(deps: {
     const now = deps.clock.now();
     const rows = subs.flatMap((s) => {
       const f = byBatch.get(s.batchId)!;
-      return wantsReceipt(s.registeredDelivery, f.status === 'delivered') ? [{ accountId: s.accountId, kind: 'receipt' as const, payload: receiptFor(s, f.status, f.errorCode, now) }] : [];
+      return wantsReceipt(s.registeredDelivery, f.status === 'delivered') ? [{ accountId: s.accountId, kind: 'receipt' as const, payload: receiptFor(s, f.status, f.errorCode, now), sessionId: s.sessionId }] : [];
     });
     await smppRepo(tx).enqueue(rows, now, new Date(now.getTime() + PENDING_TTL_MS));
     if (rows.length) setImmediate(nudge);
@@ -167,7 +167,8 @@ export function createSmppServerService(deps: {
   };
 
   /** One submit_sm of a bound transmitter; the answer carries the message id or an error status. */
-  async function submit(bound: Account, pdu: Pdu): Promise<SubmitAnswer> {
+  /** `sessionId`: the transceiver session it came on, where its receipt goes while it is bound. */
+  async function submit(bound: Account, pdu: Pdu, sessionId: string | null = null): Promise<SubmitAnswer> {
     const account = await deps.accounts.findAccountForAuth(bound.id);
     if (!account || account.status !== 'active') return { status: submitStatusFor('ACCOUNT_SUSPENDED') };
     if (!submitEsmClassValid(pdu.esm_class)) return { status: status.INVESMCLASS };
@@ -179,7 +180,7 @@ export function createSmppServerService(deps: {
     const timing = readSubmitTiming(pdu, now);
     if (!timing.ok) return { status: timing.status };
     const messageClass = classByServiceType[((pdu as Pdu & { service_type?: string }).service_type ?? '').trim().toLowerCase()] ?? 'service';
-    const sub = { sourceAddr: (pdu.source_addr ?? '').trim(), destAddr: pdu.destination_addr ?? '', registeredDelivery: pdu.registered_delivery ?? 0 };
+    const sub = { sourceAddr: (pdu.source_addr ?? '').trim(), destAddr: pdu.destination_addr ?? '', registeredDelivery: pdu.registered_delivery ?? 0, sessionId };
     if (!body.concat) {
       const id = messageId();
       const key = `smpp:${id}`;
@@ -237,10 +238,10 @@ export function createSmppServerService(deps: {
     return { status: status.OK, messageId: answerId };
   }
 
-  async function queueRejections(rows: (Pick<Submission, 'messageId' | 'sourceAddr' | 'destAddr' | 'textHead' | 'submittedAt' | 'registeredDelivery'> & { accountId: string })[]) {
+  async function queueRejections(rows: (Pick<Submission, 'messageId' | 'sourceAddr' | 'destAddr' | 'textHead' | 'submittedAt' | 'registeredDelivery' | 'sessionId'> & { accountId: string })[]) {
     const now = deps.clock.now();
     const wanted = rows.filter((r) => wantsReceipt(r.registeredDelivery, false));
-    await repo.enqueue(wanted.map((r) => ({ accountId: r.accountId, kind: 'receipt' as const, payload: receiptFor(r, 'rejected', null, now) })), now, new Date(now.getTime() + PENDING_TTL_MS));
+    await repo.enqueue(wanted.map((r) => ({ accountId: r.accountId, kind: 'receipt' as const, payload: receiptFor(r, 'rejected', null, now), sessionId: r.sessionId })), now, new Date(now.getTime() + PENDING_TTL_MS));
     if (wanted.length) setImmediate(nudge);
   }
 
@@ -281,6 +282,7 @@ export function createSmppServerService(deps: {
       return () => wakers.delete(waker);
     },
     claim: repo.claim,
+    forgetSession: repo.forgetSession,
     delivered: repo.remove,
     release: repo.release,
     pendingCount: repo.pendingCount,
