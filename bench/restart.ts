@@ -80,7 +80,7 @@ while (!(at.healthz && at.signIn && at.readyz)) {
   await new Promise((r) => setTimeout(r, 50));
 }
 while (!steps && performance.now() - t0 < 310_000) await new Promise((r) => setTimeout(r, 50));
-console.log(`after the spawn: /healthz ${at.healthz} s, sign-in ${at.signIn} s, /readyz ${at.readyz} s`);
+console.log(`after the spawn: /healthz ${at.healthz} s (the port answers; the API says NOT_READY until it is built), sign-in ${at.signIn} s, /readyz ${at.readyz} s`);
 console.log(`start steps (ms): ${steps}`);
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));

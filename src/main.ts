@@ -1,7 +1,7 @@
 // Composition root: configuration → database → migrations → services → HTTP and workers.
 import { ConfigError, parseConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { startChapar } from './server.ts';
+import { listenEarly } from './http/early.ts';
 
 async function main() {
   let config;
@@ -14,11 +14,14 @@ async function main() {
     }
     throw err;
   }
+  // The port answers from the start (/healthz alive, /readyz and the API "starting"), while the
+  // rest of Chapar loads, the database opens and migrates and the app is built; the app then takes
+  // the port over, and connectors and the outbox's recovery start behind it.
+  const early = await listenEarly({ port: config.port, host: config.host });
+  const { startChapar } = await import('./server.ts');
   let chapar;
   try {
-    // HTTP listens as soon as the database is open and migrated; connectors and the outbox's
-    // recovery start behind it (/readyz says "starting" until they run).
-    chapar = await startChapar(config, { listen: { port: config.port, host: config.host } });
+    chapar = await startChapar(config, { server: early });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       console.error(err.message);

@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { buildApp } from './http/app.ts';
 import { buildHealthApp } from './http/health.ts';
+import type { EarlyServer } from './http/early.ts';
 import { withStartupLock } from './db/startup-lock.ts';
 import { createServices, type Services } from './services.ts';
 import { startJobQueue, type JobQueue } from './jobs/queue.ts';
@@ -63,6 +64,11 @@ export type StartOptions = {
    * recovered. Without it, startChapar returns after the engine has started.
    */
   listen?: { port: number; host: string };
+  /**
+   * Or the port main.ts opened before loading Chapar (http/early.ts): it answers "starting" until
+   * the app is built here and takes it over.
+   */
+  server?: EarlyServer;
 };
 
 export async function startChapar(config: Config, opts: StartOptions = {}): Promise<Chapar> {
@@ -105,10 +111,14 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
   if (runEngine || role !== 'all') services.notifications.setAdapter('sms', deferredSms);
   let starting: string | null = runEngine ? 'engine' : runSmpp ? 'smpp server' : null;
   const app = role === 'all' || role === 'api'
-    ? await buildApp(services, { logger: log, starting: () => starting })
-    : await buildHealthApp({ db, logger: log, starting: () => starting });
+    ? await buildApp(services, { logger: log, starting: () => starting, server: opts.server })
+    : await buildHealthApp({ db, logger: log, starting: () => starting, server: opts.server });
   step('http');
-  if (opts.listen) {
+  if (opts.server) {
+    await app.ready();
+    opts.server.handOver();
+    step('listen');
+  } else if (opts.listen) {
     await app.listen(opts.listen);
     step('listen');
   }
@@ -130,7 +140,7 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
     starting = null;
     log.info({ role, instance: config.instanceId, steps }, 'started');
   })();
-  if (!opts.listen) await started;
+  if (!opts.listen && !opts.server) await started;
   else started.catch(() => undefined);
   const chapar: Chapar = {
     app,
@@ -143,7 +153,10 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
     started,
     steps,
     async stop() {
+      const closing = opts.server?.close();
       await app.close();
+      opts.server?.server.closeAllConnections();
+      await closing;
       await started.catch(() => undefined);
       await smpp?.stop();
       if (runEngine) await services.engine.stop();

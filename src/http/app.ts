@@ -43,6 +43,7 @@ import { registerContext } from './context.ts';
 import { registerErrorHandler } from './errors-handler.ts';
 import { AppError } from '../lib/app-error.ts';
 import { pickLanguage } from '../lib/i18n.ts';
+import type { EarlyServer } from './early.ts';
 import { errorBody } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerMetrics } from './metrics.ts';
@@ -63,9 +64,11 @@ export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
   return routeTables.get(app) ?? [];
 }
 
-export async function buildApp(services: Services, opts: { logger: Logger; routes?: RouteModule[]; starting?: Starting }): Promise<FastifyInstance> {
+export async function buildApp(services: Services, opts: { logger: Logger; routes?: RouteModule[]; starting?: Starting; server?: EarlyServer }): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger,
+    // main.ts's port, listening since the process began (early.ts)
+    ...(opts.server ? { serverFactory: opts.server.factory } : {}),
     // A hop count as Fastify itself reads one: the nearest n addresses are proxies.
     trustProxy: typeof services.config.trustProxy === 'number' ? ((hops: number) => (_addr: string, i: number) => i < hops)(services.config.trustProxy) : services.config.trustProxy,
     // The router's own refusals (a path that is not valid UTF-8) answer in the shape every error has.

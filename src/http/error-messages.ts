@@ -327,6 +327,6 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
       return `Parameter ${p} ${why}.`;
     },
   },
-  NOT_READY: { fa: 'سامانه هنوز آماده نیست.', en: 'The service is not ready.' },
+  NOT_READY: { fa: 'سامانه در حال راه‌اندازی است؛ چند ثانیه دیگر دوباره بفرستید.', en: 'Chapar is starting; try again in a few seconds.' },
   INTERNAL: { fa: 'خطای داخلی رخ داد؛ دوباره تلاش کنید.', en: 'Something went wrong on our side; please try again.' },
 };

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db } from '../db/driver.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import type { EarlyServer } from './early.ts';
 
 /** What is still starting ("engine", "smpp server"), or null once everything runs. */
 export type Starting = () => string | null;
@@ -28,8 +29,8 @@ export function registerHealth(app: FastifyInstance, deps: { db: Db; starting?: 
  * The HTTP port of a process without the API (CHAPAR_ROLE=dispatcher or smpp): health only, for
  * an orchestrator's checks; anything else is a 404.
  */
-export async function buildHealthApp(deps: { db: Db; logger: Logger; starting?: Starting }): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger }) as unknown as FastifyInstance;
+export async function buildHealthApp(deps: { db: Db; logger: Logger; starting?: Starting; server?: EarlyServer }): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.logger, ...(deps.server ? { serverFactory: deps.server.factory } : {}) }) as unknown as FastifyInstance;
   registerHealth(app, deps);
   return app;
 }
