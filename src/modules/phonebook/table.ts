@@ -3,7 +3,6 @@
 // it will inflate).
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
 import { AppError } from '../../lib/app-error.ts';
 import { readCsv } from './csv.ts';
 
@@ -56,6 +55,8 @@ export type TableRow = { row: number; cells: string[] };
 const tooLarge = (limit: string, max: number) => new AppError('IMPORT_FILE_TOO_LARGE', { limit, max });
 
 async function* readXlsx(source: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<TableRow> {
+  // loaded on first use: half a second of a (re)start that only sheet imports need
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   try {
     for await (const sheet of reader) {
