@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseIranMobile, numberFragment, operatorOf, toLocalMobile } from './phone.ts';
+import { normaliseIranMobile, numberFragment, toLocalMobile } from './phone.ts';
+import { operatorOf } from './operators.ts';
 
 describe('Iranian mobile numbers', () => {
   it.each([

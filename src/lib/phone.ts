@@ -1,13 +1,6 @@
 // Iranian numbers in every form people type, normalised to E.164 (+989121234567).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { toLatinDigits } from './i18n.ts';
-
-export type Operator = 'mci' | 'irancell' | 'rightel' | 'other';
-
-/** Strips what people add around a number: spaces, dashes, dots, brackets, bidi marks. */
-function clean(input: string): string {
-  return toLatinDigits(input).replace(/[\s\-().\u200c\u200e\u200f\u202a-\u202e]/g, '');
-}
+import { cleanNumber, mobileDigits } from './operators.ts';
 
 // libphonenumber-js is the authority on which 09xx prefixes exist, but a million calls to it would
 // dominate a bulk send. Ask it once per three-digit prefix and keep the answer.
@@ -24,32 +17,18 @@ function mobilePrefixes(): Set<string> {
   return validPrefixes;
 }
 
-const mobileForms = /^(?:\+98|0098|98|0)?(9\d{9})$/;
-
 /** An Iranian mobile as E.164 (+989121234567), or null when it is not one. Accepts 09…, 9…,
  * +98…, 0098…, Persian and Arabic digits, spaces, dashes, dots and brackets. */
 export function normaliseIranMobile(input: string): string | null {
-  const m = mobileForms.exec(clean(input));
-  if (!m || !mobilePrefixes().has(m[1].slice(0, 3))) return null;
-  return `+98${m[1]}`;
-}
-
-// DESIGN.md: operators by prefix (the four digits after +98 → 09xx).
-const prefixes: Array<[Operator, RegExp]> = [
-  ['mci', /^\+98(91\d|99[0-4])/],
-  ['irancell', /^\+98(90[1-5]|930|933|93[5-9]|941)/],
-  ['rightel', /^\+98(92[0-2])/],
-];
-
-export function operatorOf(e164: string): Operator {
-  for (const [op, re] of prefixes) if (re.test(e164)) return op;
-  return 'other';
+  const digits = mobileDigits(input);
+  if (!digits || !mobilePrefixes().has(digits.slice(0, 3))) return null;
+  return `+98${digits}`;
 }
 
 /** What a person types to search numbers (۰۹۳۵ ۱۱۱-۲۲۳۳, 0935…, +98935…) as the digits to look for
  * inside stored E.164 numbers: the country code or the trunk 0 dropped, Persian digits made Latin. */
 export function numberFragment(input: string): string {
-  return clean(input).replace(/[^\d+]/g, '').replace(/^(\+98|0098)/, '').replace(/^\+/, '').replace(/^0/, '');
+  return cleanNumber(input).replace(/[^\d+]/g, '').replace(/^(\+98|0098)/, '').replace(/^\+/, '').replace(/^0/, '');
 }
 
 /** +989121234567 → 09121234567, the form Iranians read. */

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  analyseText,
-  decodeGsm7,
-  decodeUcs2,
-  detectAlphabet,
-  encodeGsm7,
-  encodeUcs2,
-  MAX_PARTS,
-  splitText,
-} from './sms-parts.ts';
+import { analyseText, detectAlphabet, MAX_PARTS, splitText } from './sms-parts.ts';
+import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2 } from './sms-encoding.ts';
 
 const a = (n: number) => 'a'.repeat(n);
 const fa = (n: number) => 'س'.repeat(n);

@@ -1,4 +1,6 @@
-// Alphabet detection, part counting and splitting for SMS (GSM 03.38 / 03.40).
+// Alphabet detection, part counting and splitting for SMS (GSM 03.38 / 03.40). The server and
+// the panel both import this file (the send form's counter is the bill's), so it uses no Node API;
+// the bytes on the wire are sms-encoding.ts.
 //
 // One rule decides the price and the bytes on the wire, so counting and splitting share one
 // walk over the text (`walk`): a part count that disagrees with the segments actually sent
@@ -47,12 +49,12 @@ const extensionChars: ReadonlyArray<[string, number]> = [
   ['[', 0x3c], ['~', 0x3d], [']', 0x3e], ['|', 0x40], ['€', 0x65],
 ];
 
-const ESC = 0x1b;
+export const ESC = 0x1b;
 // Lookup by UTF-16 code unit: septet value, or −1. Every GSM character is in the BMP.
-const basicSeptet = new Int16Array(0x10000).fill(-1);
-const extensionSeptet = new Int16Array(0x10000).fill(-1);
-const septetToChar: string[] = [];
-const extensionToChar: string[] = [];
+export const basicSeptet = new Int16Array(0x10000).fill(-1);
+export const extensionSeptet = new Int16Array(0x10000).fill(-1);
+export const septetToChar: string[] = [];
+export const extensionToChar: string[] = [];
 for (let i = 0; i < basicChars.length; i++) {
   if (i === ESC) continue;
   basicSeptet[basicChars.charCodeAt(i)] = i;
@@ -120,7 +122,7 @@ function walk(
   if (i > start) onPart(start, i, used);
 }
 
-function unitsOf(text: string, alphabet: Alphabet): number {
+export function unitsOf(text: string, alphabet: Alphabet): number {
   if (alphabet === 'ucs2') return text.length;
   let n = 0;
   for (let i = 0; i < text.length; i++) n += gsmCost(text.charCodeAt(i));
@@ -158,53 +160,4 @@ export function splitText(text: string, opts: SplitOptions = {}): string[] {
   const out: string[] = [];
   walk(text, a.alphabet, a.perPart, (s, e) => out.push(text.slice(s, e)));
   return out;
-}
-
-/**
- * GSM 03.38 septets, one per byte, unpacked: what SMPP expects with data_coding 0 (the SMSC
- * packs them for the air). Extension characters become ESC + code. Throws on a character outside
- * the alphabet: the caller chose the alphabet with detectAlphabet, so that is a bug.
- */
-export function encodeGsm7(text: string): Buffer {
-  const out = Buffer.allocUnsafe(unitsOf(text, 'gsm7'));
-  let o = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const basic = basicSeptet[code];
-    if (basic >= 0) {
-      out[o++] = basic;
-      continue;
-    }
-    const ext = extensionSeptet[code];
-    if (ext < 0) throw new RangeError(`U+${code.toString(16).padStart(4, '0')} is not in GSM 03.38`);
-    out[o++] = ESC;
-    out[o++] = ext;
-  }
-  return out;
-}
-
-/** Unpacked septets back to text. Unknown septets and a dangling ESC become a space, as handsets do. */
-export function decodeGsm7(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === ESC) {
-      const ext = i + 1 < bytes.length ? extensionToChar[bytes[i + 1]] : undefined;
-      s += ext ?? ' ';
-      if (ext !== undefined) i++;
-      continue;
-    }
-    s += septetToChar[b] ?? ' ';
-  }
-  return s;
-}
-
-/** UTF-16 big-endian, what SMPP means by UCS-2 (data_coding 8); astral characters stay as surrogate pairs. */
-export function encodeUcs2(text: string): Buffer {
-  return Buffer.from(text, 'utf16le').swap16();
-}
-
-export function decodeUcs2(bytes: Uint8Array): string {
-  const copy = Buffer.from(bytes.subarray(0, bytes.length & ~1));
-  return copy.swap16().toString('utf16le');
 }

@@ -3,7 +3,8 @@
 // and its receipts and inbound messages come back as deliver_sm — also after a later bind.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGsm7, encodeUcs2, splitText } from '../../src/lib/sms-parts.ts';
+import { splitText } from '../../src/lib/sms-parts.ts';
+import { encodeGsm7, encodeUcs2 } from '../../src/lib/sms-encoding.ts';
 import { concatUdh, smpp } from '../../src/upstreams/smpp/lib.ts';
 import type { Pdu, Session } from '../../src/upstreams/smpp/lib.ts';
 import type { SimulatorUpstream } from '../../src/upstreams/simulator/adapter.ts';

@@ -1,7 +1,7 @@
 // Compliance policies: the platform sets them, each agency on an account's path may tighten them
 // for its subtree, never loosen. A stored row has nullable fields (NULL = inherit); the effective
 // policy is the built-in defaults, overridden by the platform row, then tightened level by level.
-import type { Operator } from '../../lib/phone.ts';
+import type { Operator } from '../../lib/operators.ts';
 import type { LineType } from '../lines/repo.ts';
 import { formatClock, intersectWindows, parseClock, type DailyWindow } from './tehran.ts';
 

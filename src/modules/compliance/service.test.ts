@@ -6,7 +6,7 @@ import { createAccountService } from '../accounts/service.ts';
 import { createAuditService } from '../audit/service.ts';
 import { createBrandService } from '../brands/service.ts';
 import { createKycService } from '../kyc/service.ts';
-import { operatorOf } from '../../lib/phone.ts';
+import { operatorOf } from '../../lib/operators.ts';
 import { emptyRow } from './policy.ts';
 import { createComplianceService, type ComplianceService, type SendCheck } from './service.ts';
 

@@ -21,7 +21,8 @@
 //       → { action: 'opted_out' | 'opted_in' | null, reply? }: send `reply` back from the line.
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { normaliseIranMobile, type Operator } from '../../lib/phone.ts';
+import { normaliseIranMobile } from '../../lib/phone.ts';
+import type { Operator } from '../../lib/operators.ts';
 import { AppError, type ErrorCode } from '../../lib/app-error.ts';
 import { createSlicer } from '../../lib/turns.ts';
 import type { Account } from '../accounts/repo.ts';

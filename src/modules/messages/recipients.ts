@@ -1,6 +1,7 @@
 // Recipients as people paste them: any Iranian form, Persian digits, duplicates, garbage.
 import { NumberSet } from '../../lib/number-set.ts';
-import { normaliseIranMobile, operatorOf, type Operator } from '../../lib/phone.ts';
+import { normaliseIranMobile } from '../../lib/phone.ts';
+import { operatorOf, type Operator } from '../../lib/operators.ts';
 import { createSlicer } from '../../lib/turns.ts';
 
 export type RejectedRecipient = { to: string; code: 'INVALID_NUMBER' | 'OPERATOR_NOT_SUPPORTED' };

@@ -1,6 +1,6 @@
 // PDU-level rules of the customer-facing SMPP server, without I/O: reading a submit_sm's text,
 // concatenation, schedule and validity, our final statuses as receipt text and TLVs, and our errors as command_status.
-import { encodeGsm7 } from '../../lib/sms-parts.ts';
+import { encodeGsm7 } from '../../lib/sms-encoding.ts';
 import type { ErrorCode } from '../../lib/app-error.ts';
 import { ESM_TYPE_MASK, ESM_UDHI, readConcat, status } from '../../upstreams/smpp/lib.ts';
 import type { Pdu } from '../../upstreams/smpp/lib.ts';

@@ -2,7 +2,8 @@
 // and the load and fault tests: it binds, throttles, drops connections, delivers receipts after a
 // latency with a chosen success ratio, and injects inbound (MO) messages.
 import type { AddressInfo } from 'node:net';
-import { analyseText, encodeGsm7, encodeUcs2, splitText } from '../../lib/sms-parts.ts';
+import { analyseText, splitText } from '../../lib/sms-parts.ts';
+import { encodeGsm7, encodeUcs2 } from '../../lib/sms-encoding.ts';
 import { addressOf, concatUdh, corkForTick, ESM_RECEIPT, ESM_UDHI, readConcat, smpp, status } from '../smpp/lib.ts';
 import type { Pdu, Session, SmppServer } from '../smpp/lib.ts';
 import type { Concat } from '../upstream.ts';

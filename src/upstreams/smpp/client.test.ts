@@ -1,6 +1,7 @@
 // The SMPP client against the simulator SMSC over real loopback sockets.
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeUcs2, splitText } from '../../lib/sms-parts.ts';
+import { splitText } from '../../lib/sms-parts.ts';
+import { encodeUcs2 } from '../../lib/sms-encoding.ts';
 import { createSmsc } from '../simulator/smsc.ts';
 import type { SmscSettings } from '../simulator/smsc.ts';
 import { collect, waitFor } from '../testing.ts';

@@ -1,6 +1,6 @@
 // PDU-level translation between our types and SMPP 3.4: submit_sm parameters out, command_status
 // to our failure codes, deliver_sm in (receipt or inbound). No I/O here.
-import { encodeGsm7, encodeUcs2 } from '../../lib/sms-parts.ts';
+import { encodeGsm7, encodeUcs2 } from '../../lib/sms-encoding.ts';
 import type { DeliveryReceipt, InboundPart, OutboundPart, SubmitFailure } from '../upstream.ts';
 import { looksLikeReceipt, parseReceipt, convertReceiptId } from './receipt.ts';
 import {

@@ -8,7 +8,8 @@ import { latinDigits } from '../../i18n/format.ts';
 import { useI18n, type I18n } from '../../i18n/i18n.tsx';
 import { clientError } from '../wallet/http.ts';
 import { parseAmount } from '../wallet/money.tsx';
-import { alphabets, lineTypes, messageClasses, operators, type Coefficients, type Group as UserGroup, type Override } from '../wallet/types.ts';
+import { alphabets, lineTypes, messageClasses, type Coefficients, type Group as UserGroup, type Override } from '../wallet/types.ts';
+import { operators } from '../../../../src/lib/operators.ts';
 
 type Dim = keyof Coefficients;
 const dims: { dim: Dim; keys: readonly string[] }[] = [

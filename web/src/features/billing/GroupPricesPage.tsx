@@ -7,7 +7,8 @@ import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { Rials } from '../wallet/money.tsx';
-import { operators, type Alphabet, type GroupDetail, type MessageClass, type Operator } from '../wallet/types.ts';
+import { type Alphabet, type GroupDetail, type MessageClass } from '../wallet/types.ts';
+import { operators, type Operator } from '../../../../src/lib/operators.ts';
 import { dimLabel } from './GroupEditor.tsx';
 import { CoefficientBadges } from './GroupsPage.tsx';
 

@@ -11,9 +11,12 @@ import { useMe } from '../../session/session.tsx';
 import { kindLabel } from '../home/labels.ts';
 import { clientError } from '../wallet/http.ts';
 import { big, Rials } from '../wallet/money.tsx';
-import { lineTypes, messageClasses, type MessageClass, type Operator, type Preview } from '../wallet/types.ts';
+import { lineTypes, messageClasses, type MessageClass, type Preview } from '../wallet/types.ts';
+import type { Operator } from '../../../../src/lib/operators.ts';
 import { dimLabel } from './GroupEditor.tsx';
-import { normaliseMobile, operatorOf, smsParts } from './sms-math.ts';
+// the server's own counting and operators: the preview prices what the send will bill
+import { analyseText } from '../../../../src/lib/sms-parts.ts';
+import { mobileDigits, operatorOf } from '../../../../src/lib/operators.ts';
 
 export function PreviewPage() {
   const i18n = useI18n();
@@ -33,8 +36,8 @@ export function PreviewPage() {
   }, [me.kind]);
 
   const names = new Map<string, string>([[me.id, me.username], ...accounts.map((a) => [a.id, a.username] as [string, string])]);
-  const draft = text ? smsParts(text) : null;
-  const parsed = numbers.split(/[\n,؛;]+/).map((s) => s.trim()).filter(Boolean).map((s) => ({ raw: s, mobile: normaliseMobile(s) }));
+  const draft = text ? analyseText(text) : null;
+  const parsed = numbers.split(/[\n,؛;]+/).map((s) => s.trim()).filter(Boolean).map((s) => ({ raw: s, mobile: ((d) => (d ? `0${d}` : null))(mobileDigits(s)) }));
   const bad = parsed.filter((p) => !p.mobile);
 
   const run = useAction(async () => {

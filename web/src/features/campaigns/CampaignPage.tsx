@@ -13,7 +13,7 @@ import { messageClasses } from '../batches/labels.ts';
 import { useFields } from '../phonebook/FieldsCard.tsx';
 import type { Contact, ContactPage, Group as PbGroup } from '../phonebook/types.ts';
 import { tehranParts, tehranToIso } from '../send/jalali.ts';
-import { analyseText, MAX_PARTS } from '../send/parts.ts';
+import { analyseText, MAX_PARTS } from '../../../../src/lib/sms-parts.ts';
 import { QuoteCard } from '../send/QuoteCard.tsx';
 import type { Line, MessageClass, SendResult } from '../send/types.ts';
 import { useCampaignQuote, type CampaignFilter, type CampaignInput } from './useCampaignQuote.ts';

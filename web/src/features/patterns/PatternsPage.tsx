@@ -8,7 +8,7 @@ import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ErrorAlert, notifyError, notifySuccess, useAction } from '../../components/errors.tsx';
 import { latinDigits } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { analyseText } from '../send/parts.ts';
+import { analyseText } from '../../../../src/lib/sms-parts.ts';
 import type { SendResult } from '../send/types.ts';
 import { bodyVariables, statusColor, variableTypes, type Pattern, type Variable, type VariableType } from './types.ts';
 

@@ -9,7 +9,7 @@ import { ErrorAlert, notifySuccess, useAction } from '../../components/errors.ts
 import { useI18n } from '../../i18n/i18n.tsx';
 import { messageClasses } from '../batches/labels.ts';
 import { tehranParts, tehranToIso } from './jalali.ts';
-import { analyseText, MAX_PARTS } from './parts.ts';
+import { analyseText, MAX_PARTS } from '../../../../src/lib/sms-parts.ts';
 import { QuoteCard } from './QuoteCard.tsx';
 import type { Line, MessageClass, SendResult } from './types.ts';
 import { useQuote } from './useQuote.ts';

@@ -1,4 +1,5 @@
 // The money API's shapes (src/modules/billing/schema.ts, topup-schema.ts). Amounts are strings of rials.
+import type { Operator } from '../../../../src/lib/operators.ts';
 /** backing: the account's own money set aside for the credit limits it granted its children. */
 export type Balance = { balance: string; reserved: string; creditLimit: string; backing: string; lowCreditThreshold: string | null; currency: 'IRR' };
 export type Wallet = Balance & { accountId: string; groupId: string | null };
@@ -11,11 +12,9 @@ export type Transaction = {
   description: string; params: Record<string, string | number | boolean>; note: string; reference: string | null; createdAt: string;
 };
 
-export const operators = ['mci', 'irancell', 'rightel', 'other'] as const;
 export const lineTypes = ['public', '1000', '2000', '3000', '5000', '9000', 'fixed'] as const;
 export const messageClasses = ['service', 'advertising', 'otp'] as const;
 export const alphabets = ['ucs2', 'gsm7'] as const;
-export type Operator = (typeof operators)[number];
 export type MessageClass = (typeof messageClasses)[number];
 export type Alphabet = (typeof alphabets)[number];
 
