@@ -27,6 +27,7 @@ describe.skipIf(missing !== null && !inCi)('Chapar’s SMPP client against a Net
 
   /** A new SMSC with these behaviours; the connector follows it to its port and binds. */
   async function peer(options: Record<string, string | number>, settings: Record<string, unknown> = {}): Promise<NetSmppSmsc> {
+    if (missing) throw new Error(`CI=true and the Net::SMPP peer cannot run: ${missing}`);
     await smsc?.stop();
     smsc = await startNetSmppSmsc(options);
     const res = await t.api({
@@ -69,7 +70,7 @@ describe.skipIf(missing !== null && !inCi)('Chapar’s SMPP client against a Net
   const sender = async () => openSender(t, `peer${++users}`, CREDIT.toString());
 
   beforeAll(async () => {
-    if (missing) throw new Error(`CI=true and the Net::SMPP peer cannot run: ${missing}`);
+    if (missing) return; // under CI: every test fails in peer() with the reason
     t = await testChapar({ engine: true, engineOptions: { dispatcher: { idleMs: 20 } } });
     admin = await t.adminToken();
     // a price, so the ledger has something to charge once
