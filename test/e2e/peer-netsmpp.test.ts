@@ -161,8 +161,8 @@ describe.skipIf(missing !== null && !inCi)('Chapar’s SMPP client against a Net
     await expectLedger(u.token, rows);
   });
 
-  it('tries a submit again after a generic_nack with a temporary error, and delivers it once', async () => {
-    const s = await peer({ 'nack-every': 2, 'nack-status': '0x08' });
+  it.each([['a temporary error', '0x08'], ['no error code at all', '0x00']])('tries a submit again after a generic_nack with %s, and delivers it once', async (_name, status) => {
+    const s = await peer({ 'nack-every': 2, 'nack-status': status });
     const u = await sender();
     const to = Array.from({ length: 6 }, (_, i) => `0935100005${i}`);
     const rows = await settled([await send(u.token, to, 'nacked')]);

@@ -316,7 +316,12 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
     if (inflight.get(resp.sequence_number) !== job) return;
     inflight.delete(resp.sequence_number);
     const code = resp.command_status;
-    if (code === status.OK) {
+    // generic_nack: the SMSC could not read the submit_sm and took nothing. Its status says why;
+    // some SMSCs send none (0), which is no acceptance either: a temporary error, sent again.
+    const nack = resp.command === 'generic_nack';
+    if (nack && code === status.OK) {
+      finish(job, { ok: false, retryable: true, code: 'upstream_error', vendorCode: 'generic_nack' });
+    } else if (code === status.OK) {
       throttleStreak = 0;
       finish(job, { ok: true, upstreamId: resp.message_id ?? '' });
     } else if (code === status.THROTTLED || code === status.MSGQFUL) {
