@@ -2,7 +2,7 @@
 // for a receipt in the canonical form receipts now arrive in (upstreams/registry.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type TestDb } from '../../test/helpers/db.ts';
-import { canonicalUpstreamId } from '../upstreams/registry.ts';
+import { canonicalUpstreamId } from '../upstreams/ids.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 
 describe('migration 0055 on parts stored before it', () => {

@@ -3,7 +3,8 @@
 // against the simulator SMSC over a real loopback socket, receipts in text only (no TLV id).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmsc, type SmscSettings } from './simulator/smsc.ts';
-import { canonicalUpstreamId, createUpstream } from './registry.ts';
+import { canonicalUpstreamId } from './ids.ts';
+import { createUpstream } from './registry.ts';
 import { collect, waitFor } from './testing.ts';
 import type { DeliveryReceipt, OutboundPart, Upstream } from './upstream.ts';
 

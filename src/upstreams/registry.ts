@@ -6,6 +6,7 @@ import type { SimulatorUpstreamConfig } from './simulator/adapter.ts';
 import { createSmppClient } from './smpp/client.ts';
 import type { SmppClientConfig } from './smpp/client.ts';
 import type { Upstream, UpstreamKind } from './upstream.ts';
+import { canonicalUpstreamId } from './ids.ts';
 
 export const upstreamFactories = {
   smpp: (config: SmppClientConfig) => createSmppClient(config),
@@ -14,19 +15,6 @@ export const upstreamFactories = {
 } satisfies Record<UpstreamKind, (config: never) => Upstream>;
 
 export type UpstreamConfig<K extends UpstreamKind> = Parameters<(typeof upstreamFactories)[K]>[0];
-
-/**
- * The form an SMSC's message id is compared in: SMSCs write one id differently in the submit
- * answer and in the receipt — zero-padded (`0000100002` / `100002`), hex in either letter case.
- * Letters and digits only: lowercase, leading zeros dropped; any other id: lowercase. (A hex
- * submit id with a decimal receipt id is converted first by the SMPP client's receiptIdForm.)
- * Migration 0055 wrote the ids of open messages in this form.
- */
-export function canonicalUpstreamId(id: string): string {
-  const t = id.trim().toLowerCase();
-  if (!/^[0-9a-z]+$/.test(t)) return t;
-  return t.replace(/^0+/, '') || '0';
-}
 
 /** The connector of a kind, its message ids reported in their canonical form. */
 export function createUpstream<K extends UpstreamKind>(kind: K, config: UpstreamConfig<K>): Upstream {

@@ -64,6 +64,12 @@ export type DeliveryReceipt = {
   errorCode?: string;
   submittedAt?: Date;
   doneAt?: Date;
+  /**
+   * How long before it was handed on the connector gave this id in a submit answer, when it did
+   * so lately (SMPP client). A receipt then belongs to a submission recorded no earlier than
+   * that answer, never to an older message still open with an id the SMSC gave again.
+   */
+  answeredAgoMs?: number;
 };
 
 export type InboundPart = { from: string; to: string; text: string; concat?: Concat };

@@ -325,22 +325,24 @@ export function outboxRepo(db: Db) {
      * A receipt settles exactly one message: the most recent submission with its id on its
      * connector. SMSCs reuse ids, so older open messages with the id stay open until their own
      * receipt or expiry; and when a multi-part message's part took the id later, the receipt is
-     * that part's (applyPartReceipts).
+     * that part's (applyPartReceipts). A receipt with `notBefore` (its id was given lately)
+     * settles only a submission recorded since then: the one it belongs to may not be recorded yet.
      */
-    async finaliseByReceipt(receipts: { connectorId: string; upstreamId: string; final: FinalStatus; errorCode: string | null }[], now: Date) {
+    async finaliseByReceipt(receipts: { connectorId: string; upstreamId: string; final: FinalStatus; errorCode: string | null; notBefore?: Date | null }[], now: Date) {
       if (!receipts.length) return [];
       const { rows } = await db.query(
-        `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[]) WITH ORDINALITY AS t(c, u, s, e, was, k)),
+        `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[], $7::timestamptz[]) WITH ORDINALITY AS t(c, u, s, e, was, nb, k)),
          pick AS (
            SELECT DISTINCT ON (t.c, t.u) m.id, t.s, t.e, t.k FROM t
              JOIN messages m ON m.connector_id = t.c AND m.upstream_id = t.u AND m.upstream_id IS NOT NULL AND m.status = t.was AND NOT m.settled
+              AND (t.nb IS NULL OR m.updated_at >= t.nb)
             WHERE NOT EXISTS (SELECT 1 FROM message_parts p WHERE p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent' AND p.updated_at > m.updated_at)
             ORDER BY t.c, t.u, m.updated_at DESC, m.id DESC)
          UPDATE messages m SET status = pick.s, error_code = COALESCE(pick.e, m.error_code), settled = true, updated_at = $5
            FROM pick WHERE m.id = pick.id
          RETURNING ${finalisedColumns}, pick.k`,
         // t.was: see markSent; here each row is found through its upstream id
-        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.final), receipts.map((r) => r.errorCode), now, receipts.map(() => 'sent')],
+        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.final), receipts.map((r) => r.errorCode), now, receipts.map(() => 'sent'), receipts.map((r) => r.notBefore ?? null)],
       );
       return rows.map((r) => ({ ...toFinalised(r), receipt: Number(r.k) - 1 }));
     },
@@ -350,13 +352,13 @@ export function outboxRepo(db: Db) {
      * commit of its submit_sm_resp; the caller retries the others) and the messages whose every
      * part now has its final answer.
      */
-    async applyPartReceipts(receipts: { connectorId: string; upstreamId: string; status: string; errorCode: string | null }[], now: Date) {
+    async applyPartReceipts(receipts: { connectorId: string; upstreamId: string; status: string; errorCode: string | null; notBefore?: Date | null }[], now: Date) {
       if (!receipts.length) return { matched: new Set<string>(), complete: [] };
       const { rows } = await db.query(
         // one part per receipt: the most recent submission with the id (see finaliseByReceipt)
         `WITH pick AS (
-           SELECT DISTINCT ON (t.c, t.u) p.message_id, p.seq, t.s, t.e FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, u, s, e)
-             JOIN message_parts p ON p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent'
+           SELECT DISTINCT ON (t.c, t.u) p.message_id, p.seq, t.s, t.e FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::timestamptz[]) AS t(c, u, s, e, nb)
+             JOIN message_parts p ON p.connector_id = t.c AND p.upstream_id = t.u AND p.status = 'sent' AND (t.nb IS NULL OR p.updated_at >= t.nb)
             ORDER BY t.c, t.u, p.updated_at DESC, p.message_id DESC),
          upd AS (
            UPDATE message_parts p SET status = pick.s, error_code = pick.e, updated_at = $5 FROM pick
@@ -369,7 +371,7 @@ export function outboxRepo(db: Db) {
            RETURNING m.id, m.parts, m.parts_done)
          SELECT 'm' AS k, id::text AS a, parts::text AS b, parts_done::text AS c, NULL::text AS d, NULL::text AS e FROM agg
          UNION ALL SELECT 'p', connector_id, upstream_id, NULL, NULL, NULL FROM upd`,
-        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.status), receipts.map((r) => r.errorCode), now],
+        [receipts.map((r) => r.connectorId), receipts.map((r) => r.upstreamId), receipts.map((r) => r.status), receipts.map((r) => r.errorCode), now, receipts.map((r) => r.notBefore ?? null)],
       );
       const matched = new Set(rows.filter((r) => r.k === 'p').map((r) => `${r.a}\u0000${r.b}`));
       const done = rows.filter((r) => r.k === 'm' && Number(r.c) >= Number(r.b)).map((r) => BigInt(r.a as string));

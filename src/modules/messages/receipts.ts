@@ -13,9 +13,18 @@ import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
 import type { EnabledConnectors } from './dispatcher.ts';
 import { AppError } from '../../lib/app-error.ts';
 
-type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
+/** notBefore: the receipt settles only a submission recorded since then (its id was given lately, see answeredAgoMs). */
+type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; notBefore: Date | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
 
 const KEEP_UNMATCHED_MS = 60_000;
+
+/**
+ * A submission is recorded after its answer reached the connector; this much earlier than the
+ * answer still counts (the answer's age is measured in the connector's thread, a little before
+ * the receipt gets here). An older message with the same id was recorded before the SMSC gave
+ * the id again — a restart or a wrap apart, far more than this.
+ */
+const ANSWER_SLACK_MS = 1_000;
 
 /** Unmatched receipts are tried again at least this often (by the engine's clock) even when no sending was recorded here. */
 const LATE_RETRY_MS = 250;
@@ -36,7 +45,8 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     if (r.status === 'accepted') return Promise.resolve();
     const status = r.status === 'unknown' ? 'undelivered' : r.status;
     return new Promise((done, fail) => {
-      buffer.push({ connectorId, upstreamId: r.upstreamId, status, errorCode: r.errorCode ?? null, firstSeen: Date.now(), done, fail });
+      const notBefore = r.answeredAgoMs === undefined ? null : new Date(deps.clock.now().getTime() - r.answeredAgoMs - ANSWER_SLACK_MS);
+      buffer.push({ connectorId, upstreamId: r.upstreamId, status, errorCode: r.errorCode ?? null, notBefore, firstSeen: Date.now(), done, fail });
       if (buffer.length >= 5000) void flush();
     });
   }

@@ -1,6 +1,7 @@
 // SMPP 3.4 client (ESME) on node-smpp: one transceiver bind per connector, with the flow control
 // the library leaves to us — a window of outstanding submit_sm, a response timeout per PDU, a TPS
 // token bucket, slowing down on ESME_RTHROTTLED / ESME_RMSGQFUL, enquire_link and reconnect.
+import { canonicalUpstreamId } from '../ids.ts';
 import { createListeners } from '../upstream.ts';
 import type { DeliveryReceipt, InboundPart, OutboundPart, SubmitFailure, SubmitResult, Upstream, UpstreamKind, UpstreamStats } from '../upstream.ts';
 import { Fifo, TokenBucket } from './flow.ts';
@@ -44,6 +45,12 @@ type Job = {
 
 const now = () => performance.now();
 
+/** How long the ids of submit answers are remembered for the receipts that follow (answeredAgoMs). */
+const ANSWER_MEMORY_MS = 60_000;
+
+/** A receipt that came while submits were in flight: it may be one of theirs, whose answer is still to come. */
+type Held = { receipt: DeliveryReceipt; waitFor: Set<Job>; emit: () => void };
+
 export function createSmppClient(config: SmppClientConfig): Upstream {
   const window = config.window ?? 10;
   const responseTimeout = config.responseTimeoutMs ?? 10_000;
@@ -74,6 +81,11 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
   // sequence_number → job, in send order (Map keeps insertion order), so the timeout sweep stops
   // at the first PDU that is still young.
   const inflight = new Map<number, Job>();
+  // Ids given in submit answers lately (canonical id → when), oldest first. SMSCs give an id
+  // again after a restart: a receipt must reach the submission its id was last given to, even
+  // when that submission is not yet recorded and an older message still waits with the id.
+  const answers = new Map<string, number>();
+  let held: Held[] = [];
   const counters = { submitted: 0, accepted: 0, failed: 0, throttled: 0, receipts: 0, inbound: 0, reconnects: 0, binds: 0, genericNacks: 0 };
   let lastError: string | undefined;
   let pumpTimer: NodeJS.Timeout | null = null;
@@ -83,9 +95,53 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
   let firstAttempt: (() => void) | null = null;
 
   function finish(job: Job, result: SubmitResult): void {
-    if (result.ok) counters.accepted++;
-    else counters.failed++;
+    if (result.ok) {
+      counters.accepted++;
+      remember(result.upstreamId);
+    } else counters.failed++;
     job.resolve(result);
+    if (held.length) answered(job);
+  }
+
+  function remember(id: string): void {
+    const t = now();
+    const key = canonicalUpstreamId(id);
+    answers.delete(key);
+    answers.set(key, t);
+    for (const [k, at] of answers) {
+      if (t - at < ANSWER_MEMORY_MS) break;
+      answers.delete(k);
+    }
+  }
+
+  /** The receipt as handed on: with how long ago its id was given in a submit answer, if lately. */
+  function withAnswerAge(r: DeliveryReceipt): DeliveryReceipt {
+    const at = answers.get(canonicalUpstreamId(r.upstreamId));
+    return at === undefined || now() - at >= ANSWER_MEMORY_MS ? r : { ...r, answeredAgoMs: Math.round(now() - at) };
+  }
+
+  /** A job in flight has its answer (or failed): receipts that waited for it and nothing else go on. */
+  function answered(job: Job): void {
+    const ready: Held[] = [];
+    held = held.filter((h) => {
+      h.waitFor.delete(job);
+      if (h.waitFor.size > 0) return true;
+      ready.push(h);
+      return false;
+    });
+    for (const h of ready) h.emit();
+  }
+
+  /**
+   * A receipt can overtake the submit_sm_resp of its own message (the SMSC's receipts take
+   * another path). While submits are in flight it waits for their answers, so that its id is
+   * known as the one just given, not taken for an older message's.
+   */
+  function emitReceipt(r: DeliveryReceipt): Promise<void> {
+    if (!inflight.size) return receipts.emit(withAnswerAge(r));
+    return new Promise<void>((resolve, reject) => {
+      held.push({ receipt: r, waitFor: new Set(inflight.values()), emit: () => receipts.emit(withAnswerAge(r)).then(resolve, reject) });
+    });
   }
 
   function fail(job: Job, code: SubmitFailure['code'], maybeAccepted = false): void {
@@ -187,7 +243,7 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
       const d = readDeliver(pdu, config);
       if (d.kind === 'receipt') {
         counters.receipts++;
-        stored = receipts.emit(d.receipt);
+        stored = emitReceipt(d.receipt);
       } else if (d.kind === 'inbound') {
         counters.inbound++;
         stored = inbound.emit(d.inbound);
@@ -260,7 +316,12 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
     if (inflight.get(resp.sequence_number) !== job) return;
     inflight.delete(resp.sequence_number);
     const code = resp.command_status;
-    if (code === status.OK) {
+    // generic_nack: the SMSC could not read the submit_sm and took nothing. Its status says why;
+    // some SMSCs send none (0), which is no acceptance either: a temporary error, sent again.
+    const nack = resp.command === 'generic_nack';
+    if (nack && code === status.OK) {
+      finish(job, { ok: false, retryable: true, code: 'upstream_error', vendorCode: 'generic_nack' });
+    } else if (code === status.OK) {
       throttleStreak = 0;
       finish(job, { ok: true, upstreamId: resp.message_id ?? '' });
     } else if (code === status.THROTTLED || code === status.MSGQFUL) {
@@ -277,7 +338,11 @@ export function createSmppClient(config: SmppClientConfig): Upstream {
       // once stop() has begun nothing will send it again: hand it back now, or its caller waits forever
       if (stopped) fail(job, 'stopped');
       else if (pauseUntil >= job.deadline) finish(job, mapSubmitStatus(code));
-      else retry.push(job);
+      else {
+        retry.push(job);
+        // answered without an id: receipts that waited for it need not wait for its next answer
+        if (held.length) answered(job);
+      }
     } else {
       const failure = mapSubmitStatus(code);
       finish(job, failure);
