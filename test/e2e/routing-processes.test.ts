@@ -39,7 +39,7 @@ describe('a connector disabled in the database', () => {
     const rows = await until('every message tried', () => messages(t, res.body.batchId), (r) => r.length === 2 && r.every((m) => m.status !== 'sending' && m.attempts >= 1));
     expect(rows.map((m) => [m.status, m.error_code])).toEqual([['queued', 'connector_disabled'], ['queued', 'connector_disabled']]);
     expect((await t.api({ url: '/api/v1/balance', token: sender.token })).body).toMatchObject({ balance: '1000000' });
-  });
+  }, 90_000);
 
   it('refuses its receipts until it is enabled again, and the SMSC sends them again', async () => {
     const slow = { ...fast, simulator: { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 1500, max: 1500 } } } };
