@@ -15,7 +15,6 @@ const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
 
 const db = await openPglite(undefined);
 await migrate(db);
-const repo = complianceRepo(db);
 
 let t = performance.now();
 // Numbers 989120000000 + 2k: every even number of a 20M range is listed.

@@ -12,7 +12,6 @@ describe('agency branding and domains', () => {
   let admin: string;
   let agency: Child;
   let other: Child;
-  let token: string;
 
   const ask = async (domain: string) => (await t.app.inject({ url: `/internal/tls/ask?domain=${encodeURIComponent(domain)}`, headers: { host: '10.0.0.5:3000' } })).statusCode;
 

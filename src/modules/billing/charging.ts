@@ -7,7 +7,7 @@ import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { groupRepo } from './groups-repo.ts';
-import { post, postMany, type Leg, type PostInput, type Posted } from './ledger.ts';
+import { post, postMany, type Leg, type PostInput } from './ledger.ts';
 import { cellKey, priceCeiling, priceRecipientMessage, type PriceCell } from './pricing.ts';
 import { ledgerRepo, type ChainLink, type ReservationLine } from './repo.ts';
 

@@ -13,7 +13,7 @@ import type { Account } from '../accounts/repo.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { LineService } from '../lines/service.ts';
 import type { UsableLine } from '../lines/repo.ts';
-import { cellKey, type ChargingPort, type CountedCell, type Reserved } from './charging.ts';
+import { type ChargingPort, type CountedCell, type Reserved } from './charging.ts';
 import { parseRecipients, type RejectedRecipient } from './recipients.ts';
 import type { ComplianceService, SendEvaluation } from '../compliance/service.ts';
 import { messageRepo, type Batch, type KeyedBatch, type MessageClass, type NewMessage, type RecipientGroup } from './repo.ts';

@@ -33,4 +33,4 @@ export type ChargingPort = {
   chargeReceive?(tx: Db, accountId: string, reference: string): Promise<bigint | null>;
 };
 
-export const cellKey = (c: PriceCell) => `${c.operator}|${c.lineType}|${c.messageClass}|${c.alphabet}|${c.parts}`;
+
