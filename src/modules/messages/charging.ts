@@ -32,5 +32,3 @@ export type ChargingPort = {
   /** A received message's price at every level; null when unpaid for lack of credit. */
   chargeReceive?(tx: Db, accountId: string, reference: string): Promise<bigint | null>;
 };
-
-
