@@ -11,7 +11,7 @@ import { migrate } from './db/migrate.ts';
 import { systemClock } from './lib/clock.ts';
 import { openDatabase } from './server.ts';
 import { createServices } from './services.ts';
-import { hashPassword, assertStrongPassword } from './modules/auth/passwords.ts';
+import { hashPassword, assertStrongPassword } from './modules/accounts/passwords.ts';
 import { accountRepo } from './modules/accounts/repo.ts';
 import { authRepo } from './modules/auth/repo.ts';
 

@@ -6,7 +6,7 @@ import type { AuthService, Principal } from '../modules/auth/service.ts';
 import { scopeOf, type Scope } from '../modules/accounts/scope.ts';
 import { markImpersonation, runActing } from '../modules/audit/acting.ts';
 import { classifyAddress } from '../lib/ip-ranges.ts';
-import type { Account } from '../modules/accounts/repo.ts';
+import type { Account } from '../modules/accounts/types.ts';
 import { AppError } from '../lib/app-error.ts';
 
 declare module 'fastify' {

@@ -1,5 +1,5 @@
 // How domain records are shown over HTTP: ISO times, no secrets.
-import type { Account } from '../modules/accounts/repo.ts';
+import type { Account } from '../modules/accounts/types.ts';
 import type { Brand } from '../modules/brands/repo.ts';
 import type { Lang } from '../lib/i18n.ts';
 

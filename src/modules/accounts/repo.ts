@@ -1,34 +1,7 @@
 import type { Db } from '../../db/driver.ts';
 import { toDate } from '../../db/driver.ts';
 import type { Scope } from './scope.ts';
-
-export type AccountKind = 'platform' | 'agency' | 'user';
-export type AccountStatus = 'active' | 'suspended' | 'expired';
-
-export type Account = {
-  id: string;
-  kind: AccountKind;
-  parentId: string | null;
-  path: string;
-  depth: number;
-  username: string;
-  passwordHash: string;
-  displayName: string;
-  mobile: string;
-  mobileVerifiedAt: Date | null;
-  email: string | null;
-  status: AccountStatus;
-  locale: 'fa' | 'en';
-  totpSecret: string | null;
-  totpEnabledAt: Date | null;
-  failedLogins: number;
-  lockedUntil: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  /** an agency's term end, or a user's package validity; null: no end */
-  validUntil: Date | null;
-  packageId: string | null;
-};
+import type { Account, AccountKind, AccountStatus } from './types.ts';
 
 const columns = `id, kind, parent_id, path, depth, username, password_hash, display_name, mobile, mobile_verified_at,
   email, status, locale, totp_secret, totp_enabled_at, failed_logins, locked_until, created_at, updated_at, valid_until, package_id`;

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireBrand, requireCaller } from '../../http/context.ts';
 import { accountView, brandView } from '../../http/views.ts';
-import { accountView as accountSchema, brandView as brandSchema } from '../auth/schema.ts';
+import { accountView as accountSchema, brandView as brandSchema } from './schema.ts';
 import type { BrandService } from '../brands/service.ts';
 import type { AccountService } from './service.ts';
 import * as s from './schema.ts';

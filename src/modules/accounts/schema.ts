@@ -1,5 +1,20 @@
 import { z } from 'zod';
-import { accountView, brandView } from '../auth/schema.ts';
+
+/** An account and a brand as the API shows them (auth's session answer includes the account). */
+export const accountView = z.object({
+  id: z.string(),
+  username: z.string(),
+  kind: z.enum(['platform', 'agency', 'user']),
+  parentId: z.string().nullable(),
+  displayName: z.string(),
+  mobile: z.string(),
+  email: z.string().nullable(),
+  status: z.enum(['active', 'suspended', 'expired']),
+  locale: z.enum(['fa', 'en']),
+  createdAt: z.string(),
+});
+
+export const brandView = z.object({ id: z.string(), name: z.string(), nameFa: z.string(), nameEn: z.string(), isPlatform: z.boolean(), settings: z.record(z.string(), z.unknown()) });
 
 export const createAccountBody = z.object({
   username: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_.-]{2,31}$/),

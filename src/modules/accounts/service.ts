@@ -4,10 +4,11 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { assertStrongPassword, hashPassword } from '../auth/passwords.ts';
+import { assertStrongPassword, hashPassword } from './passwords.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { BrandService } from '../brands/service.ts';
-import { accountRepo, type Account, type AccountFilter, type AccountKind } from './repo.ts';
+import { accountRepo, type AccountFilter } from './repo.ts';
+import type { Account, AccountKind } from './types.ts';
 import { scopeOf, type Scope } from './scope.ts';
 
 export type NewChild = {

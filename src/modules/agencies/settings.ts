@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { toPersianDigits } from '../../lib/i18n.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { defaultContractTemplate, jalaliDate, renderContract, rialsFa, unknownContractVariables } from '../../contracts/contract.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';
 import { agencyRepo, type AgencySettings } from './repo.ts';

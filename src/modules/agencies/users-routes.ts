@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireBrand, requireCaller } from '../../http/context.ts';
 import { accountView } from '../../http/views.ts';
-import { accountView as accountSchema } from '../auth/schema.ts';
+import { accountView as accountSchema } from '../accounts/schema.ts';
 import { templateKinds } from '../notifications/templates.ts';
 import type { UserManagement } from './users.ts';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountView } from '../accounts/schema.ts';
 
 const username = z.string().trim().min(3).max(32);
 const password = z.string().min(1).max(200);
@@ -23,21 +24,6 @@ export const changePasswordBody = z.object({ currentPassword: password, newPassw
 export const totpCodeBody = z.object({ code: z.string().trim().min(6).max(8) });
 export const totpDisableBody = z.object({ password, code: z.string().trim().min(6).max(8) });
 export const apiKeyBody = z.object({ name: z.string().trim().min(1).max(100), allowedIps: z.array(z.string().trim().max(64)).max(50).optional() });
-
-export const accountView = z.object({
-  id: z.string(),
-  username: z.string(),
-  kind: z.enum(['platform', 'agency', 'user']),
-  parentId: z.string().nullable(),
-  displayName: z.string(),
-  mobile: z.string(),
-  email: z.string().nullable(),
-  status: z.enum(['active', 'suspended', 'expired']),
-  locale: z.enum(['fa', 'en']),
-  createdAt: z.string(),
-});
-
-export const brandView = z.object({ id: z.string(), name: z.string(), nameFa: z.string(), nameEn: z.string(), isPlatform: z.boolean(), settings: z.record(z.string(), z.unknown()) });
 
 export const sessionView = z.object({ token: z.string(), csrfToken: z.string(), expiresAt: z.string(), account: accountView });
 

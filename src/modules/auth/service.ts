@@ -10,7 +10,7 @@ import { newId, newSecret } from '../../lib/ids.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AccountService } from '../accounts/service.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { accountRepo } from '../accounts/repo.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { BrandService, ResolvedBrand } from '../brands/service.ts';
@@ -18,7 +18,7 @@ import type { NotificationService } from '../notifications/service.ts';
 import { createCodeService } from './codes.ts';
 import { createAbuseGuard, type CodeLimits } from './abuse-guard.ts';
 import { createCaptchaService } from './captcha.ts';
-import { assertStrongPassword, hashPassword } from './passwords.ts';
+import { assertStrongPassword, hashPassword } from '../accounts/passwords.ts';
 import { authRepo, type ApiKey } from './repo.ts';
 import { createSignIn } from './sign-in.ts';
 

@@ -8,11 +8,12 @@ import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AccountService } from '../accounts/service.ts';
-import { accountRepo, type Account } from '../accounts/repo.ts';
+import { accountRepo } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { BrandService, ResolvedBrand } from '../brands/service.ts';
 import { clientKey, type AbuseGuard } from './abuse-guard.ts';
-import { dummyVerify, verifyPassword } from './passwords.ts';
+import { dummyVerify, verifyPassword } from '../accounts/passwords.ts';
 import { authRepo } from './repo.ts';
 
 /** Failures on one (username, address) before it is held back: 30 s, then 60, 120 … at most an hour. */

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/app-error.ts';
 import { errorMessage } from '../../http/errors.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { ledgerProblems, moneyWorld } from './testing.ts';
 
 type World = Awaited<ReturnType<typeof moneyWorld>>;

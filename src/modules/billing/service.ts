@@ -7,7 +7,7 @@ import { newId } from '../../lib/ids.ts';
 import { toPersianDigits } from '../../lib/i18n.ts';
 import { groupDigits } from '../../lib/money.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import type { AuditAction, AuditService } from '../audit/service.ts';
 import type { AccountService } from '../accounts/service.ts';

@@ -5,7 +5,7 @@ import { parseConfig } from '../../config.ts';
 import type { Db } from '../../db/driver.ts';
 import { fakeClock } from '../../lib/clock.ts';
 import { createServices } from '../../services.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { ledgerRepo } from './repo.ts';
 import { freshDb } from '../../../test/helpers/db.ts';
 

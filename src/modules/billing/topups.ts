@@ -9,7 +9,7 @@ import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { baseUrlAllowed, gatewayFor, type GatewayContext, type GatewayKind, type GatewaySettings } from '../../payments/gateway.ts';
 import type { Outbound } from '../../lib/outbound.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { AccountService } from '../accounts/service.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireBrand, requireCaller } from '../../http/context.ts';
 import { brandView } from '../../http/views.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { brandView as brandSchema } from '../auth/schema.ts';
+import { brandView as brandSchema } from '../accounts/schema.ts';
 import type { BrandingService } from './service.ts';
 
 const tags = ['branding'];

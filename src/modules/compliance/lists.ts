@@ -4,7 +4,7 @@ import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normaliseIranMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';
 import { normaliseForMatch } from './content.ts';

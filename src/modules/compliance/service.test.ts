@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type TestDb } from '../../../test/helpers/db.ts';
 import { fakeClock } from '../../lib/clock.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { createAccountService } from '../accounts/service.ts';
 import { createAuditService } from '../audit/service.ts';
 import { createBrandService } from '../brands/service.ts';

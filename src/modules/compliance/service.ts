@@ -25,7 +25,7 @@ import { normaliseIranMobile } from '../../lib/phone.ts';
 import type { Operator } from '../../lib/operators.ts';
 import { AppError, type ErrorCode } from '../../lib/app-error.ts';
 import { createSlicer } from '../../lib/turns.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';

@@ -4,7 +4,7 @@ import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { lineRepo } from '../lines/repo.ts';
 import type { WebhookService } from '../webhooks/service.ts';
 import type { ReceivePermission } from './service.ts';

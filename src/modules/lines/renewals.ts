@@ -14,7 +14,7 @@ import { newId } from '../../lib/ids.ts';
 import { groupDigits } from '../../lib/money.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { jalaliDate } from '../../contracts/contract.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';

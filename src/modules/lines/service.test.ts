@@ -4,7 +4,7 @@ import { parseConfig } from '../../config.ts';
 import { fakeClock } from '../../lib/clock.ts';
 import { createServices } from '../../services.ts';
 import { freshDb, type TestDb } from '../../../test/helpers/db.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { createLineService } from './service.ts';
 
 describe('lines', () => {

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { toLatinDigits } from '../../lib/i18n.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import { lineRepo, type Line, type LineType, type UsableLine } from './repo.ts';

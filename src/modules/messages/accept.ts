@@ -9,7 +9,7 @@ import { newId } from '../../lib/ids.ts';
 import { createSlicer } from '../../lib/turns.ts';
 import { analyseText, MAX_PARTS } from '../../lib/sms-parts.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { LineService } from '../lines/service.ts';
 import type { UsableLine } from '../lines/repo.ts';

@@ -2,7 +2,7 @@
 import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import { messageRepo, type Batch } from './repo.ts';
 import type { Settlement } from './settlement.ts';

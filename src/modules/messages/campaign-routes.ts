@@ -7,7 +7,7 @@ import type { Db } from '../../db/driver.ts';
 import { requireCaller } from '../../http/context.ts';
 import type { CampaignRecipients } from '../campaigns/recipients.ts';
 import type { AcceptService } from './accept.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { messageClass, sendResponse } from './schema.ts';
 

@@ -3,7 +3,7 @@
 // for its receipt. An account's tier (platform / agency / user) is its kind, read once a minute.
 import type { Logger } from 'pino';
 import type { MessageEvent, Metrics } from '../../lib/metrics.ts';
-import type { AccountKind } from '../accounts/repo.ts';
+import type { AccountKind } from '../accounts/types.ts';
 
 export type CountedMessage = { accountId: string; connectorId?: string | null; operator: string };
 

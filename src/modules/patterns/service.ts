@@ -11,7 +11,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { analyseText } from '../../lib/sms-parts.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AuditService } from '../audit/service.ts';
 import { patternRepo, type PatternStatus } from './repo.ts';

@@ -7,7 +7,7 @@ import { nextTurn } from '../../lib/turns.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Lang } from '../../lib/i18n.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import { csvLine } from './csv.ts';
 import { importsRepo, type ImportJob, type Progress, type StoredPreview } from './imports-repo.ts';

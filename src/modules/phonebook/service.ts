@@ -15,7 +15,7 @@ import { toLatinDigits, type Lang } from '../../lib/i18n.ts';
 import { createSlicer } from '../../lib/turns.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf, type Scope } from '../accounts/scope.ts';
 import { csvLine } from './csv.ts';
 import { createPhonebookImports, type UploadLimits } from './imports.ts';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import type { DeliveryReceipt, InboundPart, Upstream, UpstreamKind, UpstreamStats } from '../../upstreams/upstream.ts';
 import type { ConnectorRouter, RoutedConnector } from '../messages/dispatcher.ts';
 import { z } from 'zod';

@@ -10,7 +10,7 @@ import { analyseText, splitText } from '../../lib/sms-parts.ts';
 import { encodeGsm7, encodeUcs2 } from '../../lib/sms-encoding.ts';
 import { addressOf, concatUdh, ESM_RECEIPT, ESM_UDHI, smpp, status } from '../../upstreams/smpp/lib.ts';
 import type { Pdu, Session, SmppServer } from '../../upstreams/smpp/lib.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { receiptText } from './pdu.ts';
 import type { Delivery, InboundPayload, ReceiptPayload } from './repo.ts';
 import type { BindMode, SmppServerService } from './service.ts';

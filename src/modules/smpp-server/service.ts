@@ -9,7 +9,7 @@ import { normaliseIranMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { status } from '../../upstreams/smpp/lib.ts';
 import type { Pdu } from '../../upstreams/smpp/lib.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';
 import { createIpLimiter } from '../auth/ip-limiter.ts';

@@ -2,7 +2,7 @@
 // to the agency now handling it, a forward to the agency it reached, a reply from support to the
 // opener. The opener never learns which agency above its own answered (the brand is white-label).
 import type { Logger } from 'pino';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { NotificationService } from '../notifications/service.ts';

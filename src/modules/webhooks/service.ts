@@ -9,7 +9,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Outbound, OutboundFailure } from '../../lib/outbound.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { Account } from '../accounts/repo.ts';
+import type { Account } from '../accounts/types.ts';
 import type { JobDefinition, JobQueue } from '../../jobs/queue.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 
