@@ -1,6 +1,6 @@
 // How domain records are shown over HTTP: ISO times, no secrets.
 import type { Account } from '../modules/accounts/types.ts';
-import type { Brand } from '../modules/brands/repo.ts';
+import type { Brand } from '../modules/brands/types.ts';
 import type { Lang } from '../lib/i18n.ts';
 
 export function accountView(a: Account) {

@@ -9,7 +9,7 @@ import type { Mailer } from '../../mail/mailer.ts';
 import { defaultContractTemplate, jalaliDate, renderContract, rialsFa } from '../../contracts/contract.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { BrandService } from '../brands/service.ts';
-import type { Brand } from '../brands/repo.ts';
+import type { Brand } from '../brands/types.ts';
 import type { NotificationService } from '../notifications/service.ts';
 import { agencyRepo, type Application, type ApplicationStatus } from './repo.ts';
 import { addYears } from './terms.ts';

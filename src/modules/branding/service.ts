@@ -9,7 +9,7 @@ import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';
-import type { Brand, BrandSettings } from '../brands/repo.ts';
+import type { Brand, BrandSettings } from '../brands/types.ts';
 import type { BrandService } from '../brands/service.ts';
 import { assetRepo, type AssetKind } from './repo.ts';
 

@@ -1,36 +1,5 @@
 import type { Db } from '../../db/driver.ts';
-
-export type BrandSettings = {
-  primaryColor?: string;
-  secondaryColor?: string;
-  logoUrl?: string;
-  faviconUrl?: string;
-  supportPhone?: string;
-  supportEmail?: string;
-  website?: string;
-  addressFa?: string;
-  addressEn?: string;
-  signInTitleFa?: string;
-  signInTitleEn?: string;
-  signInTextFa?: string;
-  signInTextEn?: string;
-  footerFa?: string;
-  footerEn?: string;
-  /** appended to system SMS and e-mails; default: the brand's name and support phone */
-  smsSignatureFa?: string;
-  smsSignatureEn?: string;
-};
-
-export type Brand = {
-  id: string;
-  accountId: string;
-  nameFa: string;
-  nameEn: string;
-  settings: BrandSettings;
-};
-
-export type BrandHostStatus = 'pending' | 'verified' | 'active' | 'failed';
-export type BrandHost = { host: string; brandId: string; status: BrandHostStatus; verifyToken: string };
+import type { BrandSettings, Brand, BrandHostStatus, BrandHost } from './types.ts';
 
 function toBrand(r: Record<string, unknown>): Brand {
   return {

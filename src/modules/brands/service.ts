@@ -3,7 +3,8 @@
 // points at us. A host nobody owns belongs to no brand at all.
 import type { Db } from '../../db/driver.ts';
 import { newId, newSecret } from '../../lib/ids.ts';
-import { brandRepo, type Brand, type BrandHost } from './repo.ts';
+import { brandRepo } from './repo.ts';
+import type { Brand, BrandHost } from './types.ts';
 
 export type ResolvedBrand = Brand & { isPlatform: boolean };
 

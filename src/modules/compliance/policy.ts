@@ -2,7 +2,7 @@
 // for its subtree, never loosen. A stored row has nullable fields (NULL = inherit); the effective
 // policy is the built-in defaults, overridden by the platform row, then tightened level by level.
 import type { Operator } from '../../lib/operators.ts';
-import type { LineType } from '../lines/repo.ts';
+import type { LineType } from '../lines/types.ts';
 import { formatClock, intersectWindows, parseClock, type DailyWindow } from './tehran.ts';
 
 export const operators = ['mci', 'irancell', 'rightel', 'other'] as const satisfies readonly Operator[];

@@ -30,7 +30,7 @@ import { scopeOf } from '../accounts/scope.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { KycService } from '../kyc/service.ts';
-import type { LineType } from '../lines/repo.ts';
+import type { LineType } from '../lines/types.ts';
 import { appendOptOutFooter, contentReasons, hasOptOutFooter, mergeContent, parseKeyword, scanContent, scanTexts } from './content.ts';
 import { createComplianceLists, numberKey } from './lists.ts';
 import { createModerationQueue, requireModeration } from './moderation.ts';

@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
 import { rials } from '../billing/schema.ts';
-import { lineTypes, type UsableLine, type Line } from './repo.ts';
+import { lineTypes } from './types.ts';
+import type { UsableLine, Line } from './types.ts';
 import type { LineService } from './service.ts';
 import { renewalStates } from './renewal-state.ts';
 

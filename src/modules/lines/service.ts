@@ -9,7 +9,8 @@ import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { scopeOf } from '../accounts/scope.ts';
-import { lineRepo, type Line, type LineType, type UsableLine } from './repo.ts';
+import { lineRepo } from './repo.ts';
+import type { Line, LineType, UsableLine } from './types.ts';
 import { graceEndOf, renewalStateOf, type Renewal } from './renewal-state.ts';
 
 export type NewLine = {

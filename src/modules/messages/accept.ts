@@ -12,7 +12,7 @@ import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/types.ts';
 import { scopeOf } from '../accounts/scope.ts';
 import type { LineService } from '../lines/service.ts';
-import type { UsableLine } from '../lines/repo.ts';
+import type { UsableLine } from '../lines/types.ts';
 import { type ChargingPort, type CountedCell, type Reserved } from './charging.ts';
 import { parseRecipients, type RejectedRecipient } from './recipients.ts';
 import type { ComplianceService, SendEvaluation } from '../compliance/service.ts';
