@@ -3,20 +3,22 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireBrand, requireCaller } from '../../http/context.ts';
 import { accountView, brandView } from '../../http/views.ts';
+import { noticeMessage } from '../../http/brand-notice.ts';
+import type { BrandNotice } from '../agencies/notice.ts';
 import { accountView as accountSchema, brandView as brandSchema } from './schema.ts';
 import type { BrandService } from '../brands/service.ts';
 import type { AccountService } from './service.ts';
 import * as s from './schema.ts';
 
-/** What the sign-in page must say about a brand's owner (an agency past its grace period). */
-export type BrandNotice = (brand: { accountId: string; isPlatform: boolean }, lang: 'fa' | 'en') => Promise<z.infer<typeof s.brandNotice> | null>;
 
 export function accountRoutes(app: FastifyInstance, deps: { accounts: AccountService; brands: BrandService; brandNotice?: BrandNotice }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/api/v1/brand', { schema: { tags: ['brand'], summary: 'The brand of this host (public: the sign-in page shows it, and why an agency’s panel is limited)', response: { 200: brandSchema.extend({ notice: s.brandNotice.nullable() }) } } }, async (req) => {
     const brand = requireBrand(req);
-    return { ...brandView(brand, req.lang), notice: deps.brandNotice ? await deps.brandNotice(brand, req.lang) : null };
+    // what the sign-in page must say about the brand's owner (an agency past its term)
+    const notice = deps.brandNotice ? await deps.brandNotice(brand) : null;
+    return { ...brandView(brand, req.lang), notice: notice && { ...notice, message: noticeMessage(notice, req.lang) } };
   });
 
   r.get('/api/v1/me', { schema: { tags: ['accounts'], summary: 'Who you are', response: { 200: s.meView } } }, async (req) => {

@@ -1,0 +1,12 @@
+// The words of a brand's notice on its sign-in page (agencies/notice.ts decides which), in the
+// caller's language, dates Jalali in Persian.
+import { jalaliDate } from '../contracts/contract.ts';
+import type { Lang } from '../lib/i18n.ts';
+import type { AdminNotice } from '../modules/agencies/notice.ts';
+import { errorMessage } from './errors.ts';
+
+export function noticeMessage(n: AdminNotice, lang: Lang): string {
+  if (n.code === 'AGENCY_ADMIN_SUSPENDED') return errorMessage('AGENCY_ADMIN_SUSPENDED', lang);
+  const until = lang === 'fa' ? jalaliDate(new Date(n.graceUntil)) : n.graceUntil.slice(0, 10);
+  return lang === 'fa' ? `اعتبار این پنل به پایان رسیده است؛ تا ${until} برای تمدید فرصت هست.` : `This panel’s term has ended; it can be renewed until ${until}.`;
+}
