@@ -64,6 +64,11 @@ export type DeliveryReceipt = {
   errorCode?: string;
   submittedAt?: Date;
   doneAt?: Date;
+  /**
+   * The handset the message went to (a receipt's source address), as the SMSC writes it: a
+   * receipt whose submit answer was never recorded (a crash) is matched by it (messages/receipts.ts).
+   */
+  handset?: string;
 };
 
 export type InboundPart = { from: string; to: string; text: string; concat?: Concat };

@@ -151,6 +151,7 @@ describe('a Chapar killed again and again in the middle of a big send', () => {
       await inFlight;
       const dupsNow = dupParts(atKill);
       if (k > 0) perKill.push(dupsNow - dupsBefore);
+      console.log(`kill ${k + 1} at ${atKill.parts} parts; duplicates so far ${dupsNow}`);
       dupsBefore = dupsNow;
 
       spawnedAt = performance.now();
@@ -167,6 +168,8 @@ describe('a Chapar killed again and again in the middle of a big send', () => {
       before = await sim.counts();
     }
 
+    await new Promise((r) => setTimeout(r, 8000));
+    console.log(`after the last kill and its grace: duplicates ${dupParts(await sim.counts())}`);
     for (const b of batches) await until(`batch ${b} done`, () => call(run.base, token, 'GET', `/api/v1/messages/${b}`), (r) => r.body.status === 'done', 120_000);
     const end = await sim.counts();
     perKill.push(dupParts(end) - dupsBefore);
@@ -178,7 +181,11 @@ describe('a Chapar killed again and again in the middle of a big send', () => {
     expect(missing.length).toBe(0);
     expect(end.destinations).toBe(expected.size);
     let delivered = 0;
-    for (const b of batches) delivered += (await call(run.base, token, 'GET', `/api/v1/messages/${b}`)).body.counts.delivered ?? 0;
+    for (const b of batches) {
+      const counts = (await call(run.base, token, 'GET', `/api/v1/messages/${b}`)).body.counts;
+      if (Object.keys(counts).some((k) => k !== 'delivered')) console.log(`batch ${b}: ${JSON.stringify(counts)}`);
+      delivered += counts.delivered ?? 0;
+    }
     expect(delivered).toBe(expected.size);
     // charged once: the balance is down by exactly what the sends cost, nothing reserved
     const balance = (await call(run.base, token, 'GET', '/api/v1/balance')).body;

@@ -14,6 +14,13 @@ export const CHUNK_RECIPIENTS = 4096;
 const RECLAIM_ROWS = 5000;
 const RECLAIM_CHUNKS = 2;
 
+/**
+ * The ids that live submit slices handed to a connector (CTE `d`: id, connector, when), the most
+ * recent slice of each. The table holds only the slices of rounds still in progress (or of a
+ * dead process), so it is small.
+ */
+const inDoubtIds = `d AS (SELECT DISTINCT ON (s.id) s.id, s.connector_id FROM (SELECT unnest(ids) AS id, connector_id, sent_at FROM submit_slices) s ORDER BY s.id, s.sent_at DESC)`;
+
 /** A column of array_agg in a statement's one answer row; null (nothing aggregated) is empty. */
 const aggregated = (row: Record<string, unknown> | undefined, column: string): string[] => (row?.[column] as string[] | null) ?? [];
 
@@ -203,45 +210,131 @@ export function outboxRepo(db: Db) {
 
     /**
      * After a crash: claims older than the lease go back to the outbox; with `of`, every claim of
-     * that instance (it has just started again, so none of them is still being worked on). In
-     * slices (rows, then a few chunks a statement): on the embedded database each statement holds
-     * its one connection, and requests that arrive while a restart recovers a big outbox get
-     * their turn between slices.
+     * that instance (it has just started again, so none of them is still being worked on). A
+     * claimed message that a slice handed to a connector (submit_slices) may have reached the
+     * SMSC: it stays 'sending', unclaimed, in doubt on that connector until `graceMs` from now,
+     * so that its receipt can settle it (settleInDoubt); the rest of the claim never left and is
+     * queued at once. In-doubt messages whose grace is over are queued too. The dead claims'
+     * slices go last. In slices (rows, then a few chunks a statement): on the embedded database
+     * each statement holds its one connection, and requests that arrive while a restart recovers
+     * a big outbox get their turn between slices.
      */
-    async reclaimStale(olderThan: Date, now: Date, of: string | null = null): Promise<number> {
-      // the periodic sweep keeps its plain condition, which the partial index answers
-      const mine = of === null ? '' : ' OR claimed_by = $3';
+    async reclaimStale(olderThan: Date, now: Date, of: string | null = null, graceMs = 60_000): Promise<number> {
       let back = 0;
       for (;;) {
         const r = await db.query(
-          `UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2
-           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'sending' AND (claimed_at < $1${mine}) LIMIT ${RECLAIM_ROWS}))
-             AND status = 'sending' AND (claimed_at < $1${mine})`,
-          of === null ? [olderThan, now] : [olderThan, now, of],
+          `UPDATE messages SET status = 'queued', next_attempt_at = $1, in_doubt_until = NULL, updated_at = $1
+           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'sending' AND in_doubt_until <= $1 LIMIT ${RECLAIM_ROWS}))
+             AND status = 'sending' AND in_doubt_until <= $1`,
+          [now],
         );
         back += r.rowCount;
         if (r.rowCount < RECLAIM_ROWS) break;
       }
-      // recipients claimed from a chunk whose outcome was never recorded get their row, queued
+      // the periodic sweep keeps its plain condition, which the partial index answers
+      const mine = of === null ? '' : ' OR claimed_by = $4';
+      const until = new Date(now.getTime() + graceMs);
+      for (;;) {
+        const r = await db.query(
+          `WITH pick AS (SELECT id FROM messages WHERE status = 'sending' AND (claimed_at < $1${mine}) LIMIT ${RECLAIM_ROWS}),
+           ${inDoubtIds}
+           UPDATE messages m SET status = CASE WHEN d.id IS NULL THEN 'queued' ELSE 'sending' END, next_attempt_at = $2, updated_at = $2,
+             claimed_at = NULL, claimed_by = NULL, in_doubt_until = CASE WHEN d.id IS NULL THEN NULL ELSE $3::timestamptz END,
+             connector_id = COALESCE(d.connector_id, m.connector_id), parts_done = CASE WHEN d.id IS NULL THEN m.parts_done ELSE 0 END
+           FROM pick LEFT JOIN d ON d.id = pick.id
+           WHERE m.id = pick.id AND m.status = 'sending' AND (m.claimed_at < $1${mine.replace('claimed_by', 'm.claimed_by')})
+           RETURNING (d.id IS NOT NULL) AS doubt`,
+          of === null ? [olderThan, now, until] : [olderThan, now, until, of],
+        );
+        back += r.rows.filter((x) => !x.doubt).length;
+        if (r.rowCount < RECLAIM_ROWS) break;
+      }
+      // recipients claimed from a chunk whose outcome was never recorded get their row: queued,
+      // or in doubt when a slice handed them to a connector
       for (;;) {
         const { rows } = await db.query(
           `WITH ch AS (SELECT first_id, taken FROM message_chunks WHERE recorded < taken AND (claimed_at < $1 OR claimed_by = $3::text) ORDER BY first_id LIMIT ${RECLAIM_CHUNKS} FOR UPDATE),
+           ${inDoubtIds},
            ins AS (
-             INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at)
-             SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, 'queued', c.priority, c.parts, c.cost, 1, $2, c.expires_at, c.created_at, $2
+             INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at,
+                                   connector_id, in_doubt_until)
+             SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, CASE WHEN d.id IS NULL THEN 'queued' ELSE 'sending' END, c.priority, c.parts, c.cost, 1, $2,
+                    c.expires_at, c.created_at, $2, d.connector_id, CASE WHEN d.id IS NULL THEN NULL ELSE $4::timestamptz END
              FROM ch JOIN message_chunks c ON c.first_id = ch.first_id CROSS JOIN LATERAL unnest(c.recipients[1:ch.taken]) WITH ORDINALITY AS u(r, i)
+             LEFT JOIN d ON d.id = c.first_id + u.i - 1
              ON CONFLICT (id) DO NOTHING
-             RETURNING id),
+             RETURNING id, status),
            upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id RETURNING c.first_id, c.batch_id, ch.taken >= c.size AS complete)
-           SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT count(*)::int FROM upd) AS chunks, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
+           SELECT (SELECT count(*)::int FROM ins WHERE status = 'queued') AS n, (SELECT count(*)::int FROM upd) AS chunks, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
                   (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
-          [olderThan, now, of],
+          [olderThan, now, of, until],
         );
         await this.dropRecordedChunks(aggregated(rows[0], 'complete'), aggregated(rows[0], 'batches'), now);
         back += Number(rows[0]?.n ?? 0);
         if (Number(rows[0]?.chunks ?? 0) < RECLAIM_CHUNKS) break;
       }
+      await db.query(`DELETE FROM submit_slices WHERE renewed_at < $1${of === null ? '' : ' OR claimed_by = $2'}`, of === null ? [olderThan] : [olderThan, of]);
       return back;
+    },
+
+    /** In doubt now: what the reclaim left 'sending' for receipts to settle. */
+    async countInDoubt(): Promise<number> {
+      const { rows } = await db.query("SELECT count(*)::int AS n FROM messages WHERE status = 'sending' AND in_doubt_until IS NOT NULL");
+      return Number(rows[0].n);
+    },
+
+    /**
+     * A slice of claimed messages about to be handed to a connector: one row, whatever its size.
+     * Returns its id (the dispatcher deletes it once every message of it is recorded).
+     */
+    async markSubmitting(by: string | null, connectorId: string, ids: readonly bigint[], now: Date): Promise<bigint> {
+      const { rows } = await db.query(
+        'INSERT INTO submit_slices (claimed_by, connector_id, sent_at, renewed_at, ids) VALUES ($1, $2, $3, $3, $4::int8[]) RETURNING id',
+        [by, connectorId, now, ids.map(String)],
+      );
+      return toBigInt(rows[0].id);
+    },
+
+    async dropSlices(ids: readonly bigint[]): Promise<void> {
+      if (ids.length) await db.query('DELETE FROM submit_slices WHERE id = ANY($1::int8[])', [ids.map(String)]);
+    },
+
+    /**
+     * In-doubt messages that receipts of their connector to their recipient may settle, oldest
+     * first, locked: their parts, the parts answered so far, and those answers' upstream ids.
+     */
+    async findInDoubt(pairs: readonly { connectorId: string; recipient: string }[]) {
+      if (!pairs.length) return [];
+      const { rows } = await db.query(
+        `SELECT m.id, m.connector_id, m.recipient, m.parts, m.parts_done,
+                ARRAY(SELECT p.upstream_id FROM message_parts p WHERE p.message_id = m.id AND p.seq <= m.parts_done) AS answered,
+                ARRAY(SELECT p.status FROM message_parts p WHERE p.message_id = m.id AND p.seq <= m.parts_done) AS statuses,
+                (SELECT p.error_code FROM message_parts p WHERE p.message_id = m.id AND p.seq <= m.parts_done AND p.error_code IS NOT NULL LIMIT 1) AS error_code
+         FROM messages m JOIN (SELECT DISTINCT c, r FROM unnest($1::text[], $2::text[]) AS t(c, r)) t ON m.connector_id = t.c AND m.recipient = t.r
+         WHERE m.status = 'sending' AND m.in_doubt_until IS NOT NULL AND NOT m.settled
+         ORDER BY m.id FOR UPDATE OF m`,
+        [pairs.map((p) => p.connectorId), pairs.map((p) => p.recipient)],
+      );
+      return rows.map((r) => ({ id: toBigInt(r.id), connectorId: r.connector_id as string, recipient: r.recipient as string, parts: Number(r.parts), partsDone: Number(r.parts_done),
+        answered: (r.answered as string[]) ?? [], statuses: (r.statuses as string[]) ?? [], errorCode: (r.error_code as string | null) ?? null }));
+    },
+
+    /** Answers to parts of in-doubt messages (by receipt): a row per part, counted in parts_done. */
+    async recordInDoubtParts(parts: readonly { id: bigint; connectorId: string; upstreamId: string; seq: number; status: string; errorCode: string | null }[], now: Date): Promise<void> {
+      if (!parts.length) return;
+      await db.query(
+        `INSERT INTO message_parts (connector_id, upstream_id, message_id, seq, status, error_code, updated_at)
+         SELECT c, u, id, s, st, e, $7 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[], $5::text[], $6::text[]) AS t(c, u, id, s, st, e)
+         ON CONFLICT (message_id, seq) DO UPDATE SET connector_id = excluded.connector_id, upstream_id = excluded.upstream_id, status = excluded.status,
+           error_code = excluded.error_code, updated_at = excluded.updated_at`,
+        [parts.map((p) => p.connectorId), parts.map((p) => p.upstreamId), parts.map((p) => p.id.toString()), parts.map((p) => p.seq), parts.map((p) => p.status), parts.map((p) => p.errorCode), now],
+      );
+      const byId = new Map<bigint, number>();
+      for (const p of parts) byId.set(p.id, Math.max(byId.get(p.id) ?? 0, p.seq));
+      await db.query(
+        'UPDATE messages m SET parts_done = t.n, updated_at = $3 FROM unnest($1::int8[], $2::int2[]) AS t(id, n) WHERE m.id = t.id',
+        [[...byId.keys()].map(String), [...byId.values()], now],
+      );
     },
 
     /**
@@ -249,7 +342,8 @@ export function outboxRepo(db: Db) {
      * chunks with recipients claimed and not recorded) get a fresh claimed_at, so a round slowed
      * by throttling is not taken for a dead process's.
      */
-    async renewClaims(ids: readonly bigint[], chunkIds: readonly bigint[], now: Date): Promise<void> {
+    async renewClaims(ids: readonly bigint[], chunkIds: readonly bigint[], now: Date, sliceIds: readonly bigint[] = []): Promise<void> {
+      if (sliceIds.length) await db.query('UPDATE submit_slices SET renewed_at = $2 WHERE id = ANY($1::int8[])', [sliceIds.map(String), now]);
       if (ids.length) {
         await db.query(
           `UPDATE messages m SET claimed_at = $2 FROM unnest($1::int8[], $3::text[]) AS t(id, was) WHERE m.id = t.id AND m.status = t.was`,
