@@ -86,8 +86,11 @@ describe('messages in doubt after a crash', () => {
     const after = await rowsOf(sent.body.batchId);
     expect(after.map((r) => [r.status, r.settled])).toEqual([['delivered', true], ['sending', false], ['queued', false], ['queued', false], ['queued', false], ['queued', false]]);
     // the second never reached it: no receipt, sent again once the grace is over
+    const recovery = createDispatcher({ db: t.db, clock: t.clock, log, router: { candidates: () => [], ready: () => true }, settlement: t.services.engine.settlement, options: { instanceId: 'two', inDoubtGraceMs: 30_000 } });
+    // a process that has just become ready to send hears receipts for the whole grace first
+    await recovery.housekeeping();
+    expect((await rowsOf(sent.body.batchId)).map((r) => r.status)).toEqual(['delivered', 'sending', 'queued', 'queued', 'queued', 'queued']);
     t.clock.advance(31_000);
-    const recovery = createDispatcher({ db: t.db, clock: t.clock, log, router: { candidates: () => [], ready: () => false }, settlement: t.services.engine.settlement, options: { instanceId: 'two' } });
     await recovery.housekeeping();
     expect((await rowsOf(sent.body.batchId)).map((r) => r.status)).toEqual(['delivered', 'queued', 'queued', 'queued', 'queued', 'queued']);
   });

@@ -323,6 +323,9 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     return claimed.length;
   }
 
+  /** When this process was first ready to send (engine clock, ms). */
+  let readySince: number | null = null;
+
   /** Expired messages that could not be made final, and when to try them again (engine clock, ms). */
   const stuckExpired = new Map<bigint, number>();
 
@@ -330,7 +333,12 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     const now = deps.clock.now();
     await repo.releaseScheduled(now);
     await repo.releaseHeld(now);
-    const stale = await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now, null, opts.inDoubtGraceMs);
+    // Messages in doubt are sent again only once this process has been able to hear their
+    // receipts for the whole grace: a restart that takes longer than the grace to bind must not
+    // resend what the receipts waiting at the SMSC would have settled.
+    if (deps.router.ready?.() ?? true) readySince ??= now.getTime();
+    const hearing = readySince !== null && now.getTime() - readySince >= opts.inDoubtGraceMs;
+    const stale = await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now, null, opts.inDoubtGraceMs, hearing);
     if (stale) deps.log.warn({ stale }, 'reclaimed messages from an expired dispatcher lease');
     for (const [id, until] of stuckExpired) if (until <= now.getTime()) stuckExpired.delete(id);
     const expired = await repo.findExpired(now, 5000, [...stuckExpired.keys()]);
@@ -380,8 +388,8 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     async start() {
       if (running) return;
       const now = deps.clock.now();
-      const back = deps.db.kind === 'pglite' ? await repo.reclaimStale(new Date(now.getTime() + 1), now, null, opts.inDoubtGraceMs)
-        : await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now, opts.instanceId, opts.inDoubtGraceMs);
+      const back = deps.db.kind === 'pglite' ? await repo.reclaimStale(new Date(now.getTime() + 1), now, null, opts.inDoubtGraceMs, false)
+        : await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now, opts.instanceId, opts.inDoubtGraceMs, false);
       if (back) deps.log.warn({ back, instance: opts.instanceId }, 'messages claimed before a restart are back in the outbox');
       const inDoubt = await repo.countInDoubt();
       if (inDoubt) deps.log.warn({ inDoubt, graceMs: opts.inDoubtGraceMs }, 'messages handed to a connector before a crash wait for their receipts before they are sent again');

@@ -214,14 +214,14 @@ export function outboxRepo(db: Db) {
      * claimed message that a slice handed to a connector (submit_slices) may have reached the
      * SMSC: it stays 'sending', unclaimed, in doubt on that connector until `graceMs` from now,
      * so that its receipt can settle it (settleInDoubt); the rest of the claim never left and is
-     * queued at once. In-doubt messages whose grace is over are queued too. The dead claims'
+     * queued at once. With expireDoubts, in-doubt messages whose grace is over are queued too. The dead claims'
      * slices go last. In slices (rows, then a few chunks a statement): on the embedded database
      * each statement holds its one connection, and requests that arrive while a restart recovers
      * a big outbox get their turn between slices.
      */
-    async reclaimStale(olderThan: Date, now: Date, of: string | null = null, graceMs = 60_000): Promise<number> {
+    async reclaimStale(olderThan: Date, now: Date, of: string | null = null, graceMs = 60_000, expireDoubts = true): Promise<number> {
       let back = 0;
-      for (;;) {
+      for (; expireDoubts;) {
         const r = await db.query(
           `UPDATE messages SET status = 'queued', next_attempt_at = $1, in_doubt_until = NULL, updated_at = $1
            WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'sending' AND in_doubt_until <= $1 LIMIT ${RECLAIM_ROWS}))
