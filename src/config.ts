@@ -63,6 +63,8 @@ const schema = z.object({
   CHAPAR_ROLE: z.enum(['all', 'api', 'dispatcher', 'smpp']).default('all'),
   CHAPAR_INSTANCE_ID: z.string().trim().min(1).max(200).optional(),
   CHAPAR_CLAIM_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  // after a crash, messages handed to a connector and not recorded wait this long for a receipt before they are sent again
+  CHAPAR_IN_DOUBT_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
 });
 
 /**
@@ -120,6 +122,7 @@ export type Config = {
   instanceId: string;
   /** How long a dispatcher's claim lasts without renewal before another process takes it over. */
   claimLeaseMs: number;
+  inDoubtGraceMs: number;
 };
 
 /**
@@ -217,5 +220,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     // the same machine (container) and port is the same instance after a restart
     instanceId: e.CHAPAR_INSTANCE_ID ?? `${hostname()}:${e.CHAPAR_ROLE}:${e.DATABASE_URL ? e.PORT : path.resolve(e.CHAPAR_DATA_DIR)}`,
     claimLeaseMs: e.CHAPAR_CLAIM_LEASE_SECONDS * 1000,
+    inDoubtGraceMs: e.CHAPAR_IN_DOUBT_GRACE_SECONDS * 1000,
   };
 }

@@ -80,7 +80,7 @@ export function createServices(o: ServiceOptions) {
   const metrics = createMetrics();
   const engine = createMessageEngine({
     db: o.db, clock: o.clock, log: o.log, accounts, metrics, charging: billing, compliance, outbound,
-    options: { connectors: o.config.role === 'all' || o.config.role === 'dispatcher', ...o.engine, routing: { ...o.config.routing, ...o.engine?.routing }, dispatcher: { leaseMs: o.config.claimLeaseMs, instanceId: o.config.instanceId, ...o.engine?.dispatcher } }, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
+    options: { connectors: o.config.role === 'all' || o.config.role === 'dispatcher', ...o.engine, routing: { ...o.config.routing, ...o.engine?.routing }, dispatcher: { leaseMs: o.config.claimLeaseMs, instanceId: o.config.instanceId, inDoubtGraceMs: o.config.inDoubtGraceMs, ...o.engine?.dispatcher } }, blocked: phonebook.blockedNumbers, notifications, permissions: (db, id, perm) => packages.check(db, id, perm),
     streamsPerAccount: o.config.streamsPerAccount, production: o.config.production,
     upstreamFactory: (c) => (c.kind === 'smpp' && o.config.connectorThreads ? createThreadedUpstream('smpp', c.settings, { splitsLongText: false }) : createUpstream(c.kind, c.settings as never)),
   });

@@ -70,6 +70,11 @@ export type DeliveryReceipt = {
    * that answer, never to an older message still open with an id the SMSC gave again.
    */
   answeredAgoMs?: number;
+  /**
+   * The handset the message went to (a receipt's source address), as the SMSC writes it: a
+   * receipt whose submit answer was never recorded (a crash) is matched by it (messages/receipts.ts).
+   */
+  handset?: string;
 };
 
 export type InboundPart = { from: string; to: string; text: string; concat?: Concat };

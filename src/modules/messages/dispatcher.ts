@@ -10,8 +10,10 @@ import { buildOutboundParts, type SubmitFailure, type Upstream } from '../../ups
 import { messageRepo, type ClaimedMessage } from './repo.ts';
 import type { Settlement, FinalUpdate, Finalised } from './settlement.ts';
 import { noMessageMetrics, type CountedMessage, type MessageMetrics } from './metrics.ts';
+import { createSubmitGates, type Held } from './submit-gate.ts';
 
-export type RoutedConnector = { id: string; upstream: Upstream };
+/** window: the session's SMPP window (submit-gate.ts holds twice it from mark to record). */
+export type RoutedConnector = { id: string; upstream: Upstream; window?: number };
 type RouteKey = { operator: string; lineType: string; messageClass: string };
 export type ConnectorRouter = {
   /** Connectors with a session in this process, in the order to try them. */
@@ -51,17 +53,25 @@ export type DispatcherOptions = {
    * round has claimed and is sending, so the connectors' windows never run dry between rounds.
    */
   lanes: number;
+  /**
+   * After a crash, a message that was handed to a connector and not recorded is in doubt: it
+   * is sent again only this long after it was found so (CHAPAR_IN_DOUBT_GRACE_SECONDS), unless a
+   * receipt for it arrives meanwhile and settles it.
+   */
+  inDoubtGraceMs: number;
 };
 
-const defaults: DispatcherOptions = { claimSize: 2000, idleMs: 100, leaseMs: 30_000, instanceId: null, maxAttempts: 8, validitySeconds: 86_400, recordEvery: 1000, recordMs: 20, lanes: 2 };
+const defaults: DispatcherOptions = { claimSize: 2000, idleMs: 100, leaseMs: 30_000, instanceId: null, maxAttempts: 8, validitySeconds: 86_400, recordEvery: 1000, recordMs: 20, lanes: 2, inDoubtGraceMs: 60_000 };
 
-type Outcome =
+type Outcome = (
   | { kind: 'sent'; connectorId: string; parts: { upstreamId: string; seq: number }[] }
   | { kind: 'retry'; code: string }
   /** no bind here for its route: back to the outbox, the attempt not counted, for the holder */
   | { kind: 'elsewhere' }
   | { kind: 'failed'; code: string }
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  /** its place on the session it went to, given back once the outcome is recorded */
+) & { held?: Held };
 
 /** The row a recipient claimed from a chunk gets when its outcome is recorded. */
 const chunkRow = (m: ClaimedMessage, chunkId: bigint, status: 'sent' | 'queued' | 'sending', partsSent = 0, connectorId: string | null = null, upstreamId: string | null = null, errorCode: string | null = null, nextAttemptAt: Date | null = null) =>
@@ -111,12 +121,23 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     for (const w of [...wakes]) w();
   };
   let ref = Math.floor(Math.random() * 0xffff);
+  // slices whose messages are all recorded, deleted with the next write
+  let finishedSlices: bigint[] = [];
+  const starvedRecorders = new Set<() => void>();
+  const gates = createSubmitGates({
+    mark: (connectorId, ids) => repo.markSubmitting(opts.instanceId, connectorId, ids, deps.clock.now()),
+    finished: (slice) => finishedSlices.push(slice),
+    starved: () => {
+      for (const f of starvedRecorders) f();
+    },
+  });
 
   async function submitMessage(m: ClaimedMessage): Promise<Outcome> {
     if (m.expiresAt <= deps.clock.now()) return { kind: 'expired' };
     const routes = deps.router.candidates(m);
     if (!routes.length) return deps.router.heldElsewhere?.(m) ? { kind: 'elsewhere' } : { kind: 'retry', code: 'no_route' };
     let last: SubmitFailure | null = null;
+    let lastHeld: Held | undefined;
     // The operator keeps trying for no longer than the message is still valid here.
     const validityPeriod = Math.max(60, Math.min(opts.validitySeconds, Math.floor((m.expiresAt.getTime() - deps.clock.now().getTime()) / 1000)));
     for (const route of routes) {
@@ -125,19 +146,25 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         ? [buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod }, { ref: 0, ref16: m.ref16, maxParts: 1000 })[0]]
         : buildOutboundParts({ from: m.lineNumber, to: m.recipient, text: m.body, validityPeriod }, { ref: (ref = (ref + 1) & 0xffff), ref16: m.ref16 });
       if (up.splitsLongText) parts[0] = { ...parts[0], text: m.body, concat: undefined };
+      // on the wire only once a slice names it: a crash leaves in doubt only what went out
+      const held = await gates.acquire(route, m.id, parts.length);
       const started = performance.now();
       const results = await Promise.all(parts.map((p) => up.submit(p)));
       const answered = performance.now();
       metrics.submitted(route.id, (answered - started) / 1000, results.flatMap((r) => (r.ok ? [r.upstreamId] : [])), Date.now());
       const failure = results.find((r): r is SubmitFailure => !r.ok);
-      if (!failure) return { kind: 'sent', connectorId: route.id, parts: results.map((r, i) => ({ upstreamId: (r as { upstreamId: string }).upstreamId, seq: i + 1 })) };
+      if (!failure) return { kind: 'sent', connectorId: route.id, parts: results.map((r, i) => ({ upstreamId: (r as { upstreamId: string }).upstreamId, seq: i + 1 })), held };
       last = failure;
+      lastHeld = held;
       const nothingWentOut = results.every((r) => !r.ok && !r.maybeAccepted);
       // Only a connector that is down is skipped for the next one; a refusal of the message itself is final.
       const connectorDown = ['bind_lost', 'not_bound', 'stopped', 'auth_failed', 'queue_full', 'throttled', 'timeout'].includes(failure.code);
       if (!(connectorDown && nothingWentOut)) break;
+      held.release();
+      lastHeld = undefined;
     }
-    return last!.retryable ? { kind: 'retry', code: last!.code } : { kind: 'failed', code: last!.code };
+    const held = lastHeld;
+    return last!.retryable ? { kind: 'retry', code: last!.code, held } : { kind: 'failed', code: last!.code, held };
   }
 
   /**
@@ -150,6 +177,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     let timer: NodeJS.Timeout | null = null;
     let chain: Promise<void> = Promise.resolve();
     let failed: unknown = null;
+    let writing = 0;
 
     async function write(slice: readonly { m: ClaimedMessage; o: Outcome }[]) {
       const sent: Parameters<typeof repo.markSent>[0] = [];
@@ -180,8 +208,11 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
       }
       const submitted: CountedMessage[] = [];
       let finalised: Finalised[] = [];
+      const drop = finishedSlices;
+      finishedSlices = [];
       await deps.db.transaction(async (tx) => {
         const r = messageRepo(tx);
+        await r.dropSlices(drop);
         // Sent only through a connector enabled at this moment (the first statement, so a change
         // to it waits for this commit): a process that has not yet followed a disable must not
         // record what its stale session accepted. Those messages go back to the outbox.
@@ -196,6 +227,9 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
         const finals = lost.size ? final.filter((f) => !lost.has(f.id)) : final;
         finalised = finals.length ? await deps.settlement.finalise(tx, finals, after) : [];
         for (const { m, o } of slice) if (o.kind === 'sent' && !lost.has(m.id)) submitted.push({ accountId: m.accountId, connectorId: o.connectorId, operator: m.operator });
+      }).catch((err: unknown) => {
+        finishedSlices.push(...drop);
+        throw err;
       });
       metrics.count('submitted', submitted);
       deps.settlement.counted(finalised);
@@ -212,11 +246,23 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
       // outcome that cannot be recorded fails alone (its message stays claimed and goes back to
       // the outbox after the lease) instead of sending every other message of the slice again;
       // nor does it stop the later slices.
+      writing++;
       chain = chain.then(async () => {
         const r = await applyInHalves(slice, write, unreachable);
         if (r.failed.length) failed ??= r.err;
+      }).finally(() => {
+        writing--;
+        // the sessions' places come back once the outcomes are recorded
+        for (const { o } of slice) o.held?.release();
+        if (pending.length && gates.waiting() > 0 && !writing) flush();
       });
     }
+
+    // messages wait for room on a session that this recorder's outcomes hold: write them now
+    const starved = () => {
+      if (!writing && pending.length) flush();
+    };
+    starvedRecorders.add(starved);
 
     return {
       add(m: ClaimedMessage, o: Outcome) {
@@ -227,6 +273,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
       async done() {
         flush();
         await chain;
+        starvedRecorders.delete(starved);
         if (failed) throw failed;
       },
     };
@@ -242,7 +289,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     const chunkIds = [...new Set(claimed.filter((m) => m.chunkId !== null).map((m) => m.chunkId!))];
     let renewing: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
-      renewing = renewing.then(() => repo.renewClaims(ids, chunkIds, deps.clock.now()))
+      renewing = renewing.then(() => deps.db.transaction((tx) => messageRepo(tx).renewClaims(ids, chunkIds, deps.clock.now(), gates.openSlices())))
         .catch((err: unknown) => deps.log.error({ err }, 'claims not renewed'));
     }, Math.max(100, Math.floor(opts.leaseMs / 3)));
     return {
@@ -276,6 +323,9 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     return claimed.length;
   }
 
+  /** When this process was first ready to send (engine clock, ms). */
+  let readySince: number | null = null;
+
   /** Expired messages that could not be made final, and when to try them again (engine clock, ms). */
   const stuckExpired = new Map<bigint, number>();
 
@@ -283,7 +333,12 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     const now = deps.clock.now();
     await repo.releaseScheduled(now);
     await repo.releaseHeld(now);
-    const stale = await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now);
+    // Messages in doubt are sent again only once this process has been able to hear their
+    // receipts for the whole grace: a restart that takes longer than the grace to bind must not
+    // resend what the receipts waiting at the SMSC would have settled.
+    if (deps.router.ready?.() ?? true) readySince ??= now.getTime();
+    const hearing = readySince !== null && now.getTime() - readySince >= opts.inDoubtGraceMs;
+    const stale = await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now, null, opts.inDoubtGraceMs, hearing);
     if (stale) deps.log.warn({ stale }, 'reclaimed messages from an expired dispatcher lease');
     for (const [id, until] of stuckExpired) if (until <= now.getTime()) stuckExpired.delete(id);
     const expired = await repo.findExpired(now, 5000, [...stuckExpired.keys()]);
@@ -333,10 +388,11 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
     async start() {
       if (running) return;
       const now = deps.clock.now();
-      const back = deps.db.kind === 'pglite' ? await repo.reclaimStale(new Date(now.getTime() + 1), now)
-        : opts.instanceId !== null ? await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now, opts.instanceId)
-        : 0;
+      const back = deps.db.kind === 'pglite' ? await repo.reclaimStale(new Date(now.getTime() + 1), now, null, opts.inDoubtGraceMs, false)
+        : await repo.reclaimStale(new Date(now.getTime() - opts.leaseMs), now, opts.instanceId, opts.inDoubtGraceMs, false);
       if (back) deps.log.warn({ back, instance: opts.instanceId }, 'messages claimed before a restart are back in the outbox');
+      const inDoubt = await repo.countInDoubt();
+      if (inDoubt) deps.log.warn({ inDoubt, graceMs: opts.inDoubtGraceMs }, 'messages handed to a connector before a crash wait for their receipts before they are sent again');
       running = true;
       loop = Promise.all(Array.from({ length: opts.lanes }, (_, lane) => run(lane))).then(() => undefined);
     },
@@ -345,6 +401,7 @@ export function createDispatcher(deps: { db: Db; clock: Clock; log: Logger; rout
       running = false;
       wakeAll();
       await loop;
+      await repo.dropSlices(finishedSlices.splice(0)).catch((err: unknown) => deps.log.warn({ err }, 'submit slices not dropped; the next reclaim drops them'));
     },
     /** Skip the idle wait: new work was just accepted. */
     nudge() {

@@ -14,6 +14,13 @@ export const CHUNK_RECIPIENTS = 4096;
 const RECLAIM_ROWS = 5000;
 const RECLAIM_CHUNKS = 2;
 
+/**
+ * The ids that live submit slices handed to a connector (CTE `d`: id, connector, when), the most
+ * recent slice of each. The table holds only the slices of rounds still in progress (or of a
+ * dead process), so it is small.
+ */
+const inDoubtIds = `d AS (SELECT DISTINCT ON (s.id) s.id, s.connector_id FROM (SELECT unnest(ids) AS id, connector_id, sent_at FROM submit_slices) s ORDER BY s.id, s.sent_at DESC)`;
+
 /** A column of array_agg in a statement's one answer row; null (nothing aggregated) is empty. */
 const aggregated = (row: Record<string, unknown> | undefined, column: string): string[] => (row?.[column] as string[] | null) ?? [];
 
@@ -203,44 +210,70 @@ export function outboxRepo(db: Db) {
 
     /**
      * After a crash: claims older than the lease go back to the outbox; with `of`, every claim of
-     * that instance (it has just started again, so none of them is still being worked on). In
-     * slices (rows, then a few chunks a statement): on the embedded database each statement holds
-     * its one connection, and requests that arrive while a restart recovers a big outbox get
-     * their turn between slices.
+     * that instance (it has just started again, so none of them is still being worked on). A
+     * claimed message that a slice handed to a connector (submit_slices) may have reached the
+     * SMSC: it stays 'sending', unclaimed, in doubt on that connector until `graceMs` from now,
+     * so that its receipt can settle it (settleInDoubt); the rest of the claim never left and is
+     * queued at once. With expireDoubts, in-doubt messages whose grace is over are queued too. The dead claims'
+     * slices go last. In slices (rows, then a few chunks a statement): on the embedded database
+     * each statement holds its one connection, and requests that arrive while a restart recovers
+     * a big outbox get their turn between slices.
      */
-    async reclaimStale(olderThan: Date, now: Date, of: string | null = null): Promise<number> {
-      // the periodic sweep keeps its plain condition, which the partial index answers
-      const mine = of === null ? '' : ' OR claimed_by = $3';
+    async reclaimStale(olderThan: Date, now: Date, of: string | null = null, graceMs = 60_000, expireDoubts = true): Promise<number> {
       let back = 0;
-      for (;;) {
+      for (; expireDoubts;) {
         const r = await db.query(
-          `UPDATE messages SET status = 'queued', next_attempt_at = $2, updated_at = $2
-           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'sending' AND (claimed_at < $1${mine}) LIMIT ${RECLAIM_ROWS}))
-             AND status = 'sending' AND (claimed_at < $1${mine})`,
-          of === null ? [olderThan, now] : [olderThan, now, of],
+          `UPDATE messages SET status = 'queued', next_attempt_at = $1, in_doubt_until = NULL, updated_at = $1
+           WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = 'sending' AND in_doubt_until <= $1 LIMIT ${RECLAIM_ROWS}))
+             AND status = 'sending' AND in_doubt_until <= $1`,
+          [now],
         );
         back += r.rowCount;
         if (r.rowCount < RECLAIM_ROWS) break;
       }
-      // recipients claimed from a chunk whose outcome was never recorded get their row, queued
+      // the periodic sweep keeps its plain condition, which the partial index answers
+      const mine = of === null ? '' : ' OR claimed_by = $4';
+      const until = new Date(now.getTime() + graceMs);
+      for (;;) {
+        const r = await db.query(
+          `WITH pick AS (SELECT id FROM messages WHERE status = 'sending' AND (claimed_at < $1${mine}) LIMIT ${RECLAIM_ROWS}),
+           ${inDoubtIds}
+           UPDATE messages m SET status = CASE WHEN d.id IS NULL THEN 'queued' ELSE 'sending' END, next_attempt_at = $2, updated_at = $2,
+             claimed_at = NULL, claimed_by = NULL, in_doubt_until = CASE WHEN d.id IS NULL THEN NULL ELSE $3::timestamptz END,
+             connector_id = COALESCE(d.connector_id, m.connector_id), parts_done = CASE WHEN d.id IS NULL THEN m.parts_done ELSE 0 END
+           FROM pick LEFT JOIN d ON d.id = pick.id
+           WHERE m.id = pick.id AND m.status = 'sending' AND (m.claimed_at < $1${mine.replace('claimed_by', 'm.claimed_by')})
+           RETURNING (d.id IS NOT NULL) AS doubt`,
+          of === null ? [olderThan, now, until] : [olderThan, now, until, of],
+        );
+        back += r.rows.filter((x) => !x.doubt).length;
+        if (r.rowCount < RECLAIM_ROWS) break;
+      }
+      // recipients claimed from a chunk whose outcome was never recorded get their row: queued,
+      // or in doubt when a slice handed them to a connector
       for (;;) {
         const { rows } = await db.query(
           `WITH ch AS (SELECT first_id, taken FROM message_chunks WHERE recorded < taken AND (claimed_at < $1 OR claimed_by = $3::text) ORDER BY first_id LIMIT ${RECLAIM_CHUNKS} FOR UPDATE),
+           ${inDoubtIds},
            ins AS (
-             INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at)
-             SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, 'queued', c.priority, c.parts, c.cost, 1, $2, c.expires_at, c.created_at, $2
+             INSERT INTO messages (id, batch_id, account_id, recipient, operator, status, priority, parts, cost, attempts, next_attempt_at, expires_at, created_at, updated_at,
+                                   connector_id, in_doubt_until)
+             SELECT c.first_id + u.i - 1, c.batch_id, c.account_id, u.r, c.operator, CASE WHEN d.id IS NULL THEN 'queued' ELSE 'sending' END, c.priority, c.parts, c.cost, 1, $2,
+                    c.expires_at, c.created_at, $2, d.connector_id, CASE WHEN d.id IS NULL THEN NULL ELSE $4::timestamptz END
              FROM ch JOIN message_chunks c ON c.first_id = ch.first_id CROSS JOIN LATERAL unnest(c.recipients[1:ch.taken]) WITH ORDINALITY AS u(r, i)
+             LEFT JOIN d ON d.id = c.first_id + u.i - 1
              ON CONFLICT (id) DO NOTHING
-             RETURNING id),
+             RETURNING id, status),
            upd AS (UPDATE message_chunks c SET recorded = ch.taken FROM ch WHERE c.first_id = ch.first_id RETURNING c.first_id, c.batch_id, ch.taken >= c.size AS complete)
-           SELECT (SELECT count(*)::int FROM ins) AS n, (SELECT count(*)::int FROM upd) AS chunks, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
+           SELECT (SELECT count(*)::int FROM ins WHERE status = 'queued') AS n, (SELECT count(*)::int FROM upd) AS chunks, (SELECT array_agg(first_id::text) FROM upd WHERE complete) AS complete,
                   (SELECT array_agg(DISTINCT batch_id) FROM upd WHERE complete) AS batches`,
-          [olderThan, now, of],
+          [olderThan, now, of, until],
         );
         await this.dropRecordedChunks(aggregated(rows[0], 'complete'), aggregated(rows[0], 'batches'), now);
         back += Number(rows[0]?.n ?? 0);
         if (Number(rows[0]?.chunks ?? 0) < RECLAIM_CHUNKS) break;
       }
+      await db.query(`DELETE FROM submit_slices WHERE renewed_at < $1${of === null ? '' : ' OR claimed_by = $2'}`, of === null ? [olderThan] : [olderThan, of]);
       return back;
     },
 
@@ -249,7 +282,8 @@ export function outboxRepo(db: Db) {
      * chunks with recipients claimed and not recorded) get a fresh claimed_at, so a round slowed
      * by throttling is not taken for a dead process's.
      */
-    async renewClaims(ids: readonly bigint[], chunkIds: readonly bigint[], now: Date): Promise<void> {
+    async renewClaims(ids: readonly bigint[], chunkIds: readonly bigint[], now: Date, sliceIds: readonly bigint[] = []): Promise<void> {
+      if (sliceIds.length) await db.query('UPDATE submit_slices SET renewed_at = $2 WHERE id = ANY($1::int8[])', [sliceIds.map(String), now]);
       if (ids.length) {
         await db.query(
           `UPDATE messages m SET claimed_at = $2 FROM unnest($1::int8[], $3::text[]) AS t(id, was) WHERE m.id = t.id AND m.status = t.was`,

@@ -8,13 +8,60 @@ import type { Clock } from '../../lib/clock.ts';
 import { applyInHalves } from '../../lib/halves.ts';
 import type { DeliveryReceipt } from '../../upstreams/upstream.ts';
 import { messageRepo } from './repo.ts';
-import { statusFromParts, type Finalised, type Settlement } from './settlement.ts';
+import { statusFromParts, type Finalised, type FinalUpdate, type Settlement } from './settlement.ts';
+import { normaliseIranMobile } from '../../lib/phone.ts';
 import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
 import type { EnabledConnectors } from './dispatcher.ts';
 import { AppError } from '../../lib/app-error.ts';
 
 /** notBefore: the receipt settles only a submission recorded since then (its id was given lately, see answeredAgoMs). */
-type Pending = { connectorId: string; upstreamId: string; status: string; errorCode: string | null; notBefore: Date | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
+type Pending = { connectorId: string; upstreamId: string; handset: string | null; status: string; errorCode: string | null; notBefore: Date | null; firstSeen: number; done: () => void; fail: (err: unknown) => void };
+
+/**
+ * A receipt that has found no message for this long may be for a message in doubt (handed to
+ * the connector before a crash, its submit answer never recorded). Not sooner: a receipt that
+ * merely overtook the record of a live submission to the same handset finds it within this time.
+ */
+const IN_DOUBT_AFTER_MS = 1000;
+
+/** The recipient as messages store it (E.164) from the handset as an SMSC writes it. */
+function recipientOf(handset: string): string {
+  const digits = handset.replace(/\D/g, '');
+  return normaliseIranMobile(handset) ?? `+${digits.startsWith('00') ? digits.slice(2) : digits}`;
+}
+
+/**
+ * Receipts that matched no recorded submission, tried against the messages in doubt on their
+ * connector to their handset (oldest first): a single-part message is answered by one receipt; a
+ * longer one counts a part per receipt with an id it has not had yet, and is answered when all
+ * its parts are. Returns the receipts used and the messages to make final.
+ */
+async function settleInDoubt(repo: ReturnType<typeof messageRepo>, receipts: readonly Pending[], now: Date) {
+  const used = new Set<Pending>();
+  const updates: FinalUpdate[] = [];
+  const keyed = receipts.map((p) => ({ p, recipient: recipientOf(p.handset!) }));
+  const candidates = await repo.findInDoubt(keyed.map((k) => ({ connectorId: k.p.connectorId, recipient: k.recipient })));
+  if (!candidates.length) return { used, updates };
+  const byPair = new Map<string, typeof candidates>();
+  for (const c of candidates) {
+    const k = `${c.connectorId}\u0000${c.recipient}`;
+    byPair.set(k, [...(byPair.get(k) ?? []), c]);
+  }
+  const parts: { id: bigint; connectorId: string; upstreamId: string; seq: number; status: string; errorCode: string | null }[] = [];
+  for (const { p, recipient } of keyed) {
+    const c = byPair.get(`${p.connectorId}\u0000${recipient}`)?.find((m) => m.partsDone < m.parts && !m.answered.includes(p.upstreamId));
+    if (!c) continue;
+    used.add(p);
+    c.partsDone++;
+    c.answered.push(p.upstreamId);
+    c.statuses.push(p.status);
+    c.errorCode ??= p.errorCode;
+    if (c.parts > 1) parts.push({ id: c.id, connectorId: c.connectorId, upstreamId: p.upstreamId, seq: c.partsDone, status: p.status, errorCode: p.errorCode });
+    if (c.partsDone >= c.parts) updates.push({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.errorCode });
+  }
+  await repo.recordInDoubtParts(parts, now);
+  return { used, updates };
+}
 
 const KEEP_UNMATCHED_MS = 60_000;
 
@@ -46,7 +93,7 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
     const status = r.status === 'unknown' ? 'undelivered' : r.status;
     return new Promise((done, fail) => {
       const notBefore = r.answeredAgoMs === undefined ? null : new Date(deps.clock.now().getTime() - r.answeredAgoMs - ANSWER_SLACK_MS);
-      buffer.push({ connectorId, upstreamId: r.upstreamId, status, errorCode: r.errorCode ?? null, notBefore, firstSeen: Date.now(), done, fail });
+      buffer.push({ connectorId, upstreamId: r.upstreamId, handset: r.handset ?? null, status, errorCode: r.errorCode ?? null, notBefore, firstSeen: Date.now(), done, fail });
       if (buffer.length >= 5000) void flush();
     });
   }
@@ -78,10 +125,12 @@ export function createReceiptProcessor(deps: { db: Db; clock: Clock; log: Logger
       const answered = new Set(singles.map((m) => key(batch[m.receipt].connectorId, batch[m.receipt].upstreamId)));
       const rest = batch.filter((p) => !answered.has(key(p.connectorId, p.upstreamId)));
       const { matched, complete } = await repo.applyPartReceipts(rest, now);
-      const missed = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)));
+      const unmatchedYet = rest.filter((p) => !matched.has(key(p.connectorId, p.upstreamId)));
+      const doubt = await settleInDoubt(repo, unmatchedYet.filter((p) => p.handset && Date.now() - p.firstSeen >= IN_DOUBT_AFTER_MS), now);
+      const missed = doubt.used.size ? unmatchedYet.filter((p) => !doubt.used.has(p)) : unmatchedYet;
       unmatched = missed.filter((p) => Date.now() - p.firstSeen < keepUnmatchedMs);
       givenUp = missed.filter((p) => Date.now() - p.firstSeen >= keepUnmatchedMs);
-      const updates = complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error }));
+      const updates = [...complete.map((c) => ({ id: c.id, status: statusFromParts(c.statuses), errorCode: c.error })), ...doubt.updates];
       finals = await deps.settlement.finalise(tx, updates, now, singles);
     });
     return { unmatched, givenUp, finals, refused };

@@ -5,6 +5,7 @@ import { toBigInt, toDate } from '../../db/driver.ts';
 import { nextTurn } from '../../lib/turns.ts';
 import type { Scope } from '../accounts/scope.ts';
 import { CHUNK_RECIPIENTS, outboxRepo } from './outbox-repo.ts';
+import { doubtRepo } from './doubt-repo.ts';
 
 /** Chunks written by one statement: ~16,000 recipients, ~20 ms of the embedded database, after
  * which the event loop turns (the statements share the send's transaction). */
@@ -90,6 +91,7 @@ const nulls = (n: number) => new Array<null>(n).fill(null);
 export function messageRepo(db: Db) {
   return {
     ...outboxRepo(db),
+    ...doubtRepo(db),
     /** Empties the text of finished secret sends (system SMS with a code) made before `before`. */
     async redactSecretBatchesBefore(before: Date): Promise<number> {
       const r = await db.query("UPDATE batches SET body = '' WHERE secret AND body <> '' AND status IN ('done', 'cancelled') AND created_at < $1", [before]);

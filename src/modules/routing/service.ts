@@ -43,6 +43,18 @@ export type RoutingOptions = { pollMs: number; leaseMs: number };
 const defaults: RoutingOptions = { pollMs: 1000, leaseMs: 15_000 };
 
 type Session = { slot: number; upstream: Upstream };
+
+/**
+ * Submits a session has outstanding at most: an SMPP connector's window (its client's default
+ * 10; the simulator's client 50). An HTTP connector has none: 50 requests are taken as its window.
+ * The dispatcher keeps twice this in flight per session (messages/submit-gate.ts).
+ */
+function windowOf(c: Connector): number {
+  const n = (v: unknown, d: number) => (typeof v === 'number' && v > 0 ? v : d);
+  if (c.kind === 'smpp') return n(c.settings.window, 10);
+  if (c.kind === 'simulator') return n(isObject(c.settings.client) ? c.settings.client.window : undefined, 50);
+  return 50;
+}
 type Live = { connector: Connector; sessions: Session[] };
 
 /** A connector's settings as its kind reads them (upstreams/settings.ts); a ZodError names the
@@ -191,7 +203,7 @@ export function createRoutingService(deps: {
           if (!matches(r, m)) continue;
           const l = live.get(r.connectorId);
           if (!l?.sessions.length || out.some((o) => o.id === r.connectorId) || tier.some((o) => o.id === r.connectorId)) continue;
-          tier.push({ id: r.connectorId, upstream: l.sessions[turn % l.sessions.length].upstream });
+          tier.push({ id: r.connectorId, upstream: l.sessions[turn % l.sessions.length].upstream, window: windowOf(l.connector) });
         }
         if (tier.length > 1) {
           const k = turn++ % tier.length;

@@ -35,6 +35,8 @@ export type SmscSettings = {
   receiptTlvs?: boolean;
   /** Keep every submit_sm in `received` (tests, demos; not for load runs). */
   record?: boolean;
+  /** Count the parts accepted per destination (`destinations()`): kill tests count duplicates. */
+  countDestinations?: boolean;
   /** Seed for the delivery-ratio and latency draws, for reproducible runs. */
   seed?: number;
 };
@@ -111,6 +113,8 @@ export type Smsc = {
   dropConnections(): void;
   injectInbound(msg: { from: string; to: string; text: string; systemId?: string }): Promise<InjectResult>;
   stats(): SmscStats;
+  /** Parts accepted per destination, with countDestinations. */
+  destinations(): ReadonlyMap<string, number>;
 };
 
 export function createSmsc(initial: SmscSettings = {}): Smsc {
@@ -119,6 +123,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
   const peers = new Set<Peer>();
   const pendingReceipts = new Map<string, Receipt[]>();
   const received: ReceivedPart[] = [];
+  const perDestination = new Map<string, number>();
   const counters = { submitted: 0, throttled: 0, dropped: 0, receiptsSent: 0, maxOutstanding: 0, inboundSent: 0 };
   let nextId = settings.firstId ?? 1 + Math.floor(random() * 1e9);
   let holding = false;
@@ -186,6 +191,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
     const id = settings.idFormat === 'hex' ? (settings.hexCase === 'lower' ? hex : hex.toUpperCase()) : String(n);
     const answered = settings.idPadding ? id.padStart(settings.idPadding, '0') : id;
     if (settings.record) record(peer, pdu, answered);
+    if (settings.countDestinations) perDestination.set(dest, (perDestination.get(dest) ?? 0) + 1);
     if (holding) {
       pdu.message_id = answered;
       peer.held.push(pdu);
@@ -414,6 +420,7 @@ export function createSmsc(initial: SmscSettings = {}): Smsc {
       }
     },
     injectInbound,
+    destinations: () => perDestination,
     stats() {
       let bound = 0;
       let held = 0;

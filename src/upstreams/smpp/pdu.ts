@@ -150,6 +150,7 @@ export function readDeliver(pdu: Pdu, opts: DeliverOptions = {}): Deliver {
     if (r.errorCode) receipt.errorCode = r.errorCode;
     if (r.submittedAt) receipt.submittedAt = r.submittedAt;
     if (r.doneAt) receipt.doneAt = r.doneAt;
+    if (pdu.source_addr) receipt.handset = pdu.source_addr;
     return { kind: 'receipt', receipt };
   }
   const inbound: InboundPart = { from: pdu.source_addr ?? '', to: pdu.destination_addr ?? '', text: body.text };
