@@ -19,6 +19,9 @@ export type Submission = {
   sessionId?: string | null;
 };
 
+/** An account's SMPP limits as its parent set them; null: the platform's default. */
+export type StoredLimits = { tps: number | null; window: number | null; maxBinds: number | null };
+
 export type Credential = { id: string; accountId: string; passwordHash: string; allowedIps: string[]; createdAt: Date; lastUsedAt: Date | null };
 
 export type Fragment = {
@@ -105,6 +108,19 @@ export function smppRepo(db: Db) {
     async findCurrentCredentialIds(ids: string[]): Promise<Set<string>> {
       const { rows } = await db.query('SELECT id FROM smpp_credentials WHERE id = ANY($1)', [ids]);
       return new Set(rows.map((r) => r.id as string));
+    },
+
+    async findLimits(accountIds: string[]): Promise<Map<string, StoredLimits>> {
+      const { rows } = await db.query('SELECT account_id, tps, "window", max_binds FROM smpp_limits WHERE account_id = ANY($1)', [accountIds]);
+      const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+      return new Map(rows.map((r) => [r.account_id as string, { tps: num(r.tps), window: num(r.window), maxBinds: num(r.max_binds) }]));
+    },
+    async saveLimits(accountId: string, l: StoredLimits, by: string, at: Date): Promise<void> {
+      await db.query(
+        `INSERT INTO smpp_limits (account_id, tps, "window", max_binds, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (account_id) DO UPDATE SET tps = EXCLUDED.tps, "window" = EXCLUDED."window", max_binds = EXCLUDED.max_binds, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+        [accountId, l.tps, l.window, l.maxBinds, at, by],
+      );
     },
 
     async insertSubmissions(rows: Submission[]): Promise<void> {

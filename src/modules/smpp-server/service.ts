@@ -19,6 +19,7 @@ import type { MessageClass } from '../messages/repo.ts';
 import type { PackageService } from '../packages/service.ts';
 import { createBindThrottle } from './bind-throttle.ts';
 import { createSmppCredentials } from './credentials.ts';
+import { createSmppLimits, type SmppLimitValues } from './limits.ts';
 import { readSubmitText, readSubmitTiming, receiptError, receiptState, smppDate, submitEsmClassValid, submitStatusFor, textHead, wantsReceipt } from './pdu.ts';
 import { smppRepo, type Fragment, type ReceiptPayload, type Submission } from './repo.ts';
 
@@ -56,9 +57,12 @@ export function createSmppServerService(deps: {
   packages: Pick<PackageService, 'has' | 'check'>;
   audit: AuditService;
   engine: Pick<MessageEngine, 'accept' | 'lines' | 'settlement' | 'inbox'>;
+  /** the platform's default and own SMPP limits (config.smpp.limits) */
+  limits: { default: SmppLimitValues; max: SmppLimitValues };
 }) {
   const repo = smppRepo(deps.db);
   const credentials = createSmppCredentials(deps);
+  const limits = createSmppLimits({ ...deps, limits: deps.limits });
   const bindLimiter = createIpLimiter({ clock: deps.clock, max: 20, windowMs: 60_000 });
   const failedBinds = createBindThrottle({
     clock: deps.clock,
@@ -262,6 +266,7 @@ export function createSmppServerService(deps: {
     return {
       enabled: listeningPort !== null, port: listeningPort, systemId: caller.username,
       permitted: await deps.packages.has(deps.db, caller.id, 'use_smpp'), credential: await credentials.find(caller),
+      limits: await limits.of(caller),
     };
   }
 
@@ -269,6 +274,7 @@ export function createSmppServerService(deps: {
     bind,
     findRevokedBinds,
     credentials,
+    limits,
     submit,
     sweep,
     endpoint,
