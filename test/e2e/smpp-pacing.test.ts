@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smpp } from '../../src/upstreams/smpp/lib.ts';
 import type { Pdu, Session } from '../../src/upstreams/smpp/lib.ts';
-import { openSender, testChapar, type TestChapar } from '../helpers/app.ts';
+import { createChild, openSender, testChapar, type TestChapar } from '../helpers/app.ts';
+import { until } from '../helpers/until.ts';
 
 const THROTTLED = 0x58;
 
@@ -61,7 +62,7 @@ describe('SMPP server pacing', () => {
   };
 
   beforeAll(async () => {
-    t = await testChapar({ engine: true, env: { CHAPAR_SMPP_PORT: '0', CHAPAR_SMPP_HOST: '127.0.0.1', CHAPAR_SMPP_TPS: '20' } });
+    t = await testChapar({ engine: true, env: { CHAPAR_SMPP_PORT: '0', CHAPAR_SMPP_HOST: '127.0.0.1', CHAPAR_SMPP_TPS: '20', CHAPAR_SMPP_TPS_MAX: '500', CHAPAR_SMPP_WINDOW_MAX: '50', CHAPAR_SMPP_MAX_BINDS_MAX: '4' } });
     port = t.chapar.smpp!.port;
   });
   afterAll(async () => {
@@ -77,4 +78,57 @@ describe('SMPP server pacing', () => {
     expect(statuses.filter((s) => s === THROTTLED).length).toBe(0);
     expect(statuses.filter((s) => s === 0).length).toBe(100);
   }, 30_000);
+
+  it('lets a parent set a child’s limits within its own, and shows the account its own', async () => {
+    const admin = await t.adminToken();
+    const agency = await createChild(t, admin, { username: 'pace-agency', kind: 'agency' });
+    // the platform's own limits bound what it gives; an unset agency has the defaults
+    const first = await t.api({ url: `/api/v1/users/${agency.id}/smpp`, token: admin });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ own: { tps: null, window: null, maxBinds: null }, effective: { tps: 20, window: 20, maxBinds: 2 }, max: { tps: 500, window: 50, maxBinds: 4 } });
+    const tooMuch = await t.api({ method: 'PUT', url: `/api/v1/users/${agency.id}/smpp`, token: admin, body: { tps: 501 } });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.error).toMatchObject({ code: 'SMPP_LIMIT_ABOVE_PARENT', details: { field: 'tps', max: 500 } });
+    expect(tooMuch.body.error.message).toContain('500');
+    const fa = await t.api({ method: 'PUT', url: `/api/v1/users/${agency.id}/smpp`, token: admin, body: { window: 51 }, lang: 'fa' });
+    expect(fa.body.error.message).toContain('پنجره');
+    const bad = await t.api({ method: 'PUT', url: `/api/v1/users/${agency.id}/smpp`, token: admin, body: { tps: 0, speed: 3 } });
+    expect(bad.status).toBe(400);
+    const set = await t.api({ method: 'PUT', url: `/api/v1/users/${agency.id}/smpp`, token: admin, body: { tps: 200, window: 30, maxBinds: 3 } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.effective).toEqual({ tps: 200, window: 30, maxBinds: 3 });
+
+    // the agency gives its user no more than its own
+    const user = await createChild(t, agency.token, { username: 'pace-user', kind: 'user' });
+    const over = await t.api({ method: 'PUT', url: `/api/v1/users/${user.id}/smpp`, token: agency.token, body: { tps: 201 } });
+    expect(over.body.error).toMatchObject({ code: 'SMPP_LIMIT_ABOVE_PARENT', details: { field: 'tps', max: 200 } });
+    expect((await t.api({ method: 'PUT', url: `/api/v1/users/${user.id}/smpp`, token: agency.token, body: { tps: 150, maxBinds: 3 } })).status).toBe(200);
+    // an unset window is the platform default, capped by the agency's
+    expect((await t.api({ url: `/api/v1/users/${user.id}/smpp`, token: agency.token })).body.effective).toEqual({ tps: 150, window: 20, maxBinds: 3 });
+    // the platform lowers the agency: the user's effective limits follow, its own setting stays
+    expect((await t.api({ method: 'PUT', url: `/api/v1/users/${agency.id}/smpp`, token: admin, body: { tps: 100, window: 10 } })).status).toBe(200);
+    const after = await t.api({ url: `/api/v1/users/${user.id}/smpp`, token: agency.token });
+    expect(after.body).toMatchObject({ own: { tps: 150, window: null, maxBinds: 3 }, effective: { tps: 100, window: 10, maxBinds: 3 } });
+    // only the parent sets them: not the account itself, not the platform for a grandchild
+    expect((await t.api({ method: 'PUT', url: `/api/v1/users/${user.id}/smpp`, token: user.token, body: { tps: 1 } })).status).toBe(403);
+    expect((await t.api({ method: 'PUT', url: `/api/v1/users/${user.id}/smpp`, token: admin, body: { tps: 1 } })).status).toBe(403);
+    // the account reads its own on its profile's SMPP card
+    expect((await t.api({ url: '/api/v1/smpp', token: user.token })).body.limits).toEqual({ tps: 100, window: 10, maxBinds: 3 });
+  });
+
+  it('applies a change to live binds: a lowered window refuses sooner, a lowered bind limit drops the newest bind', async () => {
+    const admin = await t.adminToken();
+    const a = await esme('pace-live');
+    const c1 = await connect(port);
+    const c2 = await connect(port);
+    expect((await c1.call('bind_transmitter', { system_id: a.username, password: a.smppPassword })).command_status).toBe(0);
+    expect((await c2.call('bind_transmitter', { system_id: a.username, password: a.smppPassword })).command_status).toBe(0);
+    let closed = false;
+    c2.session.on('close', () => (closed = true));
+    expect((await t.api({ method: 'PUT', url: `/api/v1/users/${a.id}/smpp`, token: admin, body: { tps: 1, window: 1, maxBinds: 1 } })).status).toBe(200);
+    await until('the newest bind dropped', () => closed, (v) => v, 5000);
+    const answers = await Promise.all(Array.from({ length: 3 }, () => c1.call('submit_sm', { destination_addr: '09121234567', short_message: 'live' })));
+    expect(answers.map((r) => r.command_status).sort()).toEqual([0, THROTTLED, THROTTLED]);
+    await c1.close();
+  });
 });
