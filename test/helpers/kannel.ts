@@ -49,6 +49,8 @@ export type Kannel = {
   sendsms(params: Record<string, string | number>): Promise<{ status: number; body: string }>;
   /** bearerbox's status page (text) */
   status(): Promise<string>;
+  /** an admin command: suspend, resume, stop-smsc, start-smsc … */
+  admin(command: string, params?: Record<string, string>): Promise<string>;
   /** waits until these smscs are online */
   online(ids: string[], ms?: number): Promise<void>;
   bearerboxLog(): string;
@@ -156,7 +158,7 @@ export async function startKannel(o: { smscPort: number; smscHost?: string; smsc
     procs.push(p);
     return p;
   };
-  const admin = (page: string) => get(`http://127.0.0.1:${adminPort}/${page}?password=${ADMIN_PASSWORD}`);
+  const admin = (page: string, params: Record<string, string> = {}) => get(`http://127.0.0.1:${adminPort}/${page}?${new URLSearchParams({ password: ADMIN_PASSWORD, ...params })}`);
   const stop = async () => {
     for (const p of [...procs].reverse()) {
       if (exited.has(p)) continue;
@@ -187,6 +189,11 @@ export async function startKannel(o: { smscPort: number; smscHost?: string; smsc
       return get(`http://127.0.0.1:${sendsmsPort}/cgi-bin/sendsms?${q}`);
     },
     status,
+    admin: async (command, params) => {
+      const r = await admin(command, params);
+      if (r.status !== 200) throw new Error(`kannel ${command}: ${r.status} ${r.body}`);
+      return r.body;
+    },
     async online(ids, ms = 15_000) {
       await waitFor(`smsc ${ids.join(', ')} online`, async () => {
         const s = await status();

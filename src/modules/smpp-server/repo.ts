@@ -123,17 +123,19 @@ export function smppRepo(db: Db) {
       );
     },
 
+    /** One statement for any number of rows (the listener's submits of one turn are written together). */
     async insertSubmissions(rows: Submission[]): Promise<void> {
-      for (const s of rows) {
-        await db.query(
-          `INSERT INTO smpp_submissions (message_id, account_id, idempotency_key, seq, total, source_addr, dest_addr, registered_delivery, text_head, submitted_at, keep_until, session_id)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (message_id) DO NOTHING`,
-          [s.messageId, s.accountId, s.idempotencyKey, s.seq, s.total, s.sourceAddr, s.destAddr, s.registeredDelivery, s.textHead, s.submittedAt, s.keepUntil, s.sessionId ?? null],
-        );
-      }
-    },
-    async setSubmissionBatch(accountId: string, idempotencyKey: string, batchId: string): Promise<void> {
-      await db.query('UPDATE smpp_submissions SET batch_id = $3 WHERE account_id = $1 AND idempotency_key = $2', [accountId, idempotencyKey, batchId]);
+      if (!rows.length) return;
+      const col = <T>(f: (s: Submission) => T) => rows.map(f);
+      await db.query(
+        `INSERT INTO smpp_submissions (message_id, account_id, idempotency_key, seq, total, source_addr, dest_addr, registered_delivery, text_head, submitted_at, keep_until, session_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[])
+         ON CONFLICT (message_id) DO NOTHING`,
+        [
+          col((s) => s.messageId), col((s) => s.accountId), col((s) => s.idempotencyKey), col((s) => s.seq), col((s) => s.total), col((s) => s.sourceAddr), col((s) => s.destAddr),
+          col((s) => s.registeredDelivery), col((s) => s.textHead), col((s) => s.submittedAt.toISOString()), col((s) => s.keepUntil.toISOString()), col((s) => s.sessionId ?? null),
+        ],
+      );
     },
     async deleteSubmissions(accountId: string, idempotencyKey: string): Promise<void> {
       await db.query('DELETE FROM smpp_submissions WHERE account_id = $1 AND idempotency_key = $2', [accountId, idempotencyKey]);
