@@ -411,10 +411,12 @@ describe('the SMPP server for customers', () => {
     expect(set.status, JSON.stringify(set.body)).toBe(200);
     const c = await connect(port);
     expect((await c.call('bind_transmitter', { system_id: 'slowesme', password: pw })).command_status).toBe(0);
-    const answers = await Promise.all(Array.from({ length: 5 }, () => c.call('submit_sm', { destination_addr: '09121234567', short_message: 'rate' })));
-    // two fit the window (the second held for its turn, then accepted); three are past it
+    const submit = () => c.call('submit_sm', { destination_addr: '09121234567', short_message: 'rate' });
+    expect((await submit()).command_status).toBe(0);
+    // of four at once two fit the window (held for their turns, a second apart, then accepted); two are past it
+    const answers = await Promise.all(Array.from({ length: 4 }, submit));
     expect(answers.filter((a) => a.command_status === 0).length).toBe(2);
-    expect(answers.filter((a) => a.command_status === 0x58).length).toBe(3);
+    expect(answers.filter((a) => a.command_status === 0x58).length).toBe(2);
     await c.close();
   });
 
