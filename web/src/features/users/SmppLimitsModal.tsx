@@ -51,6 +51,7 @@ export function SmppLimitsModal({ account, onClose }: { account: Account | null;
                 placeholder={t('users.smpp.default')}
                 min={1}
                 max={data.max[k]}
+                clampBehavior="none"
                 allowDecimal={false}
                 value={own[k] ?? ''}
                 onChange={(v) => setOwn((o) => ({ ...o, [k]: v === '' || v === null ? null : Number(v) }))}
