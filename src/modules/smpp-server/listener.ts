@@ -150,6 +150,7 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
       respond(peer, pdu, a.status === status.OK ? { message_id: a.messageId } : { command_status: a.status });
     } finally {
       pace.unanswered--;
+      if (!pace.unanswered && !bindsOf(peer.account.id) && paces.get(peer.account.id) === pace) paces.delete(peer.account.id);
     }
   }
 
