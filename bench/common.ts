@@ -33,16 +33,16 @@ async function databaseUrl(): Promise<string | undefined> {
  * `initialised`: the data folder is made (initdb) by another process first, so this one measures
  * a server as it runs on every start after its first (initdb's own memory is not in its RSS).
  */
-export async function freshChapar(opts: StartOptions & { initialised?: boolean } = {}) {
+export async function freshChapar(opts: StartOptions & { initialised?: boolean; env?: Record<string, string> } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chapar-bench-'));
   // the data folder goes with the process: each run would otherwise leave hundreds of MB in /tmp
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const { initialised, ...start } = opts;
+  const { initialised, env, ...start } = opts;
   if (initialised && !process.env.BENCH_DATABASE_URL) {
     execFileSync(process.execPath, ['-e', `import('@electric-sql/pglite').then(async ({ PGlite }) => (await PGlite.create({ dataDir: ${JSON.stringify(path.join(dir, 'pgdata'))} })).close())`], { stdio: 'inherit' });
   }
   const url = await databaseUrl();
-  const config = parseConfig({ ...(url ? { DATABASE_URL: url } : {}), CHAPAR_DATA_DIR: dir, CHAPAR_PGLITE_SHARED_BUFFERS_MB: process.env.CHAPAR_PGLITE_SHARED_BUFFERS_MB, CHAPAR_ADMIN_PASSWORD: 'bench-admin-pass', CHAPAR_PLATFORM_HOSTS: '127.0.0.1,localhost', NODE_ENV: 'production', CHAPAR_LOG_LEVEL: 'warn' });
+  const config = parseConfig({ ...(url ? { DATABASE_URL: url } : {}), CHAPAR_DATA_DIR: dir, CHAPAR_PGLITE_SHARED_BUFFERS_MB: process.env.CHAPAR_PGLITE_SHARED_BUFFERS_MB, CHAPAR_ADMIN_PASSWORD: 'bench-admin-pass', CHAPAR_PLATFORM_HOSTS: '127.0.0.1,localhost', NODE_ENV: 'production', CHAPAR_LOG_LEVEL: 'warn', ...env });
   const chapar = await startChapar(config, { logger: pino({ level: 'warn' }), jobs: false, ...start });
   await chapar.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(chapar.app.server.address() as { port: number }).port}`;

@@ -52,6 +52,10 @@ const schema = z.object({
   CHAPAR_SMPP_PUBLIC_HOST: z.string().trim().toLowerCase().regex(/^[a-z0-9.:-]+$/, 'a host name').optional(),
   CHAPAR_SMPP_MAX_BINDS: z.coerce.number().int().min(1).max(100).default(2),
   CHAPAR_SMPP_TPS: z.coerce.number().int().min(1).max(100_000).default(100),
+  CHAPAR_SMPP_WINDOW: z.coerce.number().int().min(1).max(10_000).default(20),
+  CHAPAR_SMPP_MAX_BINDS_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  CHAPAR_SMPP_TPS_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
+  CHAPAR_SMPP_WINDOW_MAX: z.coerce.number().int().min(1).max(10_000).default(100),
   CHAPAR_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   CHAPAR_ALLOW_SANDBOX_GATEWAY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   CHAPAR_STREAMS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
@@ -72,6 +76,9 @@ const schema = z.object({
  * into the outbox for a dispatcher; dispatcher: connectors, the outbox, receipts and background
  * jobs, with only /healthz and /readyz over HTTP; smpp: customers' SMPP server only (and those two).
  */
+/** An account's SMPP limits: submit_sm a second, unanswered submit_sm at once, binds at once (all across its binds). */
+export type SmppLimitValues = { tps: number; window: number; maxBinds: number };
+
 export type Role = 'all' | 'api' | 'dispatcher' | 'smpp';
 
 export type Config = {
@@ -106,7 +113,11 @@ export type Config = {
   /** tenants' URLs (webhooks, forwarding, gateways): private targets allowed (true, or these ranges), ports refused */
   outbound: { allowPrivate: boolean | string[]; deniedPorts: number[] };
   /** customers' SMPP server: unset = off; 0 picks a free port */
-  smpp: { port: number | undefined; host: string; publicHost: string | undefined; maxBindsPerAccount: number; tpsPerAccount: number };
+  /**
+   * customers' SMPP server: unset = off; 0 picks a free port. `limits.default`: an account's TPS,
+   * window and binds when its parent set none; `limits.max`: the platform's own, the top of the tree.
+   */
+  smpp: { port: number | undefined; host: string; publicHost: string | undefined; limits: { default: SmppLimitValues; max: SmppLimitValues } };
   /** bearer token for /metrics (a platform admin's session also works); unset: sessions only */
   metricsToken: string | undefined;
   /** production only: let an enabled sandbox gateway take payments (it verifies every payment) */
@@ -210,7 +221,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicIps: e.CHAPAR_PUBLIC_IPS,
     dnsServers: e.CHAPAR_DNS_SERVERS,
     outbound: { allowPrivate: e.CHAPAR_OUTBOUND_ALLOW_PRIVATE, deniedPorts: e.CHAPAR_OUTBOUND_DENY_PORTS },
-    smpp: { port: e.CHAPAR_SMPP_PORT, host: e.CHAPAR_SMPP_HOST, publicHost: e.CHAPAR_SMPP_PUBLIC_HOST, maxBindsPerAccount: e.CHAPAR_SMPP_MAX_BINDS, tpsPerAccount: e.CHAPAR_SMPP_TPS },
+    smpp: {
+      port: e.CHAPAR_SMPP_PORT,
+      host: e.CHAPAR_SMPP_HOST,
+      publicHost: e.CHAPAR_SMPP_PUBLIC_HOST,
+      limits: {
+        default: { tps: e.CHAPAR_SMPP_TPS, window: e.CHAPAR_SMPP_WINDOW, maxBinds: e.CHAPAR_SMPP_MAX_BINDS },
+        // a default above the ceiling raises the ceiling: the default is always reachable
+        max: { tps: Math.max(e.CHAPAR_SMPP_TPS, e.CHAPAR_SMPP_TPS_MAX), window: Math.max(e.CHAPAR_SMPP_WINDOW, e.CHAPAR_SMPP_WINDOW_MAX), maxBinds: Math.max(e.CHAPAR_SMPP_MAX_BINDS, e.CHAPAR_SMPP_MAX_BINDS_MAX) },
+      },
+    },
     metricsToken: e.CHAPAR_METRICS_TOKEN,
     allowSandboxGateway: e.CHAPAR_ALLOW_SANDBOX_GATEWAY,
     streamsPerAccount: e.CHAPAR_STREAMS_PER_ACCOUNT,

@@ -132,7 +132,7 @@ export async function startChapar(config: Config, opts: StartOptions = {}): Prom
     }
     if (runSmpp) {
       starting = 'smpp server';
-      smpp = createSmppListener({ service: services.smpp, log, options: { port: config.smpp.port!, host: config.smpp.host, maxBinds: config.smpp.maxBindsPerAccount, maxTps: config.smpp.tpsPerAccount } });
+      smpp = createSmppListener({ service: services.smpp, log, options: { port: config.smpp.port!, host: config.smpp.host } });
       await smpp.start();
       log.info({ port: smpp.port, host: config.smpp.host }, 'SMPP server listening');
       step('smpp server');

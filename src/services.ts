@@ -87,7 +87,7 @@ export function createServices(o: ServiceOptions) {
   // Rented lines: charges the first year on assignment (a hook on engine.lines), renews, reminds.
   const lineRenewals = createLineRenewalService({ db: o.db, clock: o.clock, log: o.log, lines: engine.lines, accounts, billing, audit, notifications, brands });
   // Customers' SMPP: its receipt and inbound hooks are on even in processes without the listener.
-  const smpp = createSmppServerService({ db: o.db, clock: o.clock, log: o.log, accounts, packages, audit, engine });
+  const smpp = createSmppServerService({ db: o.db, clock: o.clock, log: o.log, accounts, packages, audit, engine, limits: o.config.smpp.limits });
   setProbes(metrics, o, { billing, engine });
   return { db: o.db, clock: o.clock, config: o.config, log: o.log, audit, brands, notifications, accounts, billing, topups, engine, auth, support, cannedReplies, kyc, compliance, phonebook, patterns, campaignRecipients, mailer,
     packages, terms, agencies, agencySettings, branding, domains, users, smpp, lineRenewals, metrics };

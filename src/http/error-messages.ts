@@ -159,6 +159,10 @@ export const errorMessages: Record<ErrorCode, { fa: Text; en: Text }> = {
     fa: (d) => `قیمت هر بخش${d.cell ? ` (${String(d.cell)})` : ''} از سقف مجاز سامانه بیشتر است${rials(d.ceiling) ? `؛ سقف: ${toPersianDigits(rials(d.ceiling)!)} ریال` : ''}.`,
     en: (d) => `The price per part${d.cell ? ` (${String(d.cell)})` : ''} is above the platform's ceiling${rials(d.ceiling) ? ` of ${rials(d.ceiling)} rials` : ''}.`,
   },
+  SMPP_LIMIT_ABOVE_PARENT: {
+    fa: (d) => `${({ tps: 'سرعت (پیام در ثانیه)', window: 'پنجره', maxBinds: 'تعداد اتصال' } as Record<string, string>)[String(d.field)] ?? 'محدودیت SMPP'} بیش از محدودیت خود شماست${d.max !== undefined ? `؛ حداکثر: ${toPersianDigits(String(d.max))}` : ''}.`,
+    en: (d) => `The ${({ tps: 'throughput (messages a second)', window: 'window', maxBinds: 'number of binds' } as Record<string, string>)[String(d.field)] ?? 'SMPP limit'} is above your own limit${d.max !== undefined ? ` of ${String(d.max)}` : ''}.`,
+  },
   GROUP_IN_USE: { fa: 'این گروه پیش‌فرض است یا کاربر دارد و حذف نمی‌شود.', en: 'This group is the default or still has members; it cannot be deleted.' },
   INVALID_IBAN: { fa: 'شمارهٔ شبا معتبر نیست (IR و ۲۴ رقم).', en: 'Not a valid IBAN (IR followed by 24 digits).' },
   INVALID_CARD_NUMBER: { fa: 'شمارهٔ کارت معتبر نیست.', en: 'Not a valid card number.' },

@@ -1,6 +1,7 @@
 // Limits of customers' SMPP binds, over a real SMPP socket: binds per account, one throughput
 // budget per account whatever the number of binds, and failed binds held back per (username,
 // address) with growing delays and capped per address, counted before the password hash runs.
+// (Pacing to the account's rate and the limits a parent sets: smpp-pacing.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smpp } from '../../src/upstreams/smpp/lib.ts';
 import type { Pdu, Session } from '../../src/upstreams/smpp/lib.ts';
@@ -57,7 +58,7 @@ describe('SMPP bind limits', () => {
   };
 
   beforeAll(async () => {
-    t = await testChapar({ engine: true, env: { CHAPAR_SMPP_PORT: '0', CHAPAR_SMPP_HOST: '127.0.0.1', CHAPAR_SMPP_MAX_BINDS: '2', CHAPAR_SMPP_TPS: '1' } });
+    t = await testChapar({ engine: true, env: { CHAPAR_SMPP_PORT: '0', CHAPAR_SMPP_HOST: '127.0.0.1', CHAPAR_SMPP_MAX_BINDS: '2', CHAPAR_SMPP_TPS: '1', CHAPAR_SMPP_WINDOW: '2' } });
     port = t.chapar.smpp!.port;
     admin = await t.adminToken();
   });
@@ -85,11 +86,14 @@ describe('SMPP bind limits', () => {
     const x = await bind(a.username, a.smppPassword, undefined, 'bind_transmitter');
     const y = await bind(a.username, a.smppPassword, undefined, 'bind_transmitter');
     expect([x.status, y.status]).toEqual([0, 0]);
-    // 1 submit_sm a second for the account: of ten at once over two binds, nearly all are throttled
+    // 1 submit_sm a second and a window of 2 for the account: after one answered at once, two more
+    // (one per bind) are held for their turns and fill the window; a third is past it, although
+    // its bind has only one unanswered (a window per bind would take it)
     const submit = (c: Client) => c.call('submit_sm', { destination_addr: '09121234567', short_message: 'hi' });
-    const answers = await Promise.all([x.c, y.c].flatMap((c) => Array.from({ length: 5 }, () => submit(c))));
-    const throttled = answers.filter((p) => p.command_status === THROTTLED).length;
-    expect(throttled).toBeGreaterThanOrEqual(7);
+    // (the account has no credit: answered, but not with ESME_RTHROTTLED)
+    expect((await submit(x.c)).command_status).not.toBe(THROTTLED);
+    const answers = await Promise.all([submit(x.c), submit(y.c), submit(y.c)]);
+    expect(answers.filter((p) => p.command_status === THROTTLED).length).toBe(1);
   });
 
   it('holds back wrong binds of a username from one address with delays that double, then takes the right password', async () => {

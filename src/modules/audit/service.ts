@@ -67,7 +67,8 @@ export type AuditAction =
   | 'smpp.bound'
   | 'smpp.bind_failed'
   | 'smpp.password_rotated'
-  | 'smpp.disabled';
+  | 'smpp.disabled'
+  | 'smpp.limits_changed';
 
 /**
  * An event as a reader sees it. `actorRole` 'provider': someone above the reader (its agency, or

@@ -1,5 +1,5 @@
-// The customer-facing SMPP 3.4 server: sockets, bind state, the per-bind window, the per-account
-// rate and number of binds, the pump
+// The customer-facing SMPP 3.4 server: sockets, bind state, pacing each account to its rate within
+// its window, the account's number of binds, the pump
 // that hands queued receipts and inbound messages to bound receivers, and dropping binds whose
 // password or account no longer allows them. Rules live in service.ts.
 import { randomBytes } from 'node:crypto';
@@ -13,18 +13,15 @@ import type { Pdu, Session, SmppServer } from '../../upstreams/smpp/lib.ts';
 import type { Account } from '../accounts/types.ts';
 import { receiptText } from './pdu.ts';
 import type { Delivery, InboundPayload, ReceiptPayload } from './repo.ts';
+import type { SmppLimitValues } from './limits.ts';
 import type { BindMode, SmppServerService } from './service.ts';
 
 export type SmppListenerOptions = {
   host?: string;
   /** 0 picks a free port; read `port` after start(). */
   port?: number;
-  /** submit_sm being processed per bind, and deliver_sm awaiting a response per bind. */
+  /** deliver_sm awaiting a response per bind (an account's submit_sm are bounded by its own window: limits.ts). */
   window?: number;
-  /** submit_sm per second per account, shared by all its binds; above it ESME_RTHROTTLED. */
-  maxTps?: number;
-  /** binds one account may hold at once in this listener; one more is refused with ESME_RBINDFAIL */
-  maxBinds?: number;
   /** how often to look for queued deliveries another process committed */
   pollMs?: number;
   responseTimeoutMs?: number;
@@ -45,18 +42,31 @@ type Peer = {
   mode: BindMode | null;
   account: Account | null;
   credentialId: string | null;
-  inflight: number;
+  /** when it bound (a lowered bind limit drops the newest binds first) */
+  boundAt: number;
   outstanding: number;
   closed: boolean;
   onClose: Set<() => void>;
 };
 
 const INVCMDID = 0x03;
+/** A submit_sm whose turn is further away than this is answered ESME_RTHROTTLED (ESMEs wait about a minute for an answer). */
+export const MAX_HOLD_MS = 10_000;
+/** After a pause an account may send this long's worth at once (at least one submit_sm). */
+const BURST_MS = 100;
+
+/**
+ * One account's pace, shared by all its binds in this listener: `tat` is when its next submit_sm
+ * may be answered (a virtual schedule, GCRA), `unanswered` what it has held or in processing.
+ */
+type Pace = { limits: SmppLimitValues; tat: number; unanswered: number };
 
 export function createSmppListener(deps: { service: SmppServerService; log: Logger; options?: SmppListenerOptions }) {
-  const o = { host: '0.0.0.0', port: 2775, window: 10, maxTps: 100, maxBinds: 2, pollMs: 1000, responseTimeoutMs: 30_000, bindTimeoutMs: 30_000, sweepMs: 30_000, recheckMs: 10_000, unbindTimeoutMs: 2000, ...deps.options };
+  const o = { host: '0.0.0.0', port: 2775, window: 10, pollMs: 1000, responseTimeoutMs: 30_000, bindTimeoutMs: 30_000, sweepMs: 30_000, recheckMs: 10_000, unbindTimeoutMs: 2000, ...deps.options };
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let sessions = 0;
+  let held = 0;
+  let throttled = 0;
   /** How long a receipt meant for a session of another process waits for it before any bind may take it. */
   const SESSION_WAIT_MS = 30_000;
   const peers = new Set<Peer>();
@@ -70,20 +80,24 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
     if (!peer.closed) peer.session.send(pdu.response(options));
   };
 
-  // One token bucket per account, not per bind: a second bind must not double the account's rate.
-  const buckets = new Map<string, { tokens: number; refilledAt: number }>();
-  const burst = Math.max(1, o.maxTps / 10);
+  // One pace per account, not per bind: a second bind must not double the account's rate.
+  const paces = new Map<string, Pace>();
 
-  function takeToken(accountId: string): boolean {
+  /**
+   * A submit_sm's turn: how long to hold it before it is processed and answered, or null to answer
+   * ESME_RTHROTTLED (the account has its window unanswered, or the turn is too far away).
+   */
+  function takeTurn(p: Pace): number | null {
+    if (p.unanswered >= p.limits.window) return null;
     const now = performance.now();
-    const b = buckets.get(accountId) ?? { tokens: burst, refilledAt: now };
-    buckets.set(accountId, b);
-    // A burst of a tenth of a second's worth (at least one).
-    b.tokens = Math.min(burst, b.tokens + ((now - b.refilledAt) / 1000) * o.maxTps);
-    b.refilledAt = now;
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    // after a pause the schedule restarts a little in the past: a short burst goes at once
+    const turn = Math.max(p.tat, now - BURST_MS);
+    const wait = Math.max(0, turn - now);
+    if (wait > MAX_HOLD_MS) return null;
+    // the schedule, not the timer, moves on: a timer that fires late does not lower the rate
+    p.tat = turn + 1000 / p.limits.tps;
+    p.unanswered++;
+    return wait;
   }
 
   const bindsOf = (accountId: string) => {
@@ -96,32 +110,48 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
     if (peer.mode) return respond(peer, pdu, { command_status: status.ALYBND });
     const r = await deps.service.bind(pdu, mode, peer.ip);
     if (!r.ok) return respond(peer, pdu, { command_status: r.status });
+    const limits = await deps.service.limits.of(r.account);
     if (peer.closed) return;
-    // Counted after the password check (the await), then taken at once: two binds that pass the
-    // check together cannot both take the last place.
-    if (bindsOf(r.account.id) >= o.maxBinds) {
-      deps.log.info({ accountId: r.account.id, mode, limit: o.maxBinds }, 'smpp server: bind refused, the account holds its limit');
+    // Counted after the password check and the limits (the awaits), then taken at once: two binds
+    // that pass the check together cannot both take the last place.
+    if (bindsOf(r.account.id) >= limits.maxBinds) {
+      deps.log.info({ accountId: r.account.id, mode, limit: limits.maxBinds }, 'smpp server: bind refused, the account holds its limit');
       return respond(peer, pdu, { command_status: status.BINDFAIL });
     }
     peer.mode = mode;
     peer.account = r.account;
     peer.credentialId = r.credentialId;
+    peer.boundAt = performance.now();
+    const pace = paces.get(r.account.id);
+    if (pace) pace.limits = limits;
+    else paces.set(r.account.id, { limits, tat: 0, unanswered: 0 });
     respond(peer, pdu, { system_id: 'chapar' });
     if (mode !== 'tx') wake();
   }
 
   async function onSubmit(peer: Peer, pdu: Pdu) {
     if (!peer.account || (peer.mode !== 'tx' && peer.mode !== 'trx')) return respond(peer, pdu, { command_status: status.INVBNDSTS });
-    // The window is what the ESME may have unanswered; past it the ESME is not following it.
-    if (peer.inflight >= o.window) return respond(peer, pdu, { command_status: status.MSGQFUL });
-    if (!takeToken(peer.account.id)) return respond(peer, pdu, { command_status: status.THROTTLED });
-    peer.inflight++;
+    const pace = paces.get(peer.account.id)!;
+    // Faster than the account's rate: held until its turn, then processed and answered. Refused
+    // only past the account's window (across its binds) or when the turn is too far away.
+    const wait = takeTurn(pace);
+    if (wait === null) {
+      throttled++;
+      return respond(peer, pdu, { command_status: status.THROTTLED });
+    }
     try {
+      if (wait > 0) {
+        held++;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+      // Not processed before its turn: a bind that went while it was held was told nothing, and nothing was accepted.
+      if (peer.closed || !peer.mode) return;
       // a transmitter cannot take receipts: its go to any receiver bind of the account
       const a = await deps.service.submit(peer.account, pdu, peer.mode === 'trx' ? peer.id : null);
       respond(peer, pdu, a.status === status.OK ? { message_id: a.messageId } : { command_status: a.status });
     } finally {
-      peer.inflight--;
+      pace.unanswered--;
+      if (!pace.unanswered && !bindsOf(peer.account.id) && paces.get(peer.account.id) === pace) paces.delete(peer.account.id);
     }
   }
 
@@ -158,7 +188,7 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
 
   function onSession(session: Session) {
     const peer: Peer = {
-      session, id: `${owner}:${++sessions}`, ip: session.socket.remoteAddress ?? null, mode: null, account: null, credentialId: null, inflight: 0,
+      session, id: `${owner}:${++sessions}`, ip: session.socket.remoteAddress ?? null, mode: null, account: null, credentialId: null, boundAt: 0,
       outstanding: 0, closed: false, onClose: new Set(),
     };
     peers.add(peer);
@@ -176,7 +206,8 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
     session.on('close', () => {
       peer.closed = true;
       peers.delete(peer);
-      if (peer.account && !bindsOf(peer.account.id)) buckets.delete(peer.account.id);
+      // the pace outlives the last bind while it still holds submits (they see the bind closed)
+      if (peer.account && !bindsOf(peer.account.id) && !paces.get(peer.account.id)?.unanswered) paces.delete(peer.account.id);
       clearTimeout(bindTimer);
       for (const f of peer.onClose) f();
       peer.onClose.clear();
@@ -205,7 +236,10 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
 
   let rechecking = false;
   let recheckAgain = false;
-  /** Drops binds whose password was rotated or removed, whose account was suspended or lost use_smpp. */
+  /**
+   * Drops binds whose password was rotated or removed, whose account was suspended or lost use_smpp,
+   * and the newest binds past a lowered bind limit; live binds take the account's current limits.
+   */
   async function recheck() {
     if (rechecking) {
       recheckAgain = true;
@@ -221,6 +255,14 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
         for (const p of live) {
           const reason = reasons.get(`${p.account!.id} ${p.credentialId}`);
           if (reason) drop(p, reason);
+        }
+        const kept = live.filter((p) => p.mode && !p.closed);
+        const limits = await deps.service.limits.effectiveOf([...new Map(kept.map((p) => [p.account!.id, p.account!])).values()]);
+        for (const [accountId, l] of limits) {
+          const pace = paces.get(accountId);
+          if (pace) pace.limits = l;
+          const binds = kept.filter((p) => p.account!.id === accountId && p.mode && !p.closed).sort((a, b) => a.boundAt - b.boundAt);
+          for (const p of binds.slice(l.maxBinds)) drop(p, 'binds_over_limit');
         }
       } while (recheckAgain);
     } catch (err) {
@@ -360,7 +402,7 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
       server = s;
       port = (s.address() as AddressInfo).port;
       deps.service.setListening(port);
-      unsubscribe = [deps.service.onQueued(wake), deps.service.credentials.onRevoked(() => void recheck())];
+      unsubscribe = [deps.service.onQueued(wake), deps.service.credentials.onRevoked(() => void recheck()), deps.service.limits.onChanged(() => void recheck())];
       timers = [
         setInterval(() => void pump(), o.pollMs),
         setInterval(() => void recheck(), o.recheckMs),
@@ -387,11 +429,11 @@ export function createSmppListener(deps: { service: SmppServerService; log: Logg
     get port() {
       return port;
     },
-    /** bound sessions by mode (for the panel and tests) */
+    /** bound sessions, submit_sm held for their turn and answered ESME_RTHROTTLED since start (for the panel, tests and benchmarks) */
     stats() {
       let bound = 0;
       for (const p of peers) if (p.mode) bound++;
-      return { sessions: peers.size, bound };
+      return { sessions: peers.size, bound, held, throttled };
     },
   };
 }

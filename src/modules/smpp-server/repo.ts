@@ -19,6 +19,9 @@ export type Submission = {
   sessionId?: string | null;
 };
 
+/** An account's SMPP limits as its parent set them; null: the platform's default. */
+export type StoredLimits = { tps: number | null; window: number | null; maxBinds: number | null };
+
 export type Credential = { id: string; accountId: string; passwordHash: string; allowedIps: string[]; createdAt: Date; lastUsedAt: Date | null };
 
 export type Fragment = {
@@ -107,17 +110,32 @@ export function smppRepo(db: Db) {
       return new Set(rows.map((r) => r.id as string));
     },
 
-    async insertSubmissions(rows: Submission[]): Promise<void> {
-      for (const s of rows) {
-        await db.query(
-          `INSERT INTO smpp_submissions (message_id, account_id, idempotency_key, seq, total, source_addr, dest_addr, registered_delivery, text_head, submitted_at, keep_until, session_id)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (message_id) DO NOTHING`,
-          [s.messageId, s.accountId, s.idempotencyKey, s.seq, s.total, s.sourceAddr, s.destAddr, s.registeredDelivery, s.textHead, s.submittedAt, s.keepUntil, s.sessionId ?? null],
-        );
-      }
+    async findLimits(accountIds: string[]): Promise<Map<string, StoredLimits>> {
+      const { rows } = await db.query('SELECT account_id, tps, "window", max_binds FROM smpp_limits WHERE account_id = ANY($1)', [accountIds]);
+      const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+      return new Map(rows.map((r) => [r.account_id as string, { tps: num(r.tps), window: num(r.window), maxBinds: num(r.max_binds) }]));
     },
-    async setSubmissionBatch(accountId: string, idempotencyKey: string, batchId: string): Promise<void> {
-      await db.query('UPDATE smpp_submissions SET batch_id = $3 WHERE account_id = $1 AND idempotency_key = $2', [accountId, idempotencyKey, batchId]);
+    async saveLimits(accountId: string, l: StoredLimits, by: string, at: Date): Promise<void> {
+      await db.query(
+        `INSERT INTO smpp_limits (account_id, tps, "window", max_binds, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (account_id) DO UPDATE SET tps = EXCLUDED.tps, "window" = EXCLUDED."window", max_binds = EXCLUDED.max_binds, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+        [accountId, l.tps, l.window, l.maxBinds, at, by],
+      );
+    },
+
+    /** One statement for any number of rows (the listener's submits of one turn are written together). */
+    async insertSubmissions(rows: Submission[]): Promise<void> {
+      if (!rows.length) return;
+      const col = <T>(f: (s: Submission) => T) => rows.map(f);
+      await db.query(
+        `INSERT INTO smpp_submissions (message_id, account_id, idempotency_key, seq, total, source_addr, dest_addr, registered_delivery, text_head, submitted_at, keep_until, session_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[])
+         ON CONFLICT (message_id) DO NOTHING`,
+        [
+          col((s) => s.messageId), col((s) => s.accountId), col((s) => s.idempotencyKey), col((s) => s.seq), col((s) => s.total), col((s) => s.sourceAddr), col((s) => s.destAddr),
+          col((s) => s.registeredDelivery), col((s) => s.textHead), col((s) => s.submittedAt.toISOString()), col((s) => s.keepUntil.toISOString()), col((s) => s.sessionId ?? null),
+        ],
+      );
     },
     async deleteSubmissions(accountId: string, idempotencyKey: string): Promise<void> {
       await db.query('DELETE FROM smpp_submissions WHERE account_id = $1 AND idempotency_key = $2', [accountId, idempotencyKey]);

@@ -11,6 +11,27 @@ const credentialView = z.object({
   lastUsedAt: z.string().nullable(),
 });
 
+const limitsView = z.object({
+  tps: z.number().int().describe('submit_sm a second, shared by all binds; faster ones are held (paced) until their turn, not refused'),
+  window: z.number().int().describe('submit_sm unanswered at once across all binds; one more is answered ESME_RTHROTTLED'),
+  maxBinds: z.number().int().describe('binds at once; one more is refused with ESME_RBINDFAIL'),
+});
+const childLimitsView = z.object({
+  own: z.object({ tps: z.number().int().nullable(), window: z.number().int().nullable(), maxBinds: z.number().int().nullable() }).describe('what you set; null: the platform default'),
+  effective: limitsView.describe('what the account’s binds get now: its own (or the default), never above yours'),
+  max: limitsView.describe('your own limits: the most you can give'),
+  defaults: limitsView.describe('the platform defaults'),
+});
+const limitValue = (max: number) => z.number().int().min(1).max(max).nullable().optional();
+const limitsBody = z
+  .object({
+    tps: limitValue(100_000).describe('null: the platform default'),
+    window: limitValue(10_000).describe('null: the platform default'),
+    maxBinds: limitValue(100).describe('null: the platform default'),
+  })
+  .strict();
+const params = z.object({ id: z.string().max(64) });
+
 const endpointView = z.object({
   enabled: z.boolean().describe('false: this installation runs no SMPP server'),
   host: z.string(),
@@ -18,6 +39,7 @@ const endpointView = z.object({
   systemId: z.string().describe('your username'),
   credential: credentialView.nullable().describe('your SMPP password (never the secret); null: SMPP is off for you until you generate one'),
   permitted: z.boolean().describe('whether your package allows SMPP binds'),
+  limits: limitsView.describe('your throughput, window and binds, set by your provider'),
 });
 
 const passwordBody = z.object({ allowedIps: z.array(z.string().trim().max(64)).max(50).optional() });
@@ -51,6 +73,26 @@ export function smppServerRoutes(app: FastifyInstance, deps: { smpp: SmppServerS
       const c = await deps.smpp.credentials.rotate(account, req.body, req.ip);
       return reply.code(201).send({ ...toView(c), password: c.password, systemId: account.username });
     },
+  );
+
+  r.get(
+    '/api/v1/users/:id/smpp',
+    { schema: { tags: ['smpp'], summary: 'A direct child’s SMPP limits: throughput, window and binds, as you set them and as they apply', params, response: { 200: childLimitsView } } },
+    async (req) => deps.smpp.limits.forChild(requireCaller(req).account, req.params.id),
+  );
+
+  r.put(
+    '/api/v1/users/:id/smpp',
+    {
+      schema: {
+        tags: ['smpp'],
+        summary: 'Set a direct child’s SMPP limits (each at most your own; null: the platform default); live binds follow within seconds',
+        params,
+        body: limitsBody,
+        response: { 200: childLimitsView },
+      },
+    },
+    async (req) => deps.smpp.limits.setForChild(requireCaller(req).account, req.params.id, req.body, req.ip),
   );
 
   r.delete('/api/v1/smpp/password', { schema: { tags: ['smpp'], summary: 'Turn SMPP off: removes your SMPP password and drops live binds', response: { 204: z.null() } } }, async (req, reply) => {

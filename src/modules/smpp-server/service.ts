@@ -7,6 +7,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { batchLoader } from '../../lib/batch-load.ts';
+import { createGroupCommit } from '../../lib/group-commit.ts';
 import { status } from '../../upstreams/smpp/lib.ts';
 import type { Pdu } from '../../upstreams/smpp/lib.ts';
 import type { Account } from '../accounts/types.ts';
@@ -19,6 +21,7 @@ import type { MessageClass } from '../messages/repo.ts';
 import type { PackageService } from '../packages/service.ts';
 import { createBindThrottle } from './bind-throttle.ts';
 import { createSmppCredentials } from './credentials.ts';
+import { createSmppLimits, type SmppLimitValues } from './limits.ts';
 import { readSubmitText, readSubmitTiming, receiptError, receiptState, smppDate, submitEsmClassValid, submitStatusFor, textHead, wantsReceipt } from './pdu.ts';
 import { smppRepo, type Fragment, type ReceiptPayload, type Submission } from './repo.ts';
 
@@ -56,9 +59,12 @@ export function createSmppServerService(deps: {
   packages: Pick<PackageService, 'has' | 'check'>;
   audit: AuditService;
   engine: Pick<MessageEngine, 'accept' | 'lines' | 'settlement' | 'inbox'>;
+  /** the platform's default and own SMPP limits (config.smpp.limits) */
+  limits: { default: SmppLimitValues; max: SmppLimitValues };
 }) {
   const repo = smppRepo(deps.db);
   const credentials = createSmppCredentials(deps);
+  const limits = createSmppLimits({ ...deps, limits: deps.limits });
   const bindLimiter = createIpLimiter({ clock: deps.clock, max: 20, windowMs: 60_000 });
   const failedBinds = createBindThrottle({
     clock: deps.clock,
@@ -67,6 +73,13 @@ export function createSmppServerService(deps: {
       perAddress: BIND_FAILURES_PER_IP, windowMs: BIND_FAILURE_WINDOW_MS,
     },
   });
+  // Submits that arrive together (an ESME's window) read their account and write their
+  // submission rows with one statement each, not one per submit_sm.
+  const accountsNow = batchLoader((ids: string[]) => deps.accounts.findAccountsForAuth(ids));
+  const submissionWriter = createGroupCommit<Submission[], true>(async (jobs) => {
+    await repo.insertSubmissions(jobs.flat());
+    return jobs.map(() => true as const);
+  }, { maxGroup: 500 });
   const wakers = new Set<() => void>();
   const nudge = () => {
     for (const w of wakers) w();
@@ -169,7 +182,7 @@ export function createSmppServerService(deps: {
   /** One submit_sm of a bound transmitter; the answer carries the message id or an error status. */
   /** `sessionId`: the transceiver session it came on, where its receipt goes while it is bound. */
   async function submit(bound: Account, pdu: Pdu, sessionId: string | null = null): Promise<SubmitAnswer> {
-    const account = await deps.accounts.findAccountForAuth(bound.id);
+    const account = await accountsNow.load(bound.id);
     if (!account || account.status !== 'active') return { status: submitStatusFor('ACCOUNT_SUSPENDED') };
     if (!submitEsmClassValid(pdu.esm_class)) return { status: status.INVESMCLASS };
     const body = readSubmitText(pdu);
@@ -221,7 +234,7 @@ export function createSmppServerService(deps: {
   /** Writes the submissions first (a receipt can then never miss them), then accepts the message. */
   async function accept(account: Account, rows: Submission[], m: Message, answerId: string): Promise<SubmitAnswer> {
     const key = rows[0].idempotencyKey;
-    await repo.insertSubmissions(rows);
+    await submissionWriter.submit(rows);
     let res;
     try {
       const input = { to: [m.to], text: m.text, class: m.messageClass, from: rows[0].sourceAddr || undefined, sendAt: m.sendAt, validUntil: m.validUntil, acceptBlocked: true };
@@ -232,7 +245,6 @@ export function createSmppServerService(deps: {
       await queueRejections(rows.filter((r) => r.messageId !== answerId));
       return { status: statusOf(err) };
     }
-    await repo.setSubmissionBatch(account.id, key, res.batchId);
     // A blacklisted recipient is final at accept (not charged): its receipt goes now.
     if (!res.accepted && res.blacklisted) await queueRejections(rows);
     return { status: status.OK, messageId: answerId };
@@ -262,6 +274,7 @@ export function createSmppServerService(deps: {
     return {
       enabled: listeningPort !== null, port: listeningPort, systemId: caller.username,
       permitted: await deps.packages.has(deps.db, caller.id, 'use_smpp'), credential: await credentials.find(caller),
+      limits: await limits.of(caller),
     };
   }
 
@@ -269,6 +282,7 @@ export function createSmppServerService(deps: {
     bind,
     findRevokedBinds,
     credentials,
+    limits,
     submit,
     sweep,
     endpoint,

@@ -78,5 +78,6 @@ export const api = {
   get: <T>(path: string, query?: Query, opts?: { quiet401?: boolean }) => request<T>('GET', query ? withQuery(path, query) : path, undefined, opts),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };

@@ -10,7 +10,8 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { GenerateSmppPasswordModal, ShowSmppPasswordModal, type NewSmppPassword } from './SmppPasswordModals.tsx';
 
 type SmppCredential = { id: string; allowedIps: string[]; createdAt: string; lastUsedAt: string | null };
-type SmppEndpoint = { enabled: boolean; host: string; port: number | null; systemId: string; credential: SmppCredential | null; permitted: boolean };
+type SmppLimits = { tps: number; window: number; maxBinds: number };
+type SmppEndpoint = { enabled: boolean; host: string; port: number | null; systemId: string; credential: SmppCredential | null; permitted: boolean; limits: SmppLimits };
 
 /** A Kannel `group = smsc` for this account (docs/smpp-server.md: connecting Kannel). */
 function kannelConfig(info: SmppEndpoint): string {
@@ -23,6 +24,7 @@ function kannelConfig(info: SmppEndpoint): string {
     'transceiver-mode = true',
     `smsc-username = ${info.systemId}`,
     'smsc-password = <SMPP password>',
+    'system-type = ""',
     'source-addr-ton = 0',
     'source-addr-npi = 1',
     'dest-addr-ton = 1',
@@ -33,7 +35,7 @@ function kannelConfig(info: SmppEndpoint): string {
 }
 
 export function SmppCard() {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, digits } = useI18n();
   const [info, setInfo] = useState<SmppEndpoint | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [generating, setGenerating] = useState(false);
@@ -85,6 +87,7 @@ export function SmppCard() {
         [t('smpp.port'), <Ltr key="p"><code>{info.port}</code></Ltr>],
         [t('smpp.systemId'), <Ltr key="s"><code>{info.systemId}</code></Ltr>],
         [t('smpp.password'), password],
+        [t('smpp.limits'), <Text key="l" size="sm">{t('smpp.limitsValue', { tps: digits(String(info.limits.tps)), window: digits(String(info.limits.window)), binds: digits(String(info.limits.maxBinds)) })}</Text>],
       ]
     : [];
 
@@ -141,7 +144,7 @@ export function SmppCard() {
                   </Ltr>
                   <Text size="sm">{t('smpp.kannelIds')}</Text>
                   <Text size="sm">{t('smpp.kannelRecode')}</Text>
-                  <Text size="sm">{t('smpp.kannelThroughput')}</Text>
+                  <Text size="sm">{t('smpp.kannelThroughput', { tps: digits(String(info.limits.tps)), window: digits(String(info.limits.window)), binds: digits(String(info.limits.maxBinds)) })}</Text>
                 </Stack>
               </Accordion.Panel>
             </Accordion.Item>

@@ -28,9 +28,11 @@ export const profileEn: { readonly [K in keyof typeof profileFa]: string } = {
   'smpp.notes': 'Bind as transceiver, transmitter or receiver; service_type ADV sends advertising, OTP one-time codes, anything else service messages.',
   'smpp.disabled': 'This installation does not run an SMPP server.',
   'smpp.notPermitted': 'Your access package does not allow SMPP binds.',
+  'smpp.limits': 'Your limits',
+  'smpp.limitsValue': '{tps} messages a second, {window} unanswered at once, {binds} binds — shared by all your binds, set by your provider',
   'smpp.kannelTitle': 'Connecting Kannel',
   'smpp.kannelIntro': 'A group = smsc for Kannel’s bearerbox with your host, port and username; put your SMPP password in place of the placeholder.',
   'smpp.kannelIds': 'Leave msg-id-type unset: our message ids are letters and digits, not numbers, and a numeric msg-id-type loses every delivery report.',
   'smpp.kannelRecode': 'In group = smsbox set mo-recode = true, or Persian (UCS-2) messages you receive arrive as raw bytes.',
-  'smpp.kannelThroughput': 'Your rate is shared by all your binds; a second group = smsc with the same username is a second bind (at most two).',
+  'smpp.kannelThroughput': 'Your {tps} messages a second and window of {window} are shared by all your binds (at most {binds}); Kannel needs no throughput setting: messages faster than your rate are answered in turn, not refused. A second group = smsc with the same username is a second bind.',
 } as const;

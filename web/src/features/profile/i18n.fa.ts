@@ -27,9 +27,11 @@ export const profileFa = {
   'smpp.notes': 'اتصال transceiver، transmitter یا receiver؛ service_type برابر ADV برای تبلیغاتی و OTP برای رمز یک‌بارمصرف، در غیر این صورت خدماتی.',
   'smpp.disabled': 'سرور SMPP در این سامانه روشن نیست.',
   'smpp.notPermitted': 'بستهٔ دسترسی شما اجازهٔ اتصال SMPP را نمی‌دهد.',
+  'smpp.limits': 'محدودیت‌های شما',
+  'smpp.limitsValue': '{tps} پیام در ثانیه، {window} پیام بی‌پاسخ هم‌زمان، {binds} اتصال — میان همهٔ اتصال‌هایتان مشترک، تعیین‌شده از سوی ارائه‌دهندهٔ شما',
   'smpp.kannelTitle': 'اتصال Kannel',
   'smpp.kannelIntro': 'یک group = smsc برای bearerbox در Kannel با میزبان، درگاه و نام کاربری شما؛ رمز SMPP خود را به\u200cجای جای\u200cنگهدار بگذارید.',
   'smpp.kannelIds': 'msg-id-type را تنظیم نکنید: شناسهٔ پیام\u200cهای ما حرف و رقم است، نه عدد، و با msg-id-type عددی همهٔ گزارش\u200cهای تحویل گم می\u200cشوند.',
   'smpp.kannelRecode': 'در group = smsbox گزینهٔ mo-recode = true را بگذارید، وگرنه پیام\u200cهای فارسی (UCS-2) دریافتی به\u200cصورت بایت خام می\u200cرسند.',
-  'smpp.kannelThroughput': 'سرعت ارسال شما میان همهٔ اتصال\u200cهایتان تقسیم می\u200cشود؛ group = smsc دوم با همین نام کاربری اتصال دوم است (حداکثر دو).',
+  'smpp.kannelThroughput': 'سرعت {tps} پیام در ثانیه و پنجرهٔ {window} میان همهٔ اتصال‌هایتان (حداکثر {binds}) مشترک است؛ Kannel به تنظیم throughput نیازی ندارد: پیام‌های سریع‌تر از سرعت شما به نوبت پاسخ می‌گیرند، رد نمی‌شوند. هر group = smsc دیگر با همین نام کاربری یک اتصال دیگر است.',
 } as const;

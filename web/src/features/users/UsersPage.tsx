@@ -1,5 +1,5 @@
 // User management for agencies (and the platform): create a user with a package (the welcome SMS
-// goes out), suspend or reactivate, reset the password, extend validity, open their messages.
+// goes out), suspend or reactivate, reset the password, extend validity, set SMPP limits, open their messages.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Badge, Button, Card, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api } from '../../api/client.ts';
@@ -13,6 +13,7 @@ import { latinDigits, localMobile } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useMe } from '../../session/session.tsx';
 import { useRials } from '../wallet/money.tsx';
+import { SmppLimitsModal } from './SmppLimitsModal.tsx';
 
 const PAGE_SIZE = 20;
 type Package = { id: string; name: string };
@@ -29,6 +30,7 @@ export function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [pending, setPending] = useState<Pending>(null);
   const [years, setYears] = useState<number>(1);
+  const [smppOf, setSmppOf] = useState<Account | null>(null);
 
   const load = useCallback(() => {
     api
@@ -136,6 +138,9 @@ export function UsersPage() {
                         <Button size="compact-sm" variant="subtle" onClick={() => open({ kind: 'extend', a })} aria-label={`${t('users.extend')} ${a.username}`}>
                           {t('users.extend')}
                         </Button>
+                        <Button size="compact-sm" variant="subtle" onClick={() => setSmppOf(a)} aria-label={`${t('users.smpp')} ${a.username}`}>
+                          {t('users.smpp')}
+                        </Button>
                         <Button size="compact-sm" variant="subtle" component="a" href={`/records?accountId=${a.id}`} onClick={onLinkClick(`/records?accountId=${a.id}`)} aria-label={`${t('users.records')} ${a.username}`}>
                           {t('users.records')}
                         </Button>
@@ -150,6 +155,7 @@ export function UsersPage() {
         {data ? <Pager page={page} total={data.total} pageSize={PAGE_SIZE} onChange={setPage} /> : null}
       </Card>
 
+      <SmppLimitsModal account={smppOf} onClose={() => setSmppOf(null)} />
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} onCreated={() => (setCreating(false), load())} />
       {pending && pending.kind !== 'extend' ? (
         <ConfirmModal
