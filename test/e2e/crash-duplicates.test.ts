@@ -3,12 +3,14 @@
 // restart: nothing lost, nothing charged twice (the ledger reconciles), no Idempotency-Key stuck,
 // and each kill cost at most the documented number of duplicates (docs/operations.md, "Crashes").
 // The kill points come from a seed printed at the start: CHAPAR_KILL_SEED=<seed> runs it again.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startProcess } from '../helpers/chapar-process.ts';
+import { callProcess as call, startProcess, startSmscProcess, type SmscCounts } from '../helpers/chapar-process.ts';
+import { until as untilWithin } from '../helpers/until.ts';
+import { prng } from '../../src/upstreams/simulator/smsc.ts';
 import { freshDb, type TestDb } from '../helpers/db.ts';
 
 const ADMIN_PASSWORD = 'crash-admin-pass';
@@ -16,59 +18,8 @@ const WINDOW = 20;
 const KILLS = 4;
 const PRICE = 700n;
 
-type Counts = { parts: number; destinations: number; repeats: Record<string, number> };
-
-/** The SMSC in its own process: it outlives every kill, and counts what it accepted per destination. */
-function startSmsc(): Promise<{ child: ChildProcess; port: number; counts(): Promise<Counts> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/upstreams/simulator/main.ts', '--port', '0', '--latency-min', '5', '--latency-max', '200', '--count-destinations'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  const waiting: ((c: Counts) => void)[] = [];
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      let nl;
-      while ((nl = out.indexOf('\n')) >= 0) {
-        const line = out.slice(0, nl);
-        out = out.slice(nl + 1);
-        const m = line.match(/listening on [\d.]+:(\d+)/);
-        if (m) resolve({ child, port: Number(m[1]), counts: () => new Promise((r) => { waiting.push(r); child.stdin!.write('counts\n'); }) });
-        if (line.startsWith('counts ')) waiting.shift()?.(JSON.parse(line.slice(7)) as Counts);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-}
-
-// mulberry32: kill points reproducible from the printed seed
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function call(base: string, token: string | null, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(base + url, {
-    method,
-    headers: { 'content-type': 'application/json', 'accept-language': 'en', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-async function until<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** A process restarting is slow on a busy machine: a minute by default. */
+const until = <T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, ms = 60_000) => untilWithin(what, get, done, ms);
 
 const numbers = (from: number, n: number) => Array.from({ length: n }, (_, i) => `0912${String(from + i).padStart(7, '0')}`);
 /** As the SMSC sees the destination: international, without the plus. */
@@ -89,7 +40,7 @@ describe('a Chapar killed again and again in the middle of a big send', () => {
     const random = prng(seed);
     console.log(`kill test seed ${seed} (CHAPAR_KILL_SEED=${seed} runs these kill points again)`);
     const env: Record<string, string> = { NODE_ENV: 'test', CHAPAR_PLATFORM_HOSTS: '127.0.0.1', CHAPAR_ADMIN_PASSWORD: ADMIN_PASSWORD, CHAPAR_LOG_LEVEL: 'warn', CHAPAR_IN_DOUBT_GRACE_SECONDS: '5' };
-    const sim = await startSmsc();
+    const sim = await startSmscProcess(['--latency-min', '5', '--latency-max', '200', '--count-destinations']);
     smsc = sim.child;
     if (process.env.TEST_DATABASE_URL) {
       db = await freshDb({ migrate: false });
@@ -133,7 +84,7 @@ describe('a Chapar killed again and again in the middle of a big send', () => {
     for (let i = 0; i < 4; i++) await send(numbers(1_100_000 + i * 1000, 900), `kill test: rows ${i}`, 1, `rows-${i}`);
     await send(numbers(1_200_000, 400), `kill test: two parts ${'x'.repeat(170)}`, 2, 'two-parts');
 
-    const dupParts = (c: Counts) => Object.entries(c.repeats).reduce((s, [to, n]) => s + Math.max(0, n - (expected.get(to) ?? 1)), 0);
+    const dupParts = (c: SmscCounts) => Object.entries(c.repeats).reduce((s, [to, n]) => s + Math.max(0, n - (expected.get(to) ?? 1)), 0);
     const perKill: number[] = [];
     const restarts: number[] = [];
     let before = await sim.counts();

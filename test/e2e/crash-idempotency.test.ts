@@ -6,19 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startProcess } from '../helpers/chapar-process.ts';
+import { callProcess as call, startProcess } from '../helpers/chapar-process.ts';
 import { freshDb, type TestDb } from '../helpers/db.ts';
 
 const ADMIN_PASSWORD = 'crash-admin-pass';
-
-async function call(base: string, token: string | null, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(base + url, {
-    method,
-    headers: { 'content-type': 'application/json', 'accept-language': 'en', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
 
 describe('a Chapar killed while answering a keyed send', () => {
   let db: TestDb | null = null;

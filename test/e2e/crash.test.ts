@@ -1,45 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startProcess } from '../helpers/chapar-process.ts';
+import { callProcess as call, startProcess, startSmscProcess } from '../helpers/chapar-process.ts';
+import { until as untilWithin } from '../helpers/until.ts';
 import { freshDb, type TestDb } from '../helpers/db.ts';
 
 const ADMIN_PASSWORD = 'crash-admin-pass';
 
-/** The SMSC lives in its own process, as a real operator's does: it outlives Chapar's crash. */
-function startSmsc(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/upstreams/simulator/main.ts', '--port', '0', '--throttle', '400', '--latency-min', '1', '--latency-max', '30'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/listening on [\d.]+:(\d+)/);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-}
-
-async function call(base: string, token: string | null, method: string, url: string, body?: unknown) {
-  const res = await fetch(base + url, {
-    method,
-    headers: { 'content-type': 'application/json', 'accept-language': 'en', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-async function until<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** A process restarting is slow on a busy machine: a minute by default. */
+const until = <T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, ms = 60_000) => untilWithin(what, get, done, ms);
 
 describe('a Chapar killed in the middle of dispatching', () => {
   let db: TestDb | null = null;
@@ -58,7 +29,7 @@ describe('a Chapar killed in the middle of dispatching', () => {
       CHAPAR_ADMIN_PASSWORD: ADMIN_PASSWORD,
       CHAPAR_LOG_LEVEL: 'warn',
     };
-    const sim = await startSmsc();
+    const sim = await startSmscProcess(['--throttle', '400', '--latency-min', '1', '--latency-max', '30']);
     smsc = sim.child;
     if (process.env.TEST_DATABASE_URL) {
       db = await freshDb({ migrate: false });

@@ -4,7 +4,7 @@ export async function until<T>(what: string, get: () => Promise<T> | T, done: (v
   for (;;) {
     const v = await get();
     if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)?.slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -84,8 +84,8 @@ type Peer = {
 
 type Receipt = { peer: Peer; id: string; handset: string; sender: string; submitDate: string; delivered: boolean };
 
-// mulberry32: tiny, fast, seedable; quality is plenty for latency and ratio draws.
-function prng(seed: number): () => number {
+// mulberry32: tiny, fast, seedable; quality is plenty for latency and ratio draws (and a test's kill points).
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
