@@ -221,6 +221,15 @@ describe('sending through the engine to the simulator SMSC', () => {
     expect(sms.rows[0].body).toBe('09128887766: لطفاً فاکتور را بفرستید');
     const mail = await until('forwarded e-mail', () => t.db.query("SELECT body FROM notifications WHERE channel = 'email' AND recipient = 'desk@example.ir'"), (r) => r.rows.length === 1);
     expect(mail.rows[0].body).toBe('09128887766: لطفاً فاکتور را بفرستید');
+
+    // a rule removed takes its URL's signed endpoint with it; another's rule is not found
+    const rules = (await t.api({ url: '/api/v1/lines/lin_platform/forwarding', token: admin })).body.items as { id: string; kind: string; endpointId: string | null }[];
+    const urlRule = rules.find((r) => r.kind === 'url')!;
+    expect(urlRule.endpointId).toBeTruthy();
+    expect((await t.api({ method: 'DELETE', url: `/api/v1/lines/lin_platform/forwarding/${urlRule.id}`, token: user.token })).status).toBe(404);
+    expect((await t.api({ method: 'DELETE', url: `/api/v1/lines/lin_platform/forwarding/${urlRule.id}`, token: admin })).status).toBeLessThan(300);
+    expect((await t.db.query('SELECT 1 FROM webhook_endpoints WHERE id = $1', [urlRule.endpointId])).rows).toHaveLength(0);
+    expect((await t.api({ url: '/api/v1/lines/lin_platform/forwarding', token: admin })).body.items.map((r: { kind: string }) => r.kind).sort()).toEqual(['email', 'sms']);
   });
 });
 

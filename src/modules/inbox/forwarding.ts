@@ -8,13 +8,12 @@ import type { Account } from '../accounts/types.ts';
 import { lineRepo } from '../lines/repo.ts';
 import type { WebhookService } from '../webhooks/service.ts';
 import type { ReceivePermission } from './service.ts';
+import { inboxRepo, type ForwardingRule, type ForwardKind } from './repo.ts';
 
-export type ForwardKind = 'url' | 'email' | 'sms';
-export type ForwardingRule = { id: string; lineId: string; kind: ForwardKind; target: string; endpointId: string | null };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 'assertAllowed' | 'createForwardEndpoint'>; permissions?: ReceivePermission }) {
+export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 'assertAllowed' | 'createForwardEndpoint' | 'removeForwardEndpoint'>; permissions?: ReceivePermission }) {
   /** Only the account that receives on the line, with a package that allows receiving, sets where its messages go. */
   async function requireReceiver(caller: Account, lineId: string) {
     await deps.permissions?.(deps.db, caller.id, 'receive');
@@ -41,23 +40,26 @@ export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 
     const id = newId('in');
     return deps.db.transaction(async (tx) => {
       const endpointId = input.kind === 'url' ? await deps.webhooks.createForwardEndpoint(tx, caller.id, target) : null;
-      await tx.query('INSERT INTO forwarding_rules (id, line_id, account_id, kind, target, endpoint_id) VALUES ($1,$2,$3,$4,$5,$6)', [id, lineId, caller.id, input.kind, target, endpointId]);
-      return { id, lineId, kind: input.kind, target, endpointId };
+      const rule = { id, lineId, kind: input.kind, target, endpointId };
+      await inboxRepo(tx).insertRule({ ...rule, accountId: caller.id });
+      return rule;
     });
   }
 
   async function remove(caller: Account, lineId: string, id: string): Promise<void> {
-    const { rows } = await deps.db.query('DELETE FROM forwarding_rules WHERE id = $1 AND line_id = $2 AND account_id = $3 RETURNING endpoint_id', [id, lineId, caller.id]);
-    if (!rows.length) throw new AppError('NOT_FOUND');
-    if (rows[0].endpoint_id) await deps.db.query('DELETE FROM webhook_endpoints WHERE id = $1', [rows[0].endpoint_id]);
+    await deps.db.transaction(async (tx) => {
+      const gone = await inboxRepo(tx).deleteRule(id, lineId, caller.id);
+      if (!gone) throw new AppError('NOT_FOUND');
+      // the rule's own endpoint goes with it (the webhooks module owns that table)
+      if (gone.endpointId) await deps.webhooks.removeForwardEndpoint(tx, gone.endpointId);
+    });
   }
 
   return { list, add, remove };
 }
 
-export async function rulesFor(db: Db, lineId: string, accountId: string): Promise<ForwardingRule[]> {
-  const { rows } = await db.query('SELECT * FROM forwarding_rules WHERE line_id = $1 AND account_id = $2 ORDER BY created_at', [lineId, accountId]);
-  return rows.map((r) => ({ id: r.id as string, lineId: r.line_id as string, kind: r.kind as ForwardKind, target: r.target as string, endpointId: (r.endpoint_id as string) ?? null }));
+export function rulesFor(db: Db, lineId: string, accountId: string): Promise<ForwardingRule[]> {
+  return inboxRepo(db).rulesFor(lineId, accountId);
 }
 
 /** The forwarded text: who sent it, then what they wrote. */

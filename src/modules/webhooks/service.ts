@@ -4,7 +4,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../db/driver.ts';
-import { toDate } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Outbound, OutboundFailure } from '../../lib/outbound.ts';
@@ -12,6 +11,7 @@ import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/types.ts';
 import type { JobDefinition, JobQueue } from '../../jobs/queue.ts';
 import type { Metrics } from '../../lib/metrics.ts';
+import { webhookRepo } from './repo.ts';
 
 export type WebhookEvent = 'delivery' | 'inbound' | 'forward';
 export const SIGNATURE_HEADER = 'x-chapar-signature';
@@ -30,22 +30,21 @@ const shownFailure = (error: string | null) => (error && shownFailures.includes(
 
 export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Outbound; timeoutMs?: number; metrics?: Pick<Metrics, 'webhookAttempts'> }) {
   let queue: JobQueue | null = null;
+  const repo = webhookRepo(deps.db);
 
   const job: JobDefinition<typeof deliverySchema> = {
     name: 'webhook-deliver',
     schema: deliverySchema,
     retryLimit: 8,
     handler: async (data) => {
-      const { rows } = await deps.db.query('SELECT url, secret, enabled FROM webhook_endpoints WHERE id = $1', [data.endpointId]);
-      const ep = rows[0];
+      const ep = await repo.findForDelivery(data.endpointId);
       if (!ep || !ep.enabled) return;
-      const { rows: n } = await deps.db.query('SELECT count(*)::int8 AS n FROM webhook_attempts WHERE endpoint_id = $1 AND event_id = $2', [data.endpointId, data.eventId]);
-      const attempt = Number(n[0].n) + 1;
+      const attempt = (await repo.countAttempts(data.endpointId, data.eventId)) + 1;
       const body = JSON.stringify({ id: data.eventId, event: data.event, data: data.payload });
       const started = Date.now();
-      const res = await deps.outbound.request(ep.url as string, {
+      const res = await deps.outbound.request(ep.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Chapar-Webhooks/1', 'x-chapar-event': data.event, 'x-chapar-delivery': data.eventId, [SIGNATURE_HEADER]: signPayload(ep.secret as string, body, deps.clock.now()) },
+        headers: { 'content-type': 'application/json', 'user-agent': 'Chapar-Webhooks/1', 'x-chapar-event': data.event, 'x-chapar-delivery': data.eventId, [SIGNATURE_HEADER]: signPayload(ep.secret, body, deps.clock.now()) },
         body,
         timeoutMs: deps.timeoutMs ?? 10_000,
         maxRedirects: 0,
@@ -55,9 +54,7 @@ export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Out
       // Only an answer's time is kept: how long a refused or failed connection took would tell
       // an open port from a closed one.
       const durationMs = res.ok ? Date.now() - started : null;
-      await deps.db.query('INSERT INTO webhook_attempts (endpoint_id, event_id, event, attempt, status_code, error, duration_ms) VALUES ($1,$2,$3,$4,$5,$6,$7)', [
-        data.endpointId, data.eventId, data.event, attempt, status, error, durationMs,
-      ]);
+      await repo.recordAttempt({ endpointId: data.endpointId, eventId: data.eventId, event: data.event, attempt, statusCode: status, error, durationMs });
       const ok = status !== null && status >= 200 && status < 300;
       deps.metrics?.webhookAttempts.inc({ event: data.event, outcome: ok ? 'ok' : 'failed' });
       // A failure throws, so the queue retries it later with backoff.
@@ -71,12 +68,12 @@ export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Out
    */
   async function emit(tx: Db, accountId: string, event: WebhookEvent, payloadsOrMake: unknown[] | (() => Promise<unknown[]>)) {
     if (!queue || (Array.isArray(payloadsOrMake) && !payloadsOrMake.length)) return;
-    const { rows } = await tx.query('SELECT id FROM webhook_endpoints WHERE account_id = $1 AND enabled AND $2 = ANY(events)', [accountId, event]);
-    if (!rows.length) return;
+    const endpoints = await webhookRepo(tx).subscribed(accountId, event);
+    if (!endpoints.length) return;
     const payloads = Array.isArray(payloadsOrMake) ? payloadsOrMake : await payloadsOrMake();
-    for (const ep of rows) {
+    for (const endpointId of endpoints) {
       for (const payload of payloads) {
-        await queue.send(job, { endpointId: ep.id as string, eventId: newId('evt'), event, payload }, { tx });
+        await queue.send(job, { endpointId, eventId: newId('evt'), event, payload }, { tx });
       }
     }
   }
@@ -98,8 +95,13 @@ export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Out
     const u = new URL(url);
     if (!['http:', 'https:'].includes(u.protocol)) throw new AppError('URL_NOT_ALLOWED', { reason: 'scheme', fields: [{ path: 'target' }] });
     const id = newId('whk');
-    await tx.query("INSERT INTO webhook_endpoints (id, account_id, url, secret, events) VALUES ($1,$2,$3,$4,'{}')", [id, accountId, u.toString(), `whsec_${randomBytes(24).toString('base64url')}`]);
+    await webhookRepo(tx).insert({ id, accountId, url: u.toString(), secret: `whsec_${randomBytes(24).toString('base64url')}`, events: [] });
     return id;
+  }
+
+  /** A forwarding rule's endpoint, removed with the rule (inside its transaction). */
+  async function removeForwardEndpoint(tx: Db, id: string): Promise<void> {
+    await webhookRepo(tx).deleteById(id);
   }
 
   async function create(caller: Account, input: { url: string; events?: WebhookEvent[] }) {
@@ -107,34 +109,27 @@ export function createWebhookService(deps: { db: Db; clock: Clock; outbound: Out
     const id = newId('whk');
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const events = input.events?.length ? input.events : ['delivery', 'inbound'];
-    await deps.db.query('INSERT INTO webhook_endpoints (id, account_id, url, secret, events) VALUES ($1,$2,$3,$4,$5)', [id, caller.id, url.toString(), secret, events]);
+    await repo.insert({ id, accountId: caller.id, url: url.toString(), secret, events });
     return { id, url: url.toString(), events, secret, enabled: true };
   }
 
   async function list(caller: Account) {
-    const { rows } = await deps.db.query('SELECT id, url, events, enabled, created_at FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at', [caller.id]);
-    return rows.map((r) => ({ id: r.id as string, url: r.url as string, events: r.events as string[], enabled: Boolean(r.enabled), createdAt: toDate(r.created_at)!.toISOString() }));
+    return repo.listOwn(caller.id);
   }
 
   async function remove(caller: Account, id: string) {
-    const r = await deps.db.query('DELETE FROM webhook_endpoints WHERE id = $1 AND account_id = $2', [id, caller.id]);
-    if (!r.rowCount) throw new AppError('NOT_FOUND');
+    if (!(await repo.deleteOwn(caller.id, id))) throw new AppError('NOT_FOUND');
   }
 
   async function attempts(caller: Account, id: string, limit = 100) {
-    const { rows: own } = await deps.db.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 AND account_id = $2', [id, caller.id]);
-    if (!own.length) throw new AppError('NOT_FOUND');
-    const { rows } = await deps.db.query('SELECT * FROM webhook_attempts WHERE endpoint_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [id, limit]);
-    return rows.map((r) => {
-      const answered = r.status_code !== null;
-      return {
-        eventId: r.event_id as string, event: r.event as string, attempt: Number(r.attempt), statusCode: answered ? Number(r.status_code) : null,
-        error: answered ? null : shownFailure(r.error as string | null), durationMs: answered && r.duration_ms !== null ? Number(r.duration_ms) : null, at: toDate(r.at)!.toISOString(),
-      };
+    if (!(await repo.isOwn(caller.id, id))) throw new AppError('NOT_FOUND');
+    return (await repo.recentAttempts(id, limit)).map((a) => {
+      const answered = a.statusCode !== null;
+      return { ...a, error: answered ? null : shownFailure(a.error), durationMs: answered ? a.durationMs : null };
     });
   }
 
-  return { job, emit, emitTo, assertAllowed, createForwardEndpoint, create, list, remove, attempts, attachQueue: (q: JobQueue) => (queue = q) };
+  return { job, emit, emitTo, assertAllowed, createForwardEndpoint, removeForwardEndpoint, create, list, remove, attempts, attachQueue: (q: JobQueue) => (queue = q) };
 }
 
 export type WebhookService = ReturnType<typeof createWebhookService>;
