@@ -115,7 +115,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditS
         { username: admin.username, password, mobile: admin.mobile, kind: 'platform', displayName: 'چاپار' },
         { createdBy: null, mobileVerified: true },
       );
-      await tx.query("UPDATE brands SET name_fa = 'چاپار', name_en = 'Chapar' WHERE account_id = $1", [account.id]);
+      await deps.brands.setNames(account.id, { nameFa: 'چاپار', nameEn: 'Chapar' }, tx);
     });
     return { created: true, password: admin.password ? undefined : password };
   }

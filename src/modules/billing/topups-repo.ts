@@ -97,6 +97,10 @@ export function topupRepo(db: Db) {
         [p.id, p.payerId, p.payeeId, p.payerPath, p.gatewayId, p.amount.toString(), p.vat.toString(), p.total.toString(), p.at],
       );
     },
+    /** The gateway refused to open the payment: nobody was sent to pay. */
+    async failPayment(id: string, errorCode: string): Promise<void> {
+      await db.query("UPDATE payments SET status = 'failed', error_code = $2 WHERE id = $1", [id, errorCode]);
+    },
     async setPaymentAuthority(id: string, authority: string): Promise<void> {
       await db.query('UPDATE payments SET authority = $2 WHERE id = $1', [id, authority]);
     },

@@ -108,9 +108,7 @@ export function createTopupService(deps: {
     const gateway = gatewayFor(gw.kind, gw.settings, await contextFor(gw.ownerId, publicBaseUrl));
     const r = await gateway.request({ paymentId: id, amount: money.total, callbackUrl: `${publicBaseUrl}/pay/callback/${id}`, description: `Chapar top-up ${id}`, mobile: caller.mobile });
     if (!r.ok) {
-      await deps.db.transaction(async (tx) => {
-        await tx.query("UPDATE payments SET status = 'failed', error_code = $2 WHERE id = $1", [id, r.code]);
-      });
+      await repo.failPayment(id, r.code);
       throw new AppError('GATEWAY_UNAVAILABLE', { code: r.code });
     }
     await repo.setPaymentAuthority(id, r.authority);

@@ -20,6 +20,13 @@ export function brandRepo(db: Db) {
       );
       return toBrand(rows[0]);
     },
+    async findPlatformBrandId(): Promise<string | null> {
+      const { rows } = await db.query("SELECT b.id FROM brands b JOIN accounts a ON a.id = b.account_id WHERE a.kind = 'platform'");
+      return (rows[0]?.id as string | undefined) ?? null;
+    },
+    async setNames(accountId: string, nameFa: string, nameEn: string): Promise<void> {
+      await db.query('UPDATE brands SET name_fa = $2, name_en = $3 WHERE account_id = $1', [accountId, nameFa, nameEn]);
+    },
     async findById(id: string): Promise<Brand | null> {
       const { rows } = await db.query('SELECT * FROM brands WHERE id = $1', [id]);
       return rows[0] ? toBrand(rows[0]) : null;

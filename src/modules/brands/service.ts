@@ -30,9 +30,9 @@ export function createBrandService(deps: { db: Db; platformHosts: string[] }) {
 
   async function getPlatformBrand(): Promise<ResolvedBrand> {
     if (platformBrand) return platformBrand;
-    const { rows } = await deps.db.query("SELECT b.id FROM brands b JOIN accounts a ON a.id = b.account_id WHERE a.kind = 'platform'");
-    if (!rows[0]) throw new Error('the platform has no brand: run migrations and bootstrap first');
-    const brand = await repo.findById(rows[0].id as string);
+    const id = await repo.findPlatformBrandId();
+    if (!id) throw new Error('the platform has no brand: run migrations and bootstrap first');
+    const brand = await repo.findById(id);
     platformBrand = { ...brand!, isPlatform: true };
     return platformBrand;
   }
@@ -76,6 +76,11 @@ export function createBrandService(deps: { db: Db; platformHosts: string[] }) {
     return brandRepo(db).insert({ id: newId('brd'), accountId: account.id, nameFa: name, nameEn: name, settings: {} });
   }
 
+  /** The brand's names in Persian and English (the platform's first start names its own). */
+  async function setNames(accountId: string, names: { nameFa: string; nameEn: string }, db: Db = deps.db): Promise<void> {
+    await brandRepo(db).setNames(accountId, names.nameFa, names.nameEn);
+  }
+
   /** The account's own brand, created when it has none (an account that becomes an agency). */
   async function ensureBrandFor(account: { id: string; username: string; displayName: string }, db: Db = deps.db): Promise<Brand> {
     return (await brandRepo(db).findByAccount(account.id)) ?? createBrandFor(account, db);
@@ -100,7 +105,7 @@ export function createBrandService(deps: { db: Db; platformHosts: string[] }) {
   }
 
   return {
-    resolveHost, brandsOf, maySignInThrough, createBrandFor, ensureBrandFor, invalidateHosts, addActiveHost, getPlatformBrand, findByAccount: repo.findByAccount, brandById: repo.findById, listHosts: repo.listHosts,
+    resolveHost, brandsOf, maySignInThrough, createBrandFor, ensureBrandFor, setNames, invalidateHosts, addActiveHost, getPlatformBrand, findByAccount: repo.findByAccount, brandById: repo.findById, listHosts: repo.listHosts,
     updateBrand: async (id: string, patch: Parameters<typeof repo.update>[1]) => {
       await repo.update(id, patch);
       invalidateHosts();
