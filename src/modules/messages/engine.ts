@@ -51,7 +51,7 @@ export function createMessageEngine(deps: {
   /** package permissions */
   permissions?: PermissionCheck;
   /** e-mail forwarding of inbound messages */
-  notifications?: Pick<NotificationService, 'send'>;
+  notifications: Pick<NotificationService, 'send' | 'pendingSms' | 'settleSms'>;
   upstreamFactory: UpstreamFactory;
   /** production: a system SMS carrying a code or a password is emptied from its batch once done */
   production?: boolean;
@@ -92,7 +92,7 @@ export function createMessageEngine(deps: {
     },
   });
   const dispatcher = createDispatcher({ db, clock, log, router: routing.router, settlement, options: deps.options?.dispatcher, onSentRecorded: () => receipts.sentRecorded(), metrics, enabledConnectors });
-  const systemSms = createSystemSms({ db, log, accounts: deps.accounts, accept, production: deps.production });
+  const systemSms = createSystemSms({ log, accounts: deps.accounts, notifications: deps.notifications, accept, production: deps.production });
 
   settlement.onFinal(async (tx, finals) => {
     const byAccount = new Map<string, typeof finals>();

@@ -96,6 +96,21 @@ export function notificationRepo(db: Db) {
       return r.rowCount;
     },
 
+    /** System SMS the message engine is to send (the sms channel's deferred adapter left them pending), oldest first. */
+    async pendingSms(limit: number): Promise<{ id: string; recipient: string; body: string; secret: boolean }[]> {
+      const { rows } = await db.query(
+        "SELECT id, recipient, body, secret FROM notifications WHERE channel = 'sms' AND status = 'pending' ORDER BY created_at, id LIMIT $1",
+        [limit],
+      );
+      return rows.map((r) => ({ id: r.id as string, recipient: r.recipient as string, body: r.body as string, secret: Boolean(r.secret) }));
+    },
+
+    /** What became of a system SMS handed to the message engine: accepted (sent) or refused (failed, with why). */
+    async settleSms(id: string, outcome: { sent: true } | { sent: false; error: string }): Promise<void> {
+      if (outcome.sent) await db.query("UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = $1", [id]);
+      else await db.query("UPDATE notifications SET status = 'failed', error = $2 WHERE id = $1", [id, outcome.error.slice(0, 500)]);
+    },
+
     async insert(n: NewNotification): Promise<void> {
       const write = async (q: Db) => {
         await q.query(

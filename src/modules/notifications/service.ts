@@ -214,6 +214,9 @@ export function createNotificationService(deps: {
     },
     alert,
     render,
+    /** System SMS left for the message engine, and what became of each (messages/system-sms.ts). */
+    pendingSms: (limit: number) => repo.pendingSms(limit),
+    settleSms: (id: string, outcome: { sent: true } | { sent: false; error: string }) => repo.settleSms(id, outcome),
     listForRecipient: (channel: Channel, recipient: string, limit = 50): Promise<Notification[]> => repo.listForRecipient(channel, recipient, limit),
     listRecent: (channel: Channel, limit = 100): Promise<Notification[]> => repo.listRecent(channel, limit),
     listOutbox,
