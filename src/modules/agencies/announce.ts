@@ -12,7 +12,7 @@ import type { BrandService } from '../brands/service.ts';
 import type { Brand } from '../brands/types.ts';
 import type { NotificationService } from '../notifications/service.ts';
 import { agencyRepo, type Application, type ApplicationStatus } from './repo.ts';
-import { addYears } from './terms.ts';
+import { addYears } from './validity.ts';
 
 export const statusLabels: Record<ApplicationStatus, { fa: string; en: string }> = {
   draft: { fa: 'پیش‌نویس', en: 'draft' },

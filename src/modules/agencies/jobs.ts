@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { JobDefinition } from '../../jobs/queue.ts';
 import type { DomainService } from '../domains/service.ts';
-import type { TermService } from './terms.ts';
+import type { TermService } from './validity.ts';
 
 export function agencyRenewalsJob(terms: TermService): JobDefinition<z.ZodObject<{}>> {
   // 05:00 UTC = 08:30 Tehran: reminders arrive in the morning.

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireCaller } from '../../http/context.ts';
 import type { AgencyService } from './service.ts';
 import type { AgencySettingsService } from './settings.ts';
-import type { TermService } from './terms.ts';
+import type { TermService } from './validity.ts';
 import * as s from './schema.ts';
 
 const tags = ['agencies'];

@@ -20,7 +20,7 @@ import { isValidNationalCode, isValidNationalId, cleanDigits } from '../kyc/iden
 import { sniffDocument, MAX_DOCUMENT_BYTES } from '../kyc/service.ts';
 import type { Announcer } from './announce.ts';
 import { agencyRepo, type Application, type ApplicationFields, type ApplicationPatch, type ApplicationStatus } from './repo.ts';
-import { addYears, type TermService } from './terms.ts';
+import { addYears, type TermService } from './validity.ts';
 
 export type AgencyDeps = {
   db: Db;

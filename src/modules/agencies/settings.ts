@@ -10,7 +10,7 @@ import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';
 import { agencyRepo, type AgencySettings } from './repo.ts';
-import { addYears, DEFAULT_GRACE_DAYS } from './terms.ts';
+import { addYears, DEFAULT_GRACE_DAYS } from './validity.ts';
 
 export type SettingsPatch = Partial<Omit<AgencySettings, 'accountId'>>;
 

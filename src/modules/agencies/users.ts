@@ -18,11 +18,11 @@ import type { BillingService } from '../billing/service.ts';
 import type { BrandService, ResolvedBrand } from '../brands/service.ts';
 import type { NotificationService } from '../notifications/service.ts';
 import { renderTemplate, unknownVariables, type Template, type TemplateKind } from '../notifications/templates.ts';
-import type { PackageService } from '../packages/service.ts';
+import type { PackageService } from '../permission-packages/service.ts';
 import { signatureOf } from './announce.ts';
 import { recordsRepo, type RecordFilter } from './records-repo.ts';
 import type { AgencySettingsService } from './settings.ts';
-import { addYears } from './terms.ts';
+import { addYears } from './validity.ts';
 
 const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 

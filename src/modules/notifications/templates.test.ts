@@ -9,7 +9,7 @@ describe('alert templates', () => {
   });
 
   it('have a Persian and an English default for every kind, using only known variables', () => {
-    // Ticket alerts here; the agency kinds (welcome, renewal …) are checked in agencies/terms.test.ts.
+    // Ticket alerts here; the agency kinds (welcome, renewal …) are checked in agencies/validity.test.ts.
     for (const kind of templateKinds.filter((k) => k.startsWith('ticket.'))) {
       for (const lang of ['fa', 'en'] as const) {
         expect(unknownVariables(defaultTemplates[kind][lang], kind)).toEqual([]);

@@ -11,7 +11,7 @@ import type { Account } from '../accounts/types.ts';
 import type { AuditService } from '../audit/service.ts';
 import { dummyVerify, hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { ipAllowed, isValidCidr, parseAllowList } from '../auth/service.ts';
-import type { PackageService } from '../packages/service.ts';
+import type { PackageService } from '../permission-packages/service.ts';
 import { smppRepo, type Credential } from './repo.ts';
 
 export const SMPP_PASSWORD_LENGTH = 8;

@@ -18,7 +18,7 @@ import { createIpLimiter } from '../auth/ip-limiter.ts';
 import { DEFAULT_VALIDITY_MS } from '../messages/accept.ts';
 import type { MessageEngine } from '../messages/engine.ts';
 import type { MessageClass } from '../messages/repo.ts';
-import type { PackageService } from '../packages/service.ts';
+import type { PackageService } from '../permission-packages/service.ts';
 import { createBindThrottle } from './bind-throttle.ts';
 import { createSmppCredentials } from './credentials.ts';
 import { createSmppLimits, type SmppLimitValues } from './limits.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTemplates, renderTemplate, templateKinds, unknownVariables, variablesOf } from '../notifications/templates.ts';
-import { addYears, adminStateOf } from './terms.ts';
+import { addYears, adminStateOf } from './validity.ts';
 
 const DAY = 86_400_000;
 const term = { accountId: 'acc_a', parentId: 'acc_p', applicationId: null, validUntil: new Date('2027-01-10T06:30:00Z'), renewalFee: 0n, graceDays: 15, state: 'active' as const };

@@ -5,11 +5,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/driver.ts';
 import { requireCaller } from '../../http/context.ts';
-import type { CampaignRecipients } from '../campaigns/recipients.ts';
-import type { AcceptService } from './accept.ts';
+import type { CampaignRecipients } from './recipients.ts';
+import type { AcceptService } from '../messages/accept.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { messageClass, sendResponse } from './schema.ts';
+import { messageClass, sendResponse } from '../messages/schema.ts';
 
 type Uploads = { uploadSource(caller: Account, uploadId: string): Promise<{ filename: string; bytes: AsyncIterable<Uint8Array> }> };
 type Patterns = { renderForSend(tx: Db, accountId: string, templateId: string, params: Record<string, unknown>): Promise<{ text: string }> };
