@@ -135,6 +135,11 @@ export function createAccountService(deps: { db: Db; clock: Clock; audit: AuditS
     setPasswordHash: (id: string, hash: string) => repo.setPassword(id, hash),
     setMobile: async (id: string, mobile: string) => repo.setMobile(id, normaliseMobileOrThrow(mobile)),
     findAccountForAuthIn: (db: Db, id: string) => accountRepo(db).findByIdForAuth(id),
+    /** What sign-in, two-factor and password resets read and write of an account, through `db` (a transaction of theirs). */
+    credentials: (db: Db = deps.db) => {
+      const r = accountRepo(db);
+      return { findByIdForAuth: r.findByIdForAuth, setPassword: r.setPassword, setTotp: r.setTotp, claimTotpStep: r.claimTotpStep, reserveOtpAttempt: r.reserveOtpAttempt, recordLoginSuccess: r.recordLoginSuccess };
+    },
     listAccounts: (scope: Scope, f: AccountFilter) => repo.list(scope, f),
     findAccountForAuth: repo.findByIdForAuth,
     findAccountsForAuth: repo.findByIdsForAuth,

@@ -11,7 +11,6 @@ import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { Account } from '../accounts/types.ts';
-import { accountRepo } from '../accounts/repo.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { BrandService, ResolvedBrand } from '../brands/service.ts';
 import type { NotificationService } from '../notifications/service.ts';
@@ -157,7 +156,7 @@ export function createAuthService(deps: {
   async function signupComplete(input: { verificationId: string; code: string }, meta: RequestMeta) {
     const account = await codes.redeem(input.verificationId, input.code, 'signup', meta.brand.id, async (tx, row) => {
       // Inside a transaction every query goes through tx: PGlite has one connection.
-      const owner = await accountRepo(tx).findByIdForAuth(meta.brand.accountId);
+      const owner = await deps.accounts.credentials(tx).findByIdForAuth(meta.brand.accountId);
       const p = row.payload as { username: string; passwordHash: string; email: string | null; displayName: string; locale: 'fa' | 'en' };
       const created = await deps.accounts.insertAccount(
         tx,
@@ -197,9 +196,9 @@ export function createAuthService(deps: {
     guard.admitPasswordWork(meta.ip, meta.brand.id);
     const hash = await hashPassword(input.newPassword);
     await codes.redeem(input.verificationId, input.code, 'password_reset', meta.brand.id, async (tx, row) => {
-      const account = row.accountId ? await accountRepo(tx).findByIdForAuth(row.accountId) : null;
+      const account = row.accountId ? await deps.accounts.credentials(tx).findByIdForAuth(row.accountId) : null;
       if (!account) throw new AppError('CODE_INVALID');
-      await accountRepo(tx).setPassword(account.id, hash);
+      await deps.accounts.credentials(tx).setPassword(account.id, hash);
       await authRepo(tx).revokeOtherSessions(account.id, null, deps.clock.now());
       await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.password_reset', ip: meta.ip }, tx);
     });
@@ -217,7 +216,7 @@ export function createAuthService(deps: {
     refuseImpersonation(p);
     assertStrongPassword(input.newPassword);
     await signIn.checkPassword(p.account, input.currentPassword, meta);
-    await accountRepo(deps.db).setPassword(p.account.id, await hashPassword(input.newPassword));
+    await deps.accounts.credentials().setPassword(p.account.id, await hashPassword(input.newPassword));
     await repo.revokeOtherSessions(p.account.id, p.via === 'session' ? p.tokenHash : null, deps.clock.now());
     await deps.audit.record({ actorId: p.account.id, subject: p.account, action: 'auth.password_changed', ip: meta.ip });
   }
@@ -227,7 +226,7 @@ export function createAuthService(deps: {
     refuseImpersonation(p);
     if (p.account.totpEnabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
     const secret = new OTPAuth.Secret({ size: 20 }).base32;
-    await accountRepo(deps.db).setTotp(p.account.id, secret, null);
+    await deps.accounts.credentials().setTotp(p.account.id, secret, null);
     const totp = new OTPAuth.TOTP({ issuer: brand.nameEn, label: p.account.username, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
     const uri = totp.toString();
     return { secret, otpauthUrl: uri, qrDataUrl: await QRCode.toDataURL(uri) };
@@ -235,11 +234,11 @@ export function createAuthService(deps: {
 
   async function twoFactorEnable(p: Principal, code: string, ip: string | null) {
     refuseImpersonation(p);
-    const account = await accountRepo(deps.db).findByIdForAuth(p.account.id);
+    const account = await deps.accounts.credentials().findByIdForAuth(p.account.id);
     if (!account?.totpSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED');
     if (account.totpEnabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
     if (!(await signIn.useTotp(account.id, account.totpSecret, code))) throw new AppError('INVALID_OTP');
-    await accountRepo(deps.db).setTotp(account.id, account.totpSecret, deps.clock.now());
+    await deps.accounts.credentials().setTotp(account.id, account.totpSecret, deps.clock.now());
     await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_enabled', ip });
   }
 
@@ -249,7 +248,7 @@ export function createAuthService(deps: {
     if (!account.totpEnabledAt || !account.totpSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED');
     await signIn.checkPassword(account, input.password, meta);
     await signIn.checkTotp(account, account.totpSecret, input.code, meta);
-    await accountRepo(deps.db).setTotp(account.id, null, null);
+    await deps.accounts.credentials().setTotp(account.id, null, null);
     await deps.audit.record({ actorId: account.id, subject: account, action: 'auth.two_factor_disabled', ip: meta.ip });
   }
 

@@ -8,7 +8,6 @@ import type { Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AccountService } from '../accounts/service.ts';
-import { accountRepo } from '../accounts/repo.ts';
 import type { Account } from '../accounts/types.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { BrandService, ResolvedBrand } from '../brands/service.ts';
@@ -54,7 +53,7 @@ export function createSignIn(deps: {
   /** True once for a right code: its step is claimed, so the same or an older code fails after. */
   async function useTotp(accountId: string, secret: string, token: string): Promise<boolean> {
     const step = matchTotp(secret, token);
-    return step !== null && (await accountRepo(deps.db).claimTotpStep(accountId, step));
+    return step !== null && (await deps.accounts.credentials().claimTotpStep(accountId, step));
   }
 
   /**
@@ -117,13 +116,13 @@ export function createSignIn(deps: {
   async function checkTotp(account: Account, secret: string, token: string, meta: Meta): Promise<void> {
     const now = deps.clock.now();
     const lockUntil = new Date(now.getTime() + OTP_LOCK_MINUTES * 60_000);
-    const r = await accountRepo(deps.db).reserveOtpAttempt(account.id, OTP_LOCK_AFTER, lockUntil, now);
+    const r = await deps.accounts.credentials().reserveOtpAttempt(account.id, OTP_LOCK_AFTER, lockUntil, now);
     if (!r.reserved) {
       const minutes = r.lockedUntil ? Math.ceil((r.lockedUntil.getTime() - now.getTime()) / 60_000) : OTP_LOCK_MINUTES;
       throw new AppError('ACCOUNT_LOCKED', { minutes });
     }
     if (await useTotp(account.id, secret, token)) {
-      await accountRepo(deps.db).recordLoginSuccess(account.id);
+      await deps.accounts.credentials().recordLoginSuccess(account.id);
       return;
     }
     const details = { reason: 'INVALID_OTP', failures: r.failedLogins };
@@ -155,7 +154,7 @@ export function createSignIn(deps: {
       if (!input.otp) throw new AppError('OTP_REQUIRED');
       await checkTotp(account, account.totpSecret, input.otp, meta);
     } else {
-      await accountRepo(deps.db).recordLoginSuccess(account.id);
+      await deps.accounts.credentials().recordLoginSuccess(account.id);
     }
     return account;
   }
