@@ -7,6 +7,10 @@
 //    import, may use a Node API (node:*, Buffer, process) or a server-only package.
 // 2. Domain code (src/modules, src/lib, src/upstreams, src/payments, src/mail, src/contracts) does
 //    not import the HTTP layer; route files (*routes.ts) are the HTTP layer and may.
+// 3. A module never imports another module's repo (*repo.ts): it asks that module's service, or
+//    imports its shapes from its types.ts.
+// 4. No cycle among modules. A module's types.ts and accounts/scope.ts are the shared declarations
+//    (Account, Scope, a message's class…): they import no module, and importing them is no edge.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -75,6 +79,47 @@ for (const f of domain) {
   }
 }
 
+// 3 and 4: the modules' import graph
+const modulesDir = path.join(root, 'src/modules') + path.sep;
+const moduleOf = (f: string) => (f.startsWith(modulesDir) ? f.slice(modulesDir.length).split(path.sep)[0] : null);
+const declarations = (f: string) => /[\\/]types\.ts$/.test(f) || f === path.join(modulesDir, 'accounts', 'scope.ts');
+const graph = new Map<string, Map<string, string>>();
+for (const f of walk(modulesDir)) {
+  const from = moduleOf(f)!;
+  for (const spec of importsOf(f)) {
+    const target = resolve(f, spec);
+    const to = target && moduleOf(target);
+    if (!target || !to || to === from) continue;
+    if (/repo\.ts$/.test(target)) fail(f, `imports ${spec}`, "a module never imports another module's repo (ask its service; shapes come from its types.ts)");
+    if (declarations(f)) fail(f, `imports ${spec}`, 'shared declarations (types.ts, accounts/scope.ts) import no module');
+    if (declarations(target)) continue;
+    if (!graph.has(from)) graph.set(from, new Map());
+    if (!graph.get(from)!.has(to)) graph.get(from)!.set(to, `${rel(f)} → ${spec}`);
+  }
+}
+// a cycle: a module that reaches itself again (depth-first, each cycle reported once by its members)
+const seen = new Set<string>();
+for (const start of graph.keys()) {
+  const stack: { at: string; path: string[] }[] = [{ at: start, path: [start] }];
+  const visited = new Set<string>();
+  while (stack.length) {
+    const { at, path: trail } = stack.pop()!;
+    for (const [to] of graph.get(at) ?? []) {
+      if (to === start) {
+        const key = [...trail].sort().join(',');
+        if (!seen.has(key)) {
+          seen.add(key);
+          const links = trail.map((m, i) => graph.get(m)!.get(trail[i + 1] ?? start)!);
+          fail(path.join(modulesDir, start), `cycle ${[...trail, start].join(' → ')} (${links.join('; ')})`, 'no cycle among modules');
+        }
+      } else if (!visited.has(to)) {
+        visited.add(to);
+        stack.push({ at: to, path: [...trail, to] });
+      }
+    }
+  }
+}
+
 for (const line of failures) console.error(line);
-console.log(failures.length ? `${failures.length} structure rule(s) broken` : `structure: ${checked.size} server files the panel imports are browser-safe; the domain does not import src/http/`);
+console.log(failures.length ? `${failures.length} structure rule(s) broken` : `structure: ${checked.size} server files the panel imports are browser-safe; the domain does not import src/http/; no module imports another's repo; ${graph.size} modules, no cycle among them`);
 process.exit(Math.min(failures.length, 100));

@@ -2,7 +2,7 @@
 // caller's language, dates Jalali in Persian.
 import { jalaliDate } from '../contracts/contract.ts';
 import type { Lang } from '../lib/i18n.ts';
-import type { AdminNotice } from '../modules/agencies/notice.ts';
+import type { AdminNotice } from '../modules/accounts/types.ts';
 import { errorMessage } from './errors.ts';
 
 export function noticeMessage(n: AdminNotice, lang: Lang): string {

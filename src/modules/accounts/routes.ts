@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireBrand, requireCaller } from '../../http/context.ts';
 import { accountView, brandView } from '../../http/views.ts';
 import { noticeMessage } from '../../http/brand-notice.ts';
-import type { BrandNotice } from '../agencies/notice.ts';
+import type { BrandNotice } from './types.ts';
 import { accountView as accountSchema, brandView as brandSchema } from './schema.ts';
 import type { BrandService } from '../brands/service.ts';
 import type { AccountService } from './service.ts';

@@ -27,3 +27,7 @@ export type Account = {
   validUntil: Date | null;
   packageId: string | null;
 };
+
+/** What an agency's sign-in page must say about its term (agencies/notice.ts decides, http/brand-notice.ts words it). */
+export type AdminNotice = { code: 'AGENCY_ADMIN_SUSPENDED' | 'AGENCY_IN_GRACE'; validUntil: string; graceUntil: string };
+export type BrandNotice = (brand: { accountId: string; isPlatform: boolean }) => Promise<AdminNotice | null>;

@@ -1,10 +1,8 @@
 // What an agency's sign-in page must say about its term (GET /api/v1/brand on its hosts): past the
 // grace period its admin features are suspended, and everyone signing in there should know why.
 // The words are the HTTP layer's (http/brand-notice.ts).
+import type { BrandNotice } from '../accounts/types.ts';
 import type { TermService } from './validity.ts';
-
-export type AdminNotice = { code: 'AGENCY_ADMIN_SUSPENDED' | 'AGENCY_IN_GRACE'; validUntil: string; graceUntil: string };
-export type BrandNotice = (brand: { accountId: string; isPlatform: boolean }) => Promise<AdminNotice | null>;
 
 export function adminStateNotice(terms: TermService): BrandNotice {
   return async (brand) => {

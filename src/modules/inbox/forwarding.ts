@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile, toLocalMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/types.ts';
-import { lineRepo } from '../lines/repo.ts';
+import type { LineService } from '../lines/service.ts';
 import type { WebhookService } from '../webhooks/service.ts';
 import type { ReceivePermission } from './service.ts';
 import { inboxRepo, type ForwardingRule, type ForwardKind } from './repo.ts';
@@ -13,11 +13,11 @@ import { inboxRepo, type ForwardingRule, type ForwardKind } from './repo.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function createForwarding(deps: { db: Db; webhooks: Pick<WebhookService, 'assertAllowed' | 'createForwardEndpoint' | 'removeForwardEndpoint'>; permissions?: ReceivePermission }) {
+export function createForwarding(deps: { db: Db; lines: Pick<LineService, 'findReceiver'>; webhooks: Pick<WebhookService, 'assertAllowed' | 'createForwardEndpoint' | 'removeForwardEndpoint'>; permissions?: ReceivePermission }) {
   /** Only the account that receives on the line, with a package that allows receiving, sets where its messages go. */
   async function requireReceiver(caller: Account, lineId: string) {
     await deps.permissions?.(deps.db, caller.id, 'receive');
-    const receiver = await lineRepo(deps.db).findReceiver(lineId);
+    const receiver = await deps.lines.findReceiver(lineId);
     if (!receiver || receiver.accountId !== caller.id) throw new AppError('NOT_FOUND');
   }
 

@@ -7,7 +7,7 @@ import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile } from '../../lib/phone.ts';
 import type { InboundPart } from '../../upstreams/upstream.ts';
 import type { Scope } from '../accounts/scope.ts';
-import { lineRepo } from '../lines/repo.ts';
+import type { LineService } from '../lines/service.ts';
 import { inboxRepo, type InboxMessage } from './repo.ts';
 
 
@@ -16,7 +16,7 @@ export const REASSEMBLY_TIMEOUT_MS = 10 * 60_000;
 /** The reader's package must allow receiving (packages.check: PERMISSION_DENIED otherwise). */
 export type ReceivePermission = (db: Db, accountId: string, permission: 'receive') => Promise<void>;
 
-export function createInboxService(deps: { db: Db; clock: Clock; log: Logger; chargeReceive?: (tx: Db, accountId: string, reference: string) => Promise<bigint | null>; permissions?: ReceivePermission }) {
+export function createInboxService(deps: { db: Db; clock: Clock; log: Logger; lines: Pick<LineService, 'receivingLine'>; chargeReceive?: (tx: Db, accountId: string, reference: string) => Promise<bigint | null>; permissions?: ReceivePermission }) {
   /** `later` runs a step after the delivering transaction commits (a reply SMS opens its own). */
   type Listener = (m: InboxMessage, tx: Db, later: (step: () => Promise<void>) => void) => Promise<void>;
   const listeners: Listener[] = [];
@@ -34,9 +34,7 @@ export function createInboxService(deps: { db: Db; clock: Clock; log: Logger; ch
 
   async function deliver(tx: Db, m: { from: string; to: string; text: string; parts: number }, later: (step: () => Promise<void>) => void): Promise<InboxMessage> {
     // Inside the delivering transaction: every lookup through tx (PGlite has one connection).
-    const lines = lineRepo(tx);
-    const line = (await lines.findByNumber(m.to.replace(/^\+/, ''))) ?? (await lines.findByNumber(m.to));
-    const receiver = line ? await lines.findReceiver(line.id) : null;
+    const { line, receiver } = await deps.lines.receivingLine(tx, m.to);
     const sender = normaliseIranMobile(m.from) ?? m.from;
     const msg: InboxMessage = {
       id: newId('in'), lineId: line?.id ?? null, accountId: receiver?.accountId ?? null, sender, recipient: m.to,

@@ -157,6 +157,23 @@ export function createLineService(deps: { db: Db; accounts: AccountService; cloc
     findLineById: repo.findById,
     findLineByNumber: repo.findByNumber,
     findReceiver: repo.findReceiver,
+    /**
+     * The line a message to `number` arrived on (with or without its leading +) and who receives
+     * on it, read through `db` (the inbox's delivering transaction).
+     */
+    receivingLine: async (db: Db, number: string) => {
+      const r = lineRepo(db);
+      const line = (await r.findByNumber(number.replace(/^\+/, ''))) ?? (await r.findByNumber(number));
+      return { line, receiver: line ? await r.findReceiver(line.id) : null };
+    },
+    /** First start: a shared public line, and a receiving line that the platform sends from by default. */
+    ensureDefaultLines: async (platformAccountId: string) => {
+      if ((await repo.listAll()).length) return;
+      await repo.insert({ id: 'lin_public', number: '10001000', lineType: 'public', operators: ['mci', 'irancell', 'rightel', 'other'], canSend: true, canReceive: false, ref16: false, refundStatuses: ['failed', 'rejected', 'expired'], renewalPrice: 0n, isShared: true, status: 'active' });
+      await repo.insert({ id: 'lin_platform', number: '30001000', lineType: '3000', operators: ['mci', 'irancell', 'rightel', 'other'], canSend: true, canReceive: true, ref16: false, refundStatuses: ['failed', 'rejected', 'expired', 'undelivered'], renewalPrice: 0n, isShared: false, status: 'active' });
+      await repo.assign({ lineId: 'lin_platform', accountId: platformAccountId, canSend: true, canReceive: true, assignedBy: platformAccountId });
+      await repo.setDefault(platformAccountId, 'lin_platform');
+    },
     updateLine: async (caller: Account, id: string, patch: Parameters<typeof repo.update>[1]) => {
       if (caller.kind !== 'platform') throw new AppError('FORBIDDEN');
       if (!(await repo.findById(id))) throw new AppError('NOT_FOUND');

@@ -16,7 +16,8 @@ import type { UsableLine } from '../lines/types.ts';
 import { type ChargingPort, type CountedCell, type Reserved } from './charging.ts';
 import { parseRecipients, type RejectedRecipient } from './recipients.ts';
 import type { ComplianceService, SendEvaluation } from '../compliance/service.ts';
-import { messageRepo, type Batch, type KeyedBatch, type MessageClass, type NewMessage, type RecipientGroup } from './repo.ts';
+import { messageRepo, type Batch, type KeyedBatch, type NewMessage, type RecipientGroup } from './repo.ts';
+import type { MessageClass } from './types.ts';
 import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
 
 export const DEFAULT_VALIDITY_MS = 24 * 3_600_000;

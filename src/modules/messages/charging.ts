@@ -2,7 +2,7 @@
 // only groups recipients into price cells and passes counts.
 import type { Db } from '../../db/driver.ts';
 import type { Scope } from '../accounts/scope.ts';
-import type { MessageClass } from './repo.ts';
+import type { MessageClass } from './types.ts';
 
 export type PriceCell = { operator: string; lineType: string; messageClass: MessageClass; alphabet: 'gsm7' | 'ucs2'; parts: number };
 export type CountedCell = PriceCell & { count: number };

@@ -6,23 +6,13 @@ import type { Logger } from 'pino';
 import { unreachable, type Db } from '../../db/driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { applyInHalves } from '../../lib/halves.ts';
-import { buildOutboundParts, type SubmitFailure, type Upstream } from '../../upstreams/upstream.ts';
+import { buildOutboundParts, type SubmitFailure } from '../../upstreams/upstream.ts';
 import { messageRepo, type ClaimedMessage } from './repo.ts';
 import type { Settlement, FinalUpdate, Finalised } from './settlement.ts';
 import { noMessageMetrics, type CountedMessage, type MessageMetrics } from './metrics.ts';
 import { createSubmitGates, type Held } from './submit-gate.ts';
+import type { ConnectorRouter } from '../routing/types.ts';
 
-/** window: the session's SMPP window (submit-gate.ts holds twice it from mark to record). */
-export type RoutedConnector = { id: string; upstream: Upstream; window?: number };
-type RouteKey = { operator: string; lineType: string; messageClass: string };
-export type ConnectorRouter = {
-  /** Connectors with a session in this process, in the order to try them. */
-  candidates(m: RouteKey): RoutedConnector[];
-  /** A route matches an enabled connector whose binds other processes hold. */
-  heldElsewhere?(m: RouteKey): boolean;
-  /** false: this process holds no bind while some connector is enabled; others send. */
-  ready?(): boolean;
-};
 
 /**
  * Of these connectors, those enabled in the database now, inside the recording transaction and

@@ -9,7 +9,6 @@ import { createInboxService } from '../inbox/service.ts';
 import { createForwarding, forwardedText, rulesFor } from '../inbox/forwarding.ts';
 import type { NotificationService } from '../notifications/service.ts';
 import { createLineService } from '../lines/service.ts';
-import { lineRepo } from '../lines/repo.ts';
 import { createRoutingService, type RoutingOptions, type UpstreamFactory } from '../routing/service.ts';
 import { createWebhookService } from '../webhooks/service.ts';
 import { createAcceptService, type BlockedNumbers, type PermissionCheck } from './accept.ts';
@@ -70,7 +69,7 @@ export function createMessageEngine(deps: {
   const accept = createAcceptService({ db, clock, lines, charging: deps.charging, compliance: deps.compliance, blocked: deps.blocked, permissions: deps.permissions, log, metrics });
   const batches = createBatchService({ db, clock, settlement });
   const progress = createProgressStreams({ batches, log, perAccount: deps.streamsPerAccount ?? 5, pollMs: deps.options?.progressPollMs ?? 1000 });
-  const inbox = createInboxService({ db, clock, log, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
+  const inbox = createInboxService({ db, clock, log, lines, chargeReceive: deps.charging.chargeReceive, permissions: deps.permissions });
   const webhooks = createWebhookService({ db, clock, outbound: deps.outbound, metrics: deps.metrics });
   // a message is recorded as sent or delivered only through a connector enabled at that moment
   const enabledConnectors: EnabledConnectors = (tx, ids) => routing.lockEnabled(tx, ids);
@@ -117,7 +116,7 @@ export function createMessageEngine(deps: {
     if (m.accountId) await webhooks.emit(tx, m.accountId, 'inbound', [{ id: m.id, from: m.sender, to: m.recipient, text: m.body, parts: m.parts, receivedAt: m.receivedAt.toISOString() }]);
   });
 
-  const forwarding = createForwarding({ db, webhooks, permissions: deps.permissions });
+  const forwarding = createForwarding({ db, lines, webhooks, permissions: deps.permissions });
   // Forwarding rules of the receiving line: a URL gets a signed POST enqueued with the message;
   // an e-mail or another mobile is sent once the message has committed.
   inbox.onMessage(async (m, tx, later) => {
@@ -186,12 +185,7 @@ export function createMessageEngine(deps: {
   /** First start: a simulator connector with a catch-all route, a shared public line, and a receiving line for the platform. */
   async function ensureDefaults(platformAccountId: string) {
     await routing.ensureDefaults(deps.options?.simulator ?? { smsc: { deliveryRatio: 1, receiptLatencyMs: { min: 200, max: 1500 } } });
-    const repo = lineRepo(db);
-    if ((await repo.listAll()).length) return;
-    await repo.insert({ id: 'lin_public', number: '10001000', lineType: 'public', operators: ['mci', 'irancell', 'rightel', 'other'], canSend: true, canReceive: false, ref16: false, refundStatuses: ['failed', 'rejected', 'expired'], renewalPrice: 0n, isShared: true, status: 'active' });
-    await repo.insert({ id: 'lin_platform', number: '30001000', lineType: '3000', operators: ['mci', 'irancell', 'rightel', 'other'], canSend: true, canReceive: true, ref16: false, refundStatuses: ['failed', 'rejected', 'expired', 'undelivered'], renewalPrice: 0n, isShared: false, status: 'active' });
-    await repo.assign({ lineId: 'lin_platform', accountId: platformAccountId, canSend: true, canReceive: true, assignedBy: platformAccountId });
-    await repo.setDefault(platformAccountId, 'lin_platform');
+    await lines.ensureDefaultLines(platformAccountId);
   }
 
   return {

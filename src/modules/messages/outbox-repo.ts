@@ -2,7 +2,7 @@
 // recording what was sent, receipts, final statuses and finished batches. Part of messageRepo.
 import type { Db } from '../../db/driver.ts';
 import { toBigInt, toDate } from '../../db/driver.ts';
-import type { FinalStatus, MessageClass } from './repo.ts';
+import type { FinalStatus, MessageClass } from './types.ts';
 
 /**
  * Recipients of one message_chunks row at most: its block of ids in message_chunk_ids (migration

@@ -6,19 +6,13 @@ import { nextTurn } from '../../lib/turns.ts';
 import type { Scope } from '../accounts/scope.ts';
 import { CHUNK_RECIPIENTS, outboxRepo } from './outbox-repo.ts';
 import { doubtRepo } from './doubt-repo.ts';
+import type { MessageClass, RecipientStatus } from './types.ts';
 
 /** Chunks written by one statement: ~16,000 recipients, ~20 ms of the embedded database, after
  * which the event loop turns (the statements share the send's transaction). */
 export const CHUNKS_PER_STATEMENT = 4;
 
 export type { ClaimedMessage, FinalisedRow } from './outbox-repo.ts';
-
-export type MessageClass = 'service' | 'advertising' | 'otp';
-export type RecipientStatus =
-  | 'queued' | 'scheduled' | 'held' | 'sending' | 'sent' | 'delivered' | 'undelivered'
-  | 'failed' | 'rejected' | 'blacklisted' | 'cancelled' | 'expired';
-export const finalStatuses = ['delivered', 'undelivered', 'failed', 'rejected', 'blacklisted', 'cancelled', 'expired'] as const;
-export type FinalStatus = (typeof finalStatuses)[number];
 
 export type Batch = {
   id: string;

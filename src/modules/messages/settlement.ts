@@ -3,7 +3,8 @@
 import type { Db } from '../../db/driver.ts';
 import { detectAlphabet, type Alphabet } from '../../lib/sms-parts.ts';
 import type { ChargingPort, CountedCell } from './charging.ts';
-import { messageRepo, type FinalisedRow, type FinalStatus, type MessageClass } from './repo.ts';
+import { messageRepo, type FinalisedRow } from './repo.ts';
+import type { FinalStatus, MessageClass } from './types.ts';
 import { noMessageMetrics, type MessageMetrics } from './metrics.ts';
 
 export type FinalUpdate = { id: bigint; status: FinalStatus; errorCode: string | null; neverSent?: boolean };

@@ -6,7 +6,7 @@ import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { Account } from '../accounts/types.ts';
 import type { DeliveryReceipt, InboundPart, Upstream, UpstreamKind, UpstreamStats } from '../../upstreams/upstream.ts';
-import type { ConnectorRouter, RoutedConnector } from '../messages/dispatcher.ts';
+import type { ConnectorRouter, RoutedConnector } from './types.ts';
 import { z } from 'zod';
 import { connectorSettings } from '../../upstreams/settings.ts';
 import { routingRepo, type Connector, type Route } from './repo.ts';

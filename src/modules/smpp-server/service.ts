@@ -17,7 +17,7 @@ import type { AuditService } from '../audit/service.ts';
 import { createIpLimiter } from '../auth/ip-limiter.ts';
 import { DEFAULT_VALIDITY_MS } from '../messages/accept.ts';
 import type { MessageEngine } from '../messages/engine.ts';
-import type { MessageClass } from '../messages/repo.ts';
+import type { MessageClass } from '../messages/types.ts';
 import type { PackageService } from '../permission-packages/service.ts';
 import { createBindThrottle } from './bind-throttle.ts';
 import { createSmppCredentials } from './credentials.ts';
