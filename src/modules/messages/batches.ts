@@ -32,8 +32,8 @@ export function createBatchService(deps: { db: Db; clock: Clock; settlement: Set
       if (!batch || !batch.accountPath.startsWith(caller.path)) throw new AppError('NOT_FOUND');
       if (batch.status !== 'scheduled' && batch.status !== 'held') throw new AppError('BATCH_NOT_CANCELLABLE');
       await r.setBatchStatus(id, 'cancelled', now);
-      const { rows } = await tx.query("SELECT id FROM messages WHERE batch_id = $1 AND status IN ('scheduled', 'held') AND NOT settled", [id]);
-      return deps.settlement.finalise(tx, rows.map((m) => ({ id: BigInt(m.id as string | bigint), status: 'cancelled' as const, errorCode: null, neverSent: true })), now);
+      const ids = await r.unsettledOfBatch(id, ['scheduled', 'held']);
+      return deps.settlement.finalise(tx, ids.map((m) => ({ id: m, status: 'cancelled' as const, errorCode: null, neverSent: true })), now);
     });
     deps.settlement.counted(finals);
     return (await repo.findBatch(scopeOf(caller), id))!;

@@ -160,8 +160,8 @@ export function createMessageEngine(deps: {
   deps.compliance.onDecision(async (tx, item, afterCommit) => {
     if (deps.notifications) {
       const notifications = deps.notifications;
-      const sender = await tx.query<{ mobile: string; locale: string }>('SELECT mobile, locale FROM accounts WHERE id = $1', [item.accountId]);
-      const fa = sender.rows[0]?.locale !== 'en';
+      const sender = await deps.accounts.findAccountForAuthIn(tx, item.accountId);
+      const fa = sender?.locale !== 'en';
       const approved = item.status === 'approved';
       const body = fa
         ? approved ? `ارسال شما (${item.recipients} گیرنده) تأیید شد و در حال ارسال است.` : `ارسال شما (${item.recipients} گیرنده) رد شد${item.comment ? `: ${item.comment}` : '.'} اعتبار آن برگشت داده شد.`
@@ -169,14 +169,15 @@ export function createMessageEngine(deps: {
       // Told on the panel and by SMS once the decision has committed.
       setImmediate(() => {
         void notifications.send({ channel: 'panel', recipient: item.accountId, subject: fa ? 'نتیجهٔ بررسی ارسال' : 'Moderation result', body, kind: 'moderation.result', accountId: item.accountId }).catch(() => undefined);
-        if (sender.rows[0]) void notifications.send({ channel: 'sms', recipient: sender.rows[0].mobile, body, kind: 'moderation.result', accountId: item.accountId }).catch(() => undefined);
+        if (sender) void notifications.send({ channel: 'sms', recipient: sender.mobile, body, kind: 'moderation.result', accountId: item.accountId }).catch(() => undefined);
       });
     }
     if (item.status !== 'rejected') return;
     const now = clock.now();
-    await tx.query("UPDATE batches SET status = 'cancelled', finished_at = $2 WHERE id = $1", [item.batchId, now]);
-    const { rows } = await tx.query("SELECT id FROM messages WHERE batch_id = $1 AND status = 'held' AND NOT settled", [item.batchId]);
-    const finals = await settlement.finalise(tx, rows.map((r) => ({ id: BigInt(r.id as string | bigint), status: 'cancelled' as const, errorCode: 'moderation_rejected', neverSent: true })), now);
+    const repo = messageRepo(tx);
+    await repo.cancelBatch(item.batchId, now);
+    const held = await repo.unsettledOfBatch(item.batchId, ['held']);
+    const finals = await settlement.finalise(tx, held.map((id) => ({ id, status: 'cancelled' as const, errorCode: 'moderation_rejected', neverSent: true })), now);
     afterCommit(() => settlement.counted(finals));
   });
 

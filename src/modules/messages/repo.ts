@@ -282,6 +282,15 @@ export function messageRepo(db: Db) {
       return rows[0].moderated ? { reason: 'moderation', until: null } : { reason: 'sending_hours', until: toDate(rows[0].until) };
     },
 
+    /** A batch refused by moderation: cancelled, and finished now. */
+    async cancelBatch(id: string, now: Date): Promise<void> {
+      await db.query("UPDATE batches SET status = 'cancelled', finished_at = $2 WHERE id = $1", [id, now]);
+    },
+    /** The batch's messages in these statuses that are not settled yet (to cancel them). */
+    async unsettledOfBatch(batchId: string, statuses: readonly RecipientStatus[]): Promise<bigint[]> {
+      const { rows } = await db.query('SELECT id FROM messages WHERE batch_id = $1 AND status = ANY($2::text[]) AND NOT settled', [batchId, statuses]);
+      return rows.map((r) => BigInt(r.id as string | bigint));
+    },
     async setBatchStatus(id: string, status: Batch['status'], now: Date): Promise<void> {
       await db.query('UPDATE batches SET status = $2, started_at = CASE WHEN $2 = \'sending\' THEN COALESCE(started_at, $3) ELSE started_at END WHERE id = $1', [id, status, now]);
     },
