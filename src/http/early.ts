@@ -12,8 +12,11 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export type EarlyServer = {
   server: Server;
-  /** For Fastify's `serverFactory`: remembers the app's handler and gives it this server. */
-  factory(handler: Handler): Server;
+  /**
+   * For Fastify's `serverFactory`: remembers the app's handler and gives it this server, with the
+   * timeouts Fastify gives a server of its own (keep-alive 72 s, above a proxy's idle timeout).
+   */
+  factory(handler: Handler, opts: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number }): Server;
   /** From now on the app answers (call after `app.ready()`). */
   handOver(): void;
   close(): Promise<void>;
@@ -39,8 +42,11 @@ export function listenEarly(opts: { port: number; host: string }): Promise<Early
   const server = createServer((req, res) => handler(req, res));
   const early: EarlyServer = {
     server,
-    factory(h) {
+    factory(h, opts) {
       appHandler = h;
+      if (opts.keepAliveTimeout) server.keepAliveTimeout = opts.keepAliveTimeout;
+      if (opts.requestTimeout !== undefined) server.requestTimeout = opts.requestTimeout;
+      if (opts.connectionTimeout !== undefined) server.setTimeout(opts.connectionTimeout);
       return server;
     },
     handOver() {

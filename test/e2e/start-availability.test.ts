@@ -125,6 +125,9 @@ describe('the port main.ts opens first', () => {
     const config = parseConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, CHAPAR_PLATFORM_HOSTS: '127.0.0.1', CHAPAR_ADMIN_PASSWORD: 'early-admin-pass' });
     chapar = await startChapar(config, { db, jobs: false, logger: pino({ level: 'silent' }), server: early });
     expect(chapar.app.server).toBe(early.server);
+    // the same timeouts Fastify gives a server of its own: keep-alive above a proxy's idle timeout
+    expect(early.server.keepAliveTimeout).toBe(72_000);
+    expect(early.server.requestTimeout).toBe(0);
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'early-admin-pass' }) });
     expect(login.status).toBe(200);
     await chapar.started;
