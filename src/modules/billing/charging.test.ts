@@ -74,6 +74,31 @@ describe('cascading charges on a four-level chain', () => {
     await w.db.transaction((tx) => w.billing.release(tx, r.reservationId, [{ ...irancellLatin1, count: 1 }]));
   });
 
+  it('closes several reservations in one call as it closes them one by one, settled and released of one cell together', async () => {
+    const before = await balances();
+    const a = await w.db.transaction((tx) => w.billing.reserve(tx, { accountId: user.id, idempotencyKey: 'send-many-a', cells: [{ ...mciPersian2, count: 3 }] }));
+    const b = await w.db.transaction((tx) => w.billing.reserve(tx, { accountId: user.id, idempotencyKey: 'send-many-b', cells: [{ ...irancellLatin1, count: 2 }] }));
+    await w.db.transaction((tx) => w.billing.closeMany(tx, [
+      { reservationId: a.reservationId, cells: [{ ...mciPersian2, count: 2 }], mode: 'settle' },
+      { reservationId: a.reservationId, cells: [{ ...mciPersian2, count: 1 }], mode: 'release' },
+      { reservationId: b.reservationId, cells: [{ ...irancellLatin1, count: 2 }], mode: 'release' },
+    ]));
+    // as in the first test: two Persian messages went out (840 / 600 / 400), the rest came back
+    const [p, ag, sb, us] = before;
+    expect(await balances()).toEqual([[p[0] + 400n, 0n], [ag[0] + 600n - 400n, 0n], [sb[0] + 840n - 600n, 0n], [us[0] - 840n, 0n]]);
+    // every message of both is closed: one more is refused, in one call as alone
+    await expect(w.db.transaction((tx) => w.billing.closeMany(tx, [{ reservationId: a.reservationId, cells: [{ ...mciPersian2, count: 1 }], mode: 'settle' }]))).rejects.toThrow(/closing 1 of 0 open/);
+  });
+
+  it('refuses in one call what exceeds a cell across its closings, and closes nothing', async () => {
+    const before = await balances();
+    const r = await w.db.transaction((tx) => w.billing.reserve(tx, { accountId: user.id, idempotencyKey: 'send-many-c', cells: [{ ...irancellLatin1, count: 2 }] }));
+    const twice = [{ reservationId: r.reservationId, cells: [{ ...irancellLatin1, count: 2 }], mode: 'settle' as const }, { reservationId: r.reservationId, cells: [{ ...irancellLatin1, count: 1 }], mode: 'release' as const }];
+    await expect(w.db.transaction((tx) => w.billing.closeMany(tx, twice))).rejects.toThrow(/closing more than is open/);
+    await w.db.transaction((tx) => w.billing.closeMany(tx, [{ reservationId: r.reservationId, cells: [{ ...irancellLatin1, count: 2 }], mode: 'release' }]));
+    expect(await balances()).toEqual(before);
+  });
+
   it('rejects the whole send naming the agency when an ancestor is short, and charges nobody', async () => {
     const before = await balances();
     const cells = [{ ...mciPersian2, count: 2000 }]; // 1.68M rials: more than the user has

@@ -14,6 +14,7 @@ import { ledgerRepo, type ChainLink, type ReservationLine } from './repo.ts';
 export type CountedCell = PriceCell & { count: number };
 export type LevelAmount = { accountId: string; kind: string; amount: bigint };
 export type PricedLevel = { payer: ChainLink; payee: ChainLink; unitPrices: bigint[]; amount: bigint };
+type CloseMode = 'settle' | 'release';
 type ReserveRequest = { accountId: string; idempotencyKey: string; cells: CountedCell[] };
 export type Reservation = { reservationId: string; unitPrices: bigint[]; total: bigint; levels: LevelAmount[]; replayed: boolean; lowCredit?: boolean };
 
@@ -188,15 +189,8 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     });
   }
 
-  /** Spends (settle) or gives back (release) the reserved money of `cells` recipient messages. */
-  async function close(tx: Db, reservationId: string, cells: CountedCell[], mode: 'settle' | 'release', idempotencyKey?: string): Promise<{ amount: bigint }> {
-    const repo = ledgerRepo(tx);
-    const lines = await repo.reservationLines(reservationId, true);
-    if (!lines.length) {
-      const exists = await tx.query('SELECT 1 FROM reservations WHERE id = $1', [reservationId]);
-      if (!exists.rowCount) throw new AppError('NOT_FOUND');
-      return { amount: 0n };
-    }
+  /** The cells' counts per reservation cell and the legs that close them (settle: to the payee; release: back to the payer). */
+  function closing(reservationId: string, lines: ReservationLine[], cells: CountedCell[], mode: CloseMode) {
     const cellByKey = new Map(lines.filter((l) => l.level === 0).map((l) => [cellKey(l), l.cell]));
     const counts = new Map<number, number>();
     for (const c of cells) {
@@ -213,18 +207,69 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
       legs.push({ walletId: l.payerWallet, bucket: 'held', amount: -amount });
       legs.push({ walletId: mode === 'settle' ? l.payeeWallet : l.payerWallet, bucket: 'available', amount });
     }
-    const posted = await post(
-      tx,
-      {
-        type: mode === 'settle' ? 'settle' : 'refund', idempotencyKey: idempotencyKey ?? `${mode}:${reservationId}:${newId('tx')}`, actorId: null, reference: reservationId, legs,
-        params: { messages: [...counts.values()].reduce((a, b) => a + b, 0) },
-      },
-      deps.now(),
-    );
+    const posting = (idempotencyKey: string): PostInput => ({
+      type: mode === 'settle' ? 'settle' : 'refund', idempotencyKey, actorId: null, reference: reservationId, legs,
+      params: { messages: [...counts.values()].reduce((a, b) => a + b, 0) },
+    });
+    return { counts, posting };
+  }
+
+  /** Spends (settle) or gives back (release) the reserved money of `cells` recipient messages. */
+  async function close(tx: Db, reservationId: string, cells: CountedCell[], mode: CloseMode, idempotencyKey?: string): Promise<{ amount: bigint }> {
+    const repo = ledgerRepo(tx);
+    const lines = await repo.reservationLines(reservationId, true);
+    if (!lines.length) {
+      const exists = await tx.query('SELECT 1 FROM reservations WHERE id = $1', [reservationId]);
+      if (!exists.rowCount) throw new AppError('NOT_FOUND');
+      return { amount: 0n };
+    }
+    const { counts, posting } = closing(reservationId, lines, cells, mode);
+    const posted = await post(tx, posting(idempotencyKey ?? `${mode}:${reservationId}:${newId('tx')}`), deps.now());
     if (posted.replayed) return { amount: 0n };
     await repo.addLineCounts(reservationId, [...counts].map(([cell, n]) => (mode === 'settle' ? { cell, settled: n, released: 0 } : { cell, settled: 0, released: n })));
     const own = lines.filter((l) => l.level === 0).reduce((s, l) => s + l.unitPrice * BigInt(counts.get(l.cell) ?? 0), 0n);
     return { amount: own };
+  }
+
+  /**
+   * Settles and releases for many reservations at once (a flush of receipts): the lines of all of
+   * them read and locked in one statement, one ledger transaction per reservation and mode written
+   * with postMany, the lines' counts in one statement — the same postings `close` makes one by one.
+   */
+  async function closeMany(tx: Db, closings: { reservationId: string; cells: CountedCell[]; mode: CloseMode }[]): Promise<void> {
+    if (!closings.length) return;
+    const repo = ledgerRepo(tx);
+    const lines = await repo.reservationLinesOf([...new Set(closings.map((c) => c.reservationId))], true);
+    const linesOf = new Map<string, ReservationLine[]>();
+    for (const l of lines) linesOf.set(l.reservationId, [...(linesOf.get(l.reservationId) ?? []), l]);
+    const postings: PostInput[] = [];
+    const changes = new Map<string, { reservationId: string; cell: number; settled: number; released: number }>();
+    for (const c of closings) {
+      const own = linesOf.get(c.reservationId);
+      // none: a reservation without lines, or none at all; close answers both as it does alone
+      if (!own) {
+        await close(tx, c.reservationId, c.cells, c.mode);
+        continue;
+      }
+      const { counts, posting } = closing(c.reservationId, own, c.cells, c.mode);
+      postings.push(posting(`${c.mode}:${c.reservationId}:${newId('tx')}`));
+      for (const [cell, n] of counts) {
+        const k = `${c.reservationId}|${cell}`;
+        const ch = changes.get(k) ?? { reservationId: c.reservationId, cell, settled: 0, released: 0 };
+        if (c.mode === 'settle') ch.settled += n;
+        else ch.released += n;
+        changes.set(k, ch);
+      }
+    }
+    // the same reservation closed twice in one call is checked against its lines as a whole
+    for (const ch of changes.values()) {
+      const l = linesOf.get(ch.reservationId)!.find((x) => x.cell === ch.cell)!;
+      if (l.settled + l.released + ch.settled + ch.released > l.count) throw new Error(`reservation ${ch.reservationId} cell ${ch.cell}: closing more than is open`);
+    }
+    const posted = await postMany(tx, postings, deps.now());
+    const refused = posted.find((p) => p instanceof AppError);
+    if (refused) throw refused;
+    await repo.addLineCountsOf([...changes.values()]);
   }
 
   /**
@@ -280,6 +325,7 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     reserve,
     reserveMany,
     lockForClosing,
+    closeMany,
     chargeReceive,
     /** The operator took these recipient messages: each level's held money goes to its parent. */
     settle: async (tx: Db, reservationId: string, cells: CountedCell[], idempotencyKey?: string): Promise<void> => {

@@ -283,6 +283,25 @@ export function ledgerRepo(db: Db) {
       return rows.map(toLine);
     },
 
+    /** The lines of several reservations, in the order lockForClosing locks them. */
+    async reservationLinesOf(reservationIds: string[], lock: boolean): Promise<ReservationLine[]> {
+      const { rows } = await db.query(
+        `SELECT * FROM reservation_lines WHERE reservation_id = ANY($1) ORDER BY reservation_id, cell, level${lock ? ' FOR UPDATE' : ''}`,
+        [[...reservationIds].sort()],
+      );
+      return rows.map(toLine);
+    },
+
+    /** One change per (reservation, cell): an UPDATE … FROM applies only one of two rows that match the same line. */
+    async addLineCountsOf(changes: { reservationId: string; cell: number; settled: number; released: number }[]): Promise<void> {
+      if (!changes.length) return;
+      await db.query(
+        `UPDATE reservation_lines l SET settled = l.settled + d.s, released = l.released + d.r
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[]) AS d(rid, cell, s, r) WHERE l.reservation_id = d.rid AND l.cell = d.cell`,
+        [changes.map((c) => c.reservationId), changes.map((c) => c.cell), changes.map((c) => c.settled), changes.map((c) => c.released)],
+      );
+    },
+
     async addLineCounts(reservationId: string, changes: { cell: number; settled: number; released: number }[]): Promise<void> {
       await db.query(
         `UPDATE reservation_lines l SET settled = l.settled + d.s, released = l.released + d.r

@@ -25,10 +25,11 @@ export type ChargingPort = {
   deliverLowCreditAlerts?(): Promise<number>;
   /** Locks what closing these reservations takes (their lines, then their wallets), in id order: call before closing several. */
   lockForClosing?(tx: Db, reservationIds: string[]): Promise<void>;
-  /** The operator took these messages: the reserved money is spent. */
-  settle(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
-  /** These messages are refunded (or never went out): the reserved money goes back, at every level. */
-  release(tx: Db, reservationId: string, cells: CountedCell[]): Promise<void>;
+  /**
+   * Closes these messages' reservations, all in tx: `settle`, the operator took them (the reserved
+   * money is spent); `release`, refunded or never sent (it goes back, at every level).
+   */
+  closeMany(tx: Db, closings: { reservationId: string; cells: CountedCell[]; mode: 'settle' | 'release' }[]): Promise<void>;
   /** A received message's price at every level; null when unpaid for lack of credit. */
   chargeReceive?(tx: Db, accountId: string, reference: string): Promise<bigint | null>;
 };

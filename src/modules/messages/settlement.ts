@@ -77,10 +77,10 @@ export function createSettlement(deps: { charging: ChargingPort; metrics?: Messa
     // transactions settling reservations that pay the same parent wait instead of deadlocking.
     const ordered = [...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (ordered.length > 1) await deps.charging.lockForClosing?.(tx, ordered.map(([id]) => id));
-    for (const [reservationId, p] of ordered) {
-      if (p.settle.size) await deps.charging.settle(tx, reservationId, [...p.settle.values()]);
-      if (p.release.size) await deps.charging.release(tx, reservationId, [...p.release.values()]);
-    }
+    await deps.charging.closeMany(tx, ordered.flatMap(([reservationId, p]) => [
+      ...(p.settle.size ? [{ reservationId, cells: [...p.settle.values()], mode: 'settle' as const }] : []),
+      ...(p.release.size ? [{ reservationId, cells: [...p.release.values()], mode: 'release' as const }] : []),
+    ]));
     await messageRepo(tx).markBatchesDone(batchIds, now);
     const finals = changed.map((m) => ({ ...m, accountId: info.get(m.batchId)!.account_id as string, source: info.get(m.batchId)!.source as string }));
     for (const l of listeners) await l(tx, finals);
