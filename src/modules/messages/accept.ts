@@ -56,8 +56,27 @@ const replayOf = (prior: KeyedBatch): SendResult => ({
   batchId: prior.id, accepted: prior.total - prior.blacklisted, blacklisted: prior.blacklisted, rejected: [], parts: prior.parts, cost: prior.cost, status: prior.status, replayed: true,
 });
 
+/**
+ * Rows of the calling module that commit with the send, in its transaction, or not at all (a send
+ * refused or answered from an earlier batch writes none). The sends of a group that share one
+ * `write` are written with one call, their rows concatenated in order.
+ */
+export type WithSend = { rows: readonly unknown[]; write(tx: Db, rows: readonly unknown[]): Promise<void> };
+
 /** secret: the text is a code or a password (system SMS), emptied once done (in production at once; elsewhere by the hourly purge). */
-export type SendMeta = { idempotencyKey?: string; source: Batch['source']; secret?: { redactWhenDone: boolean } };
+export type SendMeta = { idempotencyKey?: string; source: Batch['source']; secret?: { redactWhenDone: boolean }; withSend?: WithSend };
+
+/** Each writer once, with the rows of every send that carries it. */
+async function writeWithSends(tx: Db, metas: readonly SendMeta[]): Promise<void> {
+  const byWriter = new Map<WithSend['write'], unknown[]>();
+  for (const m of metas) {
+    if (!m.withSend) continue;
+    const rows = byWriter.get(m.withSend.write);
+    if (rows) rows.push(...m.withSend.rows);
+    else byWriter.set(m.withSend.write, [...m.withSend.rows]);
+  }
+  for (const [write, rows] of byWriter) await write(tx, rows);
+}
 export type SendResult = { batchId: string; accepted: number; blacklisted: number; rejected: RejectedRecipient[]; parts: number; cost: bigint; status: Batch['status']; replayed: boolean };
 
 /** What the accept path needs from compliance, called inside its transaction. */
@@ -287,6 +306,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
       await r.insertChunks(c.messages.batch, c.chunks);
       await moderate(tx, j, c);
       if (nothingToSend(c)) await r.markBatchesDone([c.batch.id], j.now);
+      await writeWithSends(tx, [j.meta]);
       counts = c.perOperator;
       return answer(j, p, c);
     });
@@ -353,6 +373,7 @@ export function createAcceptService(deps: { db: Db; clock: Clock; lines: LineSer
         await repo.insertMessagesOfBatches(composed.map(({ c }) => c.messages));
         for (const { i, c } of composed) await moderate(tx, jobs[i], c);
         await repo.markBatchesDone(composed.filter(({ c }) => nothingToSend(c)).map(({ c }) => c.batch.id), jobs[0].now);
+        await writeWithSends(tx, composed.map(({ i }) => jobs[i].meta));
       }
       for (const { i, p, c } of composed) results[i] = answer(jobs[i], p, c);
       committed = composed.map(({ i, c }) => ({ caller: jobs[i].caller, perOperator: c.perOperator }));

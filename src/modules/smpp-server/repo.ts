@@ -137,9 +137,6 @@ export function smppRepo(db: Db) {
         ],
       );
     },
-    async deleteSubmissions(accountId: string, idempotencyKey: string): Promise<void> {
-      await db.query('DELETE FROM smpp_submissions WHERE account_id = $1 AND idempotency_key = $2', [accountId, idempotencyKey]);
-    },
     /** The SMPP submissions behind these batches (only batches that came in over SMPP match). */
     async findSubmissionsOfBatches(batchIds: string[]): Promise<(Submission & { batchId: string })[]> {
       const { rows } = await db.query(

@@ -8,7 +8,6 @@ import { newId } from '../../lib/ids.ts';
 import { normaliseIranMobile } from '../../lib/phone.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { batchLoader } from '../../lib/batch-load.ts';
-import { createGroupCommit } from '../../lib/group-commit.ts';
 import { status } from '../../upstreams/smpp/lib.ts';
 import type { Pdu } from '../../upstreams/smpp/lib.ts';
 import type { Account } from '../accounts/types.ts';
@@ -73,13 +72,10 @@ export function createSmppServerService(deps: {
       perAddress: BIND_FAILURES_PER_IP, windowMs: BIND_FAILURE_WINDOW_MS,
     },
   });
-  // Submits that arrive together (an ESME's window) read their account and write their
-  // submission rows with one statement each, not one per submit_sm.
+  // Submits that arrive together (an ESME's window) read their account with one statement, and
+  // their submission rows go in with the accept's group (one statement for the group).
   const accountsNow = batchLoader((ids: string[]) => deps.accounts.findAccountsForAuth(ids));
-  const submissionWriter = createGroupCommit<Submission[], true>(async (jobs) => {
-    await repo.insertSubmissions(jobs.flat());
-    return jobs.map(() => true as const);
-  }, { maxGroup: 500 });
+  const writeSubmissions = (tx: Db, rows: readonly unknown[]) => smppRepo(tx).insertSubmissions(rows as Submission[]);
   const wakers = new Set<() => void>();
   const nudge = () => {
     for (const w of wakers) w();
@@ -231,16 +227,17 @@ export function createSmppServerService(deps: {
 
   type Message = { text: string; to: string; messageClass: MessageClass; sendAt: Date | null; validUntil: Date | null };
 
-  /** Writes the submissions first (a receipt can then never miss them), then accepts the message. */
+  /**
+   * Accepts the message with its submission rows in the accept's transaction: they commit with
+   * its messages (a receipt, which can only follow a send, never misses them) or not at all.
+   */
   async function accept(account: Account, rows: Submission[], m: Message, answerId: string): Promise<SubmitAnswer> {
     const key = rows[0].idempotencyKey;
-    await submissionWriter.submit(rows);
     let res;
     try {
       const input = { to: [m.to], text: m.text, class: m.messageClass, from: rows[0].sourceAddr || undefined, sendAt: m.sendAt, validUntil: m.validUntil, acceptBlocked: true };
-      res = await deps.engine.accept.send(account, input, { idempotencyKey: key, source: 'smpp' });
+      res = await deps.engine.accept.send(account, input, { idempotencyKey: key, source: 'smpp', withSend: { rows, write: writeSubmissions } });
     } catch (err) {
-      await repo.deleteSubmissions(account.id, key);
       // Parts answered earlier were told "accepted": their receipts say otherwise.
       await queueRejections(rows.filter((r) => r.messageId !== answerId));
       return { status: statusOf(err) };
