@@ -39,6 +39,7 @@ import { brandingRoutes } from '../modules/branding/routes.ts';
 import { domainRoutes } from '../modules/domains/routes.ts';
 import { packageRoutes } from '../modules/permission-packages/routes.ts';
 import { adminStateNotice } from '../modules/agencies/notice.ts';
+import { wordedNotice } from './brand-notice.ts';
 import { registerContext } from './context.ts';
 import { registerErrorHandler } from './errors-handler.ts';
 import { AppError } from '../lib/app-error.ts';
@@ -134,7 +135,7 @@ export async function buildApp(services: Services, opts: { logger: Logger; route
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, { auth: services.auth, secureCookies: services.config.production });
-  accountRoutes(app, { accounts: services.accounts, brands: services.brands, brandNotice: adminStateNotice(services.terms) });
+  accountRoutes(app, { accounts: services.accounts, brands: services.brands, brandNotice: wordedNotice(adminStateNotice(services.terms)) });
   agencyRoutes(app, { agencies: services.agencies, terms: services.terms, settings: services.agencySettings });
   userRoutes(app, { users: services.users });
   brandingRoutes(app, { branding: services.branding });

@@ -15,7 +15,7 @@ const mobileForms = /^(?:\+98|0098|98|0)?(9\d{9})$/;
 
 /** The ten digits after +98 (9121234567) of a number in any of the forms 09…, 9…, +98…, 0098…, 98…; null otherwise. */
 export function mobileDigits(input: string): string | null {
-  return mobileForms.exec(cleanNumber(input))?.[1] ?? null;
+  return cleanNumber(input).match(mobileForms)?.[1] ?? null;
 }
 
 // by the three digits after +98 (09xx as people read it)

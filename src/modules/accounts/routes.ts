@@ -3,22 +3,20 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireBrand, requireCaller } from '../../http/context.ts';
 import { accountView, brandView } from '../../http/views.ts';
-import { noticeMessage } from '../../http/brand-notice.ts';
-import type { BrandNotice } from './types.ts';
+import type { WordedNotice } from '../../http/brand-notice.ts';
 import { accountView as accountSchema, brandView as brandSchema } from './schema.ts';
 import type { BrandService } from '../brands/service.ts';
 import type { AccountService } from './service.ts';
 import * as s from './schema.ts';
 
 
-export function accountRoutes(app: FastifyInstance, deps: { accounts: AccountService; brands: BrandService; brandNotice?: BrandNotice }) {
+export function accountRoutes(app: FastifyInstance, deps: { accounts: AccountService; brands: BrandService; brandNotice?: WordedNotice }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/api/v1/brand', { schema: { tags: ['brand'], summary: 'The brand of this host (public: the sign-in page shows it, and why an agency’s panel is limited)', response: { 200: brandSchema.extend({ notice: s.brandNotice.nullable() }) } } }, async (req) => {
     const brand = requireBrand(req);
     // what the sign-in page must say about the brand's owner (an agency past its term)
-    const notice = deps.brandNotice ? await deps.brandNotice(brand) : null;
-    return { ...brandView(brand, req.lang), notice: notice && { ...notice, message: noticeMessage(notice, req.lang) } };
+    return { ...brandView(brand, req.lang), notice: deps.brandNotice ? await deps.brandNotice(brand, req.lang) : null };
   });
 
   r.get('/api/v1/me', { schema: { tags: ['accounts'], summary: 'Who you are', response: { 200: s.meView } } }, async (req) => {

@@ -3,6 +3,7 @@
 // A reservation moves each level's money from available to held; settling moves held money to
 // the level's payee (the parent), releasing moves it back. Lines are kept per price cell and
 // level, so the engine settles or refunds any number of recipient messages by counts.
+import { withSavepoint } from '../../db/savepoint.ts';
 import type { Db } from '../../db/driver.ts';
 import { newId } from '../../lib/ids.ts';
 import { AppError } from '../../lib/app-error.ts';
@@ -219,8 +220,7 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
     const repo = ledgerRepo(tx);
     const lines = await repo.reservationLines(reservationId, true);
     if (!lines.length) {
-      const exists = await tx.query('SELECT 1 FROM reservations WHERE id = $1', [reservationId]);
-      if (!exists.rowCount) throw new AppError('NOT_FOUND');
+      if (!(await repo.reservationExists(reservationId))) throw new AppError('NOT_FOUND');
       return { amount: 0n };
     }
     const { counts, posting } = closing(reservationId, lines, cells, mode);
@@ -292,13 +292,10 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
       { walletId: p.walletId, bucket: 'available' as const, amount: -prices[i] },
       { walletId: chain[i + 1].walletId, bucket: 'available' as const, amount: prices[i] },
     ]);
-    await tx.query('SAVEPOINT receive_charge');
     try {
-      await post(tx, { type: 'settle', idempotencyKey: `receive:${reference}`, actorId: null, params: { kind: 'receive' }, reference, legs, shortError: () => new AppError('INSUFFICIENT_CREDIT') }, deps.now());
-      await tx.query('RELEASE SAVEPOINT receive_charge');
+      await withSavepoint(tx, 'receive_charge', () => post(tx, { type: 'settle', idempotencyKey: `receive:${reference}`, actorId: null, params: { kind: 'receive' }, reference, legs, shortError: () => new AppError('INSUFFICIENT_CREDIT') }, deps.now()));
       return prices[0];
     } catch (err) {
-      await tx.query('ROLLBACK TO SAVEPOINT receive_charge');
       if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDIT') return null;
       throw err;
     }
@@ -312,11 +309,8 @@ export function createCharging(deps: { db: Db; now: () => Date }) {
    */
   async function lockForClosing(tx: Db, reservationIds: string[]): Promise<void> {
     if (tx.kind !== 'pg' || !reservationIds.length) return;
-    const { rows } = await tx.query<{ payer_wallet: string; payee_wallet: string }>(
-      'SELECT payer_wallet, payee_wallet FROM reservation_lines WHERE reservation_id = ANY($1) ORDER BY reservation_id, cell, level FOR UPDATE',
-      [[...reservationIds].sort()],
-    );
-    const wallets = [...new Set(rows.flatMap((r) => [r.payer_wallet, r.payee_wallet]))];
+    const lines = await ledgerRepo(tx).reservationLinesOf(reservationIds, true);
+    const wallets = [...new Set(lines.flatMap((l) => [l.payerWallet, l.payeeWallet]))];
     if (wallets.length) await ledgerRepo(tx).lockWallets(wallets);
   }
 

@@ -284,6 +284,11 @@ export function ledgerRepo(db: Db) {
     },
 
     /** The lines of several reservations, in the order lockForClosing locks them. */
+    async reservationExists(id: string): Promise<boolean> {
+      const { rows } = await db.query('SELECT 1 FROM reservations WHERE id = $1', [id]);
+      return rows.length > 0;
+    },
+
     async reservationLinesOf(reservationIds: string[], lock: boolean): Promise<ReservationLine[]> {
       const { rows } = await db.query(
         `SELECT * FROM reservation_lines WHERE reservation_id = ANY($1) ORDER BY reservation_id, cell, level${lock ? ' FOR UPDATE' : ''}`,
